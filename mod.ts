@@ -1,0 +1,117 @@
+/**
+ * # @effect-klaviyo/catalog-jobs
+ *
+ * An Effect-native client for Klaviyo's catalog bulk-job status API, starting with
+ * "Get Update Categories Job" (`GET /api/catalog-category-bulk-update-jobs/{job_id}`).
+ *
+ * A call is a typed Effect pipeline: build the request (checked before anything is sent),
+ * send it through `HttpClient` from `effect/http`, decode the JSON:API document with Schema
+ * (shaped by the fields you ask for), and resolve `included` resources. It fails with one of
+ * four tagged errors: `InvalidRequest`, `KlaviyoApiError`, `TransportError`, `DecodeError`.
+ *
+ * @example Effect, against the built-in simulator
+ * ```ts
+ * import { Effect } from "effect"
+ * import {
+ *   getCatalogCategoryBulkUpdateJob,
+ *   KlaviyoClient,
+ *   KlaviyoSimulator,
+ *   SIMULATED_API_KEY,
+ *   SIMULATED_JOB_ID,
+ * } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const job = await getCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID, {
+ *   fields: { "catalog-category-bulk-update-job": ["status", "completed_count", "total_count"] },
+ *   include: ["categories"],
+ * }).pipe(
+ *   Effect.provide(KlaviyoClient.layer({ apiKey: SIMULATED_API_KEY })),
+ *   Effect.provide(KlaviyoSimulator.layer()),
+ *   Effect.runPromise,
+ * )
+ * console.log(job.status, `${job.completed_count}/${job.total_count}`, job.categories.map((c) => c.name))
+ * ```
+ *
+ * @example Promises, against the real API
+ * ```ts
+ * import { makeKlaviyoClient } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const klaviyo = makeKlaviyoClient({ apiKey: process.env.KLAVIYO_API_KEY ?? "" })
+ * const job = await klaviyo.getCatalogCategoryBulkUpdateJob("01GSQPBF74KQ5YTDEPP41T1BZH")
+ * await klaviyo.close()
+ * ```
+ *
+ * @module
+ */
+export {
+  type CatalogCategoryBulkUpdateJob,
+  getCatalogCategoryBulkUpdateJob,
+  type GetCatalogCategoryBulkUpdateJobOptions,
+  type IncludedCategories,
+  type SelectedCategoryFields,
+  type SelectedJobAttributes,
+  type UnresolvedReference,
+} from "./src/catalog-category-bulk-update-job.ts"
+export {
+  type ApiRequest,
+  type ApiResponse,
+  KlaviyoClient,
+  type KlaviyoClientBaseOptions,
+  klaviyoClientConfig,
+  type KlaviyoClientOptions,
+  type KlaviyoClientShape,
+  type Secret,
+} from "./src/client.ts"
+export {
+  DecodeError,
+  type DecodeErrorFields,
+  type DecodeIssue,
+  type InvalidInput,
+  InvalidRequest,
+  type InvalidRequestFields,
+  type JsonApiErrorObject,
+  KlaviyoApiError,
+  type KlaviyoApiErrorFields,
+  type KlaviyoError,
+  type TaggedErrorConstructor,
+  TransportError,
+  type TransportErrorFields,
+  type TransportFailure,
+} from "./src/errors.ts"
+export {
+  type CallOptions,
+  type KlaviyoPromiseClient,
+  makeKlaviyoClient,
+  type MakeKlaviyoClientOptions,
+} from "./src/promise.ts"
+export {
+  type BulkJobAttributes,
+  type BulkJobError,
+  type BulkJobField,
+  type BulkJobStatus,
+  type CatalogCategory,
+  type CatalogCategoryAttributes,
+  type CatalogCategoryField,
+} from "./src/resources.ts"
+export { DEFAULT_REVISION, parseRevision, type Revision } from "./src/revision.ts"
+export {
+  KlaviyoSimulator,
+  type KlaviyoSimulatorApi,
+  type KlaviyoSimulatorOptions,
+  type KlaviyoModel,
+  makeKlaviyoModel,
+  SIMULATED_API_KEY,
+  SIMULATED_JOB_ID,
+  type SimulatedCategory,
+  type SimulatedJob,
+  type SimulatorRequest,
+  type SimulatorResponse,
+} from "./src/simulator.ts"
+
+/**
+ * A job as `getCatalogCategoryBulkUpdateJob` returns it without options (the name DESIGN.md's
+ * contract uses).
+ *
+ * @since 0.1.0
+ * @category catalog-category-bulk-update-job
+ */
+export type Job = import("./src/catalog-category-bulk-update-job.ts").CatalogCategoryBulkUpdateJob

@@ -1,0 +1,301 @@
+/**
+ * The four ways a call can fail, each a tagged class: tell them apart with `_tag`
+ * (`Effect.catchTag` in Effect code, `switch (error._tag)` with the Promise facade).
+ *
+ * None of them ever holds the API key: requests are described by method and URL only,
+ * and network failures keep the platform's own cause, never the request headers.
+ *
+ * @module
+ */
+import type * as Cause from "effect/Cause"
+import * as Data from "effect/Data"
+import * as Duration from "effect/Duration"
+
+/**
+ * The constructor type of a tagged error class: spelled out so that the public classes have
+ * explicit types (no JSR "slow types").
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type TaggedErrorConstructor<Tag extends string, Fields> = new (
+  args: Fields,
+) => Cause.YieldableError & { readonly _tag: Tag } & Readonly<Fields>
+
+/**
+ * What an {@link InvalidRequest} is about: the input that was refused.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type InvalidInput =
+  | "jobId"
+  | "fields"
+  | "include"
+  | "revision"
+  | "credentials"
+  | "baseUrl"
+  | "timeout"
+
+/**
+ * The fields of an {@link InvalidRequest}.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export interface InvalidRequestFields {
+  /** Which input was refused. */
+  readonly input: InvalidInput
+  /** Why, in a sentence that names the offending value (never a credential). */
+  readonly reason: string
+}
+
+const InvalidRequestBase: TaggedErrorConstructor<"InvalidRequest", InvalidRequestFields> = Data.TaggedError(
+  "InvalidRequest",
+)
+
+/**
+ * The request was refused before anything was sent: an empty or oversized job id, a field
+ * name the spec does not list for the revision, a malformed revision, a credential or base URL
+ * that cannot be used.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { getCatalogCategoryBulkUpdateJob } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const program = getCatalogCategoryBulkUpdateJob("").pipe(
+ *   Effect.catchTag("InvalidRequest", (error) => Effect.succeed(`${error.input}: ${error.reason}`)),
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidRequest extends InvalidRequestBase {
+  /** A readable summary: the input and the reason. */
+  override get message(): string {
+    return `Invalid ${this.input}: ${this.reason}`
+  }
+}
+
+/**
+ * One JSON:API error object as Klaviyo sends it. Every member is optional here because a
+ * proxy or an outage page may answer with less than the spec promises.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export interface JsonApiErrorObject {
+  /** Klaviyo's id for this occurrence, useful to its support. */
+  readonly id?: string
+  /** A machine-readable code, for example `not_found` or `invalid`. */
+  readonly code?: string
+  /** A short summary. */
+  readonly title?: string
+  /** The specific explanation. */
+  readonly detail?: string
+  /** The HTTP status, as a number (Klaviyo sends numbers, JSON:API strings: both are read). */
+  readonly status?: number
+  /** Where in the request the problem is. */
+  readonly source?: { readonly pointer?: string; readonly parameter?: string }
+}
+
+/**
+ * The fields of a {@link KlaviyoApiError}.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export interface KlaviyoApiErrorFields {
+  /** The HTTP status Klaviyo answered with. */
+  readonly status: number
+  /** The HTTP method of the request. */
+  readonly method: string
+  /** The request URL (it never carries a credential). */
+  readonly url: string
+  /** The revision the request asked for. */
+  readonly revision: string
+  /** The JSON:API `errors` of the body; empty when the body was not JSON:API. */
+  readonly errors: ReadonlyArray<JsonApiErrorObject>
+  /** How long the server asked to wait (`Retry-After`), where it said so. */
+  readonly retryAfter?: Duration.Duration | undefined
+  /** The start of a body that was not JSON:API (an HTML error page, say), at most 500 characters. */
+  readonly body?: string | undefined
+}
+
+const KlaviyoApiErrorBase: TaggedErrorConstructor<"KlaviyoApiError", KlaviyoApiErrorFields> = Data.TaggedError(
+  "KlaviyoApiError",
+)
+
+const statusHints: Readonly<Record<number, string>> = {
+  401: "the API key or access token was not accepted: check KLAVIYO_API_KEY (a private key starts with pk_)",
+  403: "the credential lacks a scope this endpoint needs (catalogs:read)",
+  404: "Klaviyo has no job with this id for this account (jobs expire: see expires_at)",
+  429: "the account's rate limit was exceeded",
+}
+
+/**
+ * Klaviyo answered with a status outside 2xx. `status` and `errors` say what went wrong;
+ * `retryAfter` is set when the server asked to wait. A 410 means the requested revision is
+ * retired: the message says which one and what to use instead.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { getCatalogCategoryBulkUpdateJob } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const program = getCatalogCategoryBulkUpdateJob("01GSQPBF74KQ5YTDEPP41T1BZH").pipe(
+ *   Effect.catchTag("KlaviyoApiError", (error) =>
+ *     error.status === 404 ? Effect.succeed(null) : Effect.fail(error)),
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class KlaviyoApiError extends KlaviyoApiErrorBase {
+  /** A readable summary: status, request, Klaviyo's own words and a hint where one helps. */
+  override get message(): string {
+    const first = this.errors[0]
+    const said = first === undefined
+      ? this.body === undefined || this.body === "" ? "" : `: ${oneLine(this.body, 200)}`
+      : `: ${[first.title, first.detail].filter((s) => s !== undefined && s !== "").join(" - ")}`
+    const more = this.errors.length > 1 ? ` (and ${this.errors.length - 1} more)` : ""
+    const hint = this.status === 410
+      ? `; revision ${this.revision} is retired and Klaviyo no longer serves it: set \`revision\` (or KLAVIYO_REVISION) to one from the last two years, such as the default`
+      : this.status >= 300 && this.status < 400
+      ? "; the redirect was not followed because it leads to another origin, and the credential is only ever sent to the configured one"
+      : statusHints[this.status] === undefined
+      ? ""
+      : `; ${statusHints[this.status]}`
+    const wait = this.retryAfter === undefined ? "" : `; retry after ${Duration.format(this.retryAfter)}`
+    return `Klaviyo answered ${this.status} to ${this.method} ${this.url}${said}${more}${hint}${wait}`
+  }
+}
+
+/**
+ * What kind of transport failure a {@link TransportError} is.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type TransportFailure = "network" | "timeout" | "body"
+
+/**
+ * The fields of a {@link TransportError}.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export interface TransportErrorFields {
+  /** `network`: no answer could be had; `timeout`: an attempt ran out of time; `body`: the answer broke off or was too large. */
+  readonly kind: TransportFailure
+  /** The HTTP method of the request. */
+  readonly method: string
+  /** The request URL (it never carries a credential). */
+  readonly url: string
+  /** What happened, in words. */
+  readonly detail: string
+  /** The platform's own error, where there is one (never the request and its headers). */
+  readonly cause?: unknown
+}
+
+const TransportErrorBase: TaggedErrorConstructor<"TransportError", TransportErrorFields> = Data.TaggedError(
+  "TransportError",
+)
+
+/**
+ * The request did not get a complete answer: the network failed, an attempt timed out, or the
+ * body broke off. `kind` tells which.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { getCatalogCategoryBulkUpdateJob } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const program = getCatalogCategoryBulkUpdateJob("01GSQPBF74KQ5YTDEPP41T1BZH").pipe(
+ *   Effect.catchTag("TransportError", (error) => Effect.logWarning(`${error.kind}: ${error.detail}`)),
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class TransportError extends TransportErrorBase {
+  /** A readable summary: the kind, the request and the detail. */
+  override get message(): string {
+    return `${this.kind === "timeout" ? "Timed out" : this.kind === "body" ? "Broken response body" : "Network error"} on ${this.method} ${this.url}: ${this.detail}`
+  }
+}
+
+/**
+ * One mismatch found while decoding a response.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export interface DecodeIssue {
+  /** Where, as a dotted path into the document, for example `data.attributes.status`. */
+  readonly path: string
+  /** What was expected and what was found. */
+  readonly message: string
+}
+
+/**
+ * The fields of a {@link DecodeError}.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export interface DecodeErrorFields {
+  /** Where the first mismatch is, as a dotted path (`data.attributes.status`); empty for the whole body. */
+  readonly path: string
+  /** What was expected there and what was found. */
+  readonly reason: string
+  /** Every mismatch found, the first one included. */
+  readonly issues: ReadonlyArray<DecodeIssue>
+  /** The request URL. */
+  readonly url: string
+}
+
+const DecodeErrorBase: TaggedErrorConstructor<"DecodeError", DecodeErrorFields> = Data.TaggedError("DecodeError")
+
+/**
+ * Klaviyo answered 2xx, but the body does not match the documented shape: `path` says where
+ * and `reason` what was found instead. Unknown extra fields never cause it.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { getCatalogCategoryBulkUpdateJob } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const program = getCatalogCategoryBulkUpdateJob("01GSQPBF74KQ5YTDEPP41T1BZH").pipe(
+ *   Effect.catchTag("DecodeError", (error) => Effect.logError(`${error.path}: ${error.reason}`)),
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class DecodeError extends DecodeErrorBase {
+  /** A readable summary: where, and what was found. */
+  override get message(): string {
+    const more = this.issues.length > 1 ? ` (and ${this.issues.length - 1} more)` : ""
+    return `Unexpected response from ${this.url} at ${this.path === "" ? "the body" : this.path}: ${this.reason}${more}`
+  }
+}
+
+/**
+ * Every error a call can fail with.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export type KlaviyoError = InvalidRequest | KlaviyoApiError | TransportError | DecodeError
+
+/** Collapses white space and cuts a text to `max` characters. */
+const oneLine = (text: string, max: number): string => {
+  const flat = text.replace(/\s+/g, " ").trim()
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat
+}

@@ -1,0 +1,272 @@
+/**
+ * The JSON:API part of the pipeline, generic over resources: the document envelope, sparse
+ * attribute decoding, and the join of relationships with `included`.
+ *
+ * @internal
+ */
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Schema from "effect/Schema"
+import * as SchemaIssue from "effect/SchemaIssue"
+import { DecodeError, type DecodeIssue } from "../errors.ts"
+import type { Revision } from "../revision.ts"
+
+/** One attribute of a resource: its schema, and whether a full document must carry it. */
+export interface AttributeSpec {
+  readonly schema: Schema.Decoder<unknown>
+  readonly required: boolean
+}
+
+/** A resource type as the spec describes it. */
+export interface ResourceSpec {
+  /** The JSON:API `type`. */
+  readonly type: string
+  /** The attributes the library decodes, under their wire names. */
+  readonly attributes: Readonly<Record<string, AttributeSpec>>
+  /** The names `fields[type]` accepts in a revision. */
+  readonly fields: (revision: Revision) => ReadonlyArray<string>
+  /** An attribute that carried the id in old revisions (for jobs: `job_id`). */
+  readonly idAttribute?: string
+}
+
+/** A resource identifier that `included` did not resolve. */
+export interface UnresolvedReference {
+  /** The relationship that names it, for example `categories`. */
+  readonly relationship: string
+  /** Its JSON:API type. */
+  readonly type: string
+  /** Its id. */
+  readonly id: string
+}
+
+/** A JSON:API resource identifier. */
+export interface Identifier {
+  readonly type: string
+  readonly id: string
+}
+
+/** A resource of `included`, its attributes not yet decoded. */
+export interface IncludedResource {
+  readonly type: string
+  readonly id: string
+  readonly attributes?: { readonly [key: string]: unknown }
+}
+
+const Identifier = Schema.Struct({ type: Schema.String, id: Schema.String })
+
+const Relationship = Schema.Struct({
+  data: Schema.optionalKey(Schema.NullOr(Schema.Union([Identifier, Schema.Array(Identifier)]))),
+})
+
+const AttributesRecord = Schema.Record(Schema.String, Schema.Unknown)
+
+const Document = Schema.Struct({
+  data: Schema.Struct({
+    type: Schema.String,
+    id: Schema.optionalKey(Schema.String),
+    attributes: AttributesRecord,
+    relationships: Schema.optionalKey(Schema.Record(Schema.String, Relationship)),
+  }),
+  included: Schema.optionalKey(Schema.Array(Schema.Struct({
+    type: Schema.String,
+    id: Schema.String,
+    attributes: Schema.optionalKey(AttributesRecord),
+  }))),
+})
+const decodeDocument = Schema.decodeUnknownExit(Document)
+
+/** A flat resource: `type`, `id`, then the decoded attributes under their wire names. */
+export type FlatResource = { readonly type: string; readonly id: string } & Readonly<Record<string, unknown>>
+
+/** A decoded primary resource, with what `resolve` needs. */
+export interface DecodedDocument {
+  readonly resource: FlatResource
+  readonly relationships: Readonly<Record<string, ReadonlyArray<Identifier>>>
+  readonly included: ReadonlyArray<IncludedResource> | undefined
+  readonly url: string
+}
+
+const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
+
+/** Renders a path as `data.attributes.errors[0].id`. */
+const renderPath = (path: ReadonlyArray<PropertyKey>): string =>
+  path.reduce<string>(
+    (out, key) => typeof key === "number" ? `${out}[${key}]` : out === "" ? String(key) : `${out}.${String(key)}`,
+    "",
+  )
+
+/** Describes what stands at `path` in `input`, briefly and without echoing long strings. */
+const describeFound = (input: unknown, path: ReadonlyArray<PropertyKey>): string => {
+  let here: unknown = input
+  for (const key of path) {
+    if (here === null || typeof here !== "object" || !(key in here)) return "nothing (the key is missing)"
+    here = (here as Record<PropertyKey, unknown>)[key]
+  }
+  if (here === null) return "null"
+  if (Array.isArray(here)) return `an array of ${here.length}`
+  if (typeof here === "object") return "an object"
+  if (typeof here === "string") return JSON.stringify(here.length > 60 ? `${here.slice(0, 60)}…` : here)
+  return String(here)
+}
+
+/** Turns a schema issue into our issues, each path prefixed and each message saying what was found. */
+const toIssues = (
+  issue: SchemaIssue.Issue,
+  input: unknown,
+  prefix: ReadonlyArray<PropertyKey>,
+): ReadonlyArray<DecodeIssue> =>
+  formatter(issue).issues.map(({ message, path }) => {
+    const keys = (path ?? []).map((segment) =>
+      typeof segment === "object" && segment !== null && "key" in segment ? segment.key : segment
+    )
+    const found = message.includes(", found ") || message.startsWith("Missing key")
+      ? message.startsWith("Missing key") ? "Missing key" : message
+      : `${message}, found ${describeFound(input, keys)}`
+    return { path: renderPath([...prefix, ...keys]), message: found }
+  })
+
+const decodeError = (url: string, issues: ReadonlyArray<DecodeIssue>): DecodeError => {
+  const first = issues[0] ?? { path: "", message: "the body does not match" }
+  return new DecodeError({ path: first.path, reason: first.message, issues, url })
+}
+
+const schemaCache = new WeakMap<ResourceSpec, Map<string, Schema.Decoder<Record<string, unknown>>>>()
+
+/** The attribute schema for a resource with the given fieldset (all attributes when `undefined`), cached. */
+const attributesSchema = (
+  spec: ResourceSpec,
+  fields: ReadonlyArray<string> | undefined,
+): Schema.Decoder<Record<string, unknown>> => {
+  const key = fields === undefined ? "*" : fields.join(",")
+  let byFields = schemaCache.get(spec)
+  if (byFields === undefined) schemaCache.set(spec, byFields = new Map())
+  const cached = byFields.get(key)
+  if (cached !== undefined) return cached
+  const struct: Record<string, Schema.Top> = {}
+  for (const [name, attribute] of Object.entries(spec.attributes)) {
+    if (fields !== undefined && !fields.includes(name)) continue
+    struct[name] = attribute.required ? attribute.schema : Schema.optionalKey(attribute.schema)
+  }
+  const schema = Schema.Struct(struct) as unknown as Schema.Decoder<Record<string, unknown>>
+  byFields.set(key, schema)
+  return schema
+}
+
+/** Decodes a resource's attributes, or returns the issues found, their paths under `prefix`. */
+const decodeAttributes = (
+  spec: ResourceSpec,
+  fields: ReadonlyArray<string> | undefined,
+  attributes: unknown,
+  prefix: ReadonlyArray<PropertyKey>,
+): Record<string, unknown> | ReadonlyArray<DecodeIssue> => {
+  const exit = Schema.decodeUnknownExit(attributesSchema(spec, fields))(attributes, { errors: "all" })
+  if (Exit.isSuccess(exit)) return exit.value
+  const error = exit.cause.reasons.find((reason) => reason._tag === "Fail")
+  return error !== undefined && Schema.isSchemaError(error.error)
+    ? toIssues(error.error.issue, attributes, prefix)
+    : [{ path: renderPath(prefix), message: "the attributes could not be decoded" }]
+}
+
+/**
+ * Decodes a JSON:API document whose primary data is one `spec` resource, shaped by the
+ * requested fieldset: a field that was not asked for is not decoded and not returned.
+ */
+export const decodePrimary = (
+  spec: ResourceSpec,
+  fields: ReadonlyArray<string> | undefined,
+  body: unknown,
+  url: string,
+): Effect.Effect<DecodedDocument, DecodeError> =>
+  Effect.suspend(() => {
+    const exit = decodeDocument(body, { errors: "all" })
+    if (Exit.isFailure(exit)) {
+      const error = exit.cause.reasons.find((reason) => reason._tag === "Fail")
+      const issues = error !== undefined && Schema.isSchemaError(error.error)
+        ? toIssues(error.error.issue, body, [])
+        : []
+      return Effect.fail(decodeError(url, issues))
+    }
+    const { data, included } = exit.value
+    if (data.type !== spec.type) {
+      return Effect.fail(decodeError(url, [{
+        path: "data.type",
+        message: `Expected ${JSON.stringify(spec.type)}, found ${JSON.stringify(data.type)}`,
+      }]))
+    }
+    const legacyId = spec.idAttribute === undefined ? undefined : data.attributes[spec.idAttribute]
+    const id = data.id ?? (typeof legacyId === "string" ? legacyId : undefined)
+    if (id === undefined) {
+      return Effect.fail(decodeError(url, [{
+        path: "data.id",
+        message: `Expected a string id${
+          spec.idAttribute === undefined ? "" : ` (or data.attributes.${spec.idAttribute})`
+        }, found nothing`,
+      }]))
+    }
+    const attributes = decodeAttributes(spec, fields, data.attributes, ["data", "attributes"])
+    if (Array.isArray(attributes)) return Effect.fail(decodeError(url, attributes))
+    const relationships: Record<string, ReadonlyArray<Identifier>> = {}
+    for (const [name, relationship] of Object.entries(data.relationships ?? {})) {
+      const linkage = relationship.data
+      relationships[name] = linkage === undefined || linkage === null
+        ? []
+        : Array.isArray(linkage)
+        ? linkage
+        : [linkage as Identifier]
+    }
+    return Effect.succeed({
+      resource: { type: data.type, id, ...attributes },
+      relationships,
+      included,
+      url,
+    })
+  })
+
+/** One relationship to resolve: its name, the resource it points to, and that resource's fieldset. */
+export interface Inclusion {
+  readonly relationship: string
+  readonly spec: ResourceSpec
+  readonly fields: ReadonlyArray<string> | undefined
+}
+
+/**
+ * Joins relationships with `included`: each relationship becomes a list of flat resources in
+ * relationship order. An identifier without a resource is reported in `unresolved`, never
+ * dropped; an included resource nobody references is ignored.
+ */
+export const resolveIncluded = (
+  document: DecodedDocument,
+  inclusions: ReadonlyArray<Inclusion>,
+): Effect.Effect<FlatResource, DecodeError> =>
+  Effect.suspend(() => {
+    if (inclusions.length === 0) return Effect.succeed(document.resource)
+    const index = new Map<string, number>()
+    const included = document.included ?? []
+    included.forEach((resource, position) => {
+      const key = `${resource.type}\u0000${resource.id}`
+      if (!index.has(key)) index.set(key, position)
+    })
+    const joined: Record<string, unknown> = { ...document.resource }
+    const unresolved: Array<UnresolvedReference> = []
+    for (const { relationship, spec, fields } of inclusions) {
+      const resolved: Array<FlatResource> = []
+      for (const identifier of document.relationships[relationship] ?? []) {
+        const position = index.get(`${identifier.type}\u0000${identifier.id}`)
+        const resource = position === undefined ? undefined : included[position]
+        if (position === undefined || resource === undefined || identifier.type !== spec.type) {
+          unresolved.push({ relationship, type: identifier.type, id: identifier.id })
+          continue
+        }
+        const attributes = decodeAttributes(spec, fields, resource.attributes ?? {}, [
+          "included",
+          position,
+          "attributes",
+        ])
+        if (Array.isArray(attributes)) return Effect.fail(decodeError(document.url, attributes))
+        resolved.push({ type: resource.type, id: resource.id, ...attributes })
+      }
+      joined[relationship] = resolved
+    }
+    joined["unresolved"] = unresolved
+    return Effect.succeed(joined as FlatResource)
+  })

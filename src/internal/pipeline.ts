@@ -1,0 +1,163 @@
+/**
+ * The pipeline every "get one resource" endpoint runs: build the request, send it, decode the
+ * document, resolve `included`. An endpoint is only a declaration ({@link GetEndpoint}).
+ *
+ * @internal
+ */
+import * as Effect from "effect/Effect"
+import { type ApiRequest, KlaviyoClient } from "../client.ts"
+import { InvalidRequest, type KlaviyoError } from "../errors.ts"
+import type { Revision } from "../revision.ts"
+import { decodePrimary, type FlatResource, type Inclusion, resolveIncluded, type ResourceSpec } from "./jsonapi.ts"
+
+/** A "get one resource by id" endpoint. */
+export interface GetEndpoint {
+  /** The operation's name, for spans and logs. */
+  readonly operation: string
+  /** The collection's path; the id is appended as one percent-encoded segment. */
+  readonly collectionPath: string
+  /** The primary resource. */
+  readonly resource: ResourceSpec
+  /** What `include` accepts: relationship name to the resource it points to. */
+  readonly includes: Readonly<Record<string, ResourceSpec>>
+}
+
+/** The options of a get, untyped: the public functions narrow them. */
+export interface GetOptions {
+  readonly fields?: { readonly [type: string]: ReadonlyArray<string> | undefined } | undefined
+  readonly include?: ReadonlyArray<string> | undefined
+}
+
+/** A request ready to send, with how to decode its answer. */
+export interface PreparedGet {
+  readonly request: ApiRequest
+  readonly primaryFields: ReadonlyArray<string> | undefined
+  readonly inclusions: ReadonlyArray<Inclusion>
+}
+
+/** The longest id accepted; Klaviyo's job ids are 26-character ULIDs. */
+export const MAX_ID_LENGTH = 255
+
+const invalid = (input: InvalidRequest["input"], reason: string) => new InvalidRequest({ input, reason })
+
+const checkId = (id: unknown): string | InvalidRequest => {
+  if (typeof id !== "string") return invalid("jobId", `expected a string, got ${id === null ? "null" : typeof id}`)
+  if (id.length === 0) return invalid("jobId", "the id is empty")
+  if (id.length > MAX_ID_LENGTH) {
+    return invalid("jobId", `the id is ${id.length} characters long; at most ${MAX_ID_LENGTH} are accepted`)
+  }
+  if (/[\u0000-\u001f\u007f]/.test(id)) return invalid("jobId", "the id contains control characters")
+  if (id.trim() !== id) return invalid("jobId", `the id ${JSON.stringify(id)} has leading or trailing white space`)
+  if (id === "." || id === "..") return invalid("jobId", `${JSON.stringify(id)} is not an id (it would change the path)`)
+  return id
+}
+
+/** Checks one fieldset against the names the spec lists for the revision. */
+const checkFieldset = (
+  type: string,
+  names: unknown,
+  allowed: ReadonlyArray<string>,
+): ReadonlyArray<string> | InvalidRequest => {
+  if (!Array.isArray(names)) return invalid("fields", `fields[${type}] must be an array of field names`)
+  if (names.length === 0) return invalid("fields", `fields[${type}] is empty: name at least one field, or leave it out`)
+  const unknown = names.filter((name) => typeof name !== "string" || !allowed.includes(name))
+  if (unknown.length > 0) {
+    return invalid(
+      "fields",
+      `fields[${type}] names ${unknown.map((n) => JSON.stringify(n)).join(", ")}, which this revision does not list; ` +
+        `the fields are: ${allowed.join(", ")}`,
+    )
+  }
+  return [...new Set(names as ReadonlyArray<string>)]
+}
+
+/** Validates the input and builds the request: path, `fields[...]`, `include`. Nothing is sent. */
+export const buildRequest = (
+  endpoint: GetEndpoint,
+  id: string,
+  options: GetOptions,
+  revision: Revision,
+): Effect.Effect<PreparedGet, InvalidRequest> =>
+  Effect.suspend(() => {
+    const checkedId = checkId(id)
+    if (checkedId instanceof InvalidRequest) return Effect.fail(checkedId)
+
+    const include = options.include ?? []
+    if (!Array.isArray(include)) return Effect.fail(invalid("include", "include must be an array of relationship names"))
+    const relationships = [...new Set(include)]
+    const unknownInclude = relationships.filter((name) => !Object.hasOwn(endpoint.includes, name))
+    if (unknownInclude.length > 0) {
+      return Effect.fail(invalid(
+        "include",
+        `${unknownInclude.map((n) => JSON.stringify(n)).join(", ")} cannot be included; this endpoint includes: ${
+          Object.keys(endpoint.includes).join(", ")
+        }`,
+      ))
+    }
+
+    const specsByType = new Map<string, ResourceSpec>([[endpoint.resource.type, endpoint.resource]])
+    for (const spec of Object.values(endpoint.includes)) specsByType.set(spec.type, spec)
+    const fieldsets = new Map<string, ReadonlyArray<string>>()
+    const urlParams: Array<readonly [string, string]> = []
+    for (const [type, names] of Object.entries(options.fields ?? {})) {
+      if (names === undefined) continue
+      const spec = specsByType.get(type)
+      if (spec === undefined) {
+        return Effect.fail(invalid(
+          "fields",
+          `fields[${type}]: this endpoint returns no ${JSON.stringify(type)} resources; it returns ${
+            [...specsByType.keys()].join(", ")
+          }`,
+        ))
+      }
+      const checked = checkFieldset(type, names, spec.fields(revision))
+      if (checked instanceof InvalidRequest) return Effect.fail(checked)
+      // Old revisions carry the id only in an attribute: keep it in the fieldset.
+      const withId = spec === endpoint.resource && revision.jobIdAttribute && spec.idAttribute !== undefined &&
+          !checked.includes(spec.idAttribute)
+        ? [spec.idAttribute, ...checked]
+        : checked
+      fieldsets.set(type, withId)
+      urlParams.push([`fields[${type}]`, withId.join(",")])
+    }
+    if (relationships.length > 0) urlParams.push(["include", relationships.join(",")])
+
+    const attributeNames = (spec: ResourceSpec): ReadonlyArray<string> | undefined => {
+      const names = fieldsets.get(spec.type)
+      return names === undefined ? undefined : names.filter((name) => Object.hasOwn(spec.attributes, name))
+    }
+    return Effect.succeed({
+      request: {
+        operation: endpoint.operation,
+        path: `${endpoint.collectionPath}/${encodeURIComponent(checkedId)}${revision.legacyPath ? "/" : ""}`,
+        urlParams,
+      },
+      primaryFields: attributeNames(endpoint.resource),
+      inclusions: relationships.map((relationship) => {
+        const spec = endpoint.includes[relationship]!
+        return { relationship, spec, fields: attributeNames(spec) }
+      }),
+    })
+  })
+
+/** Runs the whole pipeline for one resource: build, send, decode, resolve; each stage a span. */
+export const getResource = (
+  endpoint: GetEndpoint,
+  id: string,
+  options: GetOptions,
+): Effect.Effect<FlatResource, KlaviyoError, KlaviyoClient> =>
+  Effect.gen(function*() {
+    const client = yield* KlaviyoClient
+    const prepared = yield* buildRequest(endpoint, id, options, client.revision).pipe(
+      Effect.withSpan("klaviyo.buildRequest"),
+    )
+    const response = yield* client.send(prepared.request)
+    const document = yield* decodePrimary(endpoint.resource, prepared.primaryFields, response.body, response.url).pipe(
+      Effect.withSpan("klaviyo.decode"),
+    )
+    return yield* resolveIncluded(document, prepared.inclusions).pipe(Effect.withSpan("klaviyo.resolve"))
+  }).pipe(
+    Effect.withSpan(`klaviyo.${endpoint.operation}`, {
+      attributes: { "klaviyo.resource_type": endpoint.resource.type, "klaviyo.id": typeof id === "string" ? id : "" },
+    }),
+  )

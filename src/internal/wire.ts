@@ -1,0 +1,61 @@
+/**
+ * Reading Klaviyo's answers where they are not documents: error bodies and `Retry-After`.
+ *
+ * @internal
+ */
+import * as Duration from "effect/Duration"
+import type { JsonApiErrorObject } from "../errors.ts"
+
+const str = (value: unknown): string | undefined => typeof value === "string" ? value : undefined
+
+/** Reads one JSON:API error object leniently: members of the wrong type are left out. */
+const readErrorObject = (value: unknown): JsonApiErrorObject | undefined => {
+  if (typeof value !== "object" || value === null) return undefined
+  const record = value as Record<string, unknown>
+  const out: { -readonly [K in keyof JsonApiErrorObject]: JsonApiErrorObject[K] } = {}
+  for (const key of ["id", "code", "title", "detail"] as const) {
+    const member = str(record[key])
+    if (member !== undefined) out[key] = member
+  }
+  const status = typeof record["status"] === "number" ? record["status"] : Number(str(record["status"]) ?? Number.NaN)
+  if (Number.isInteger(status)) out.status = status
+  const source = record["source"]
+  if (typeof source === "object" && source !== null) {
+    const pointer = str((source as Record<string, unknown>)["pointer"])
+    const parameter = str((source as Record<string, unknown>)["parameter"])
+    out.source = {
+      ...(pointer === undefined ? {} : { pointer }),
+      ...(parameter === undefined ? {} : { parameter }),
+    }
+  }
+  return out
+}
+
+/**
+ * Reads the JSON:API `errors` of a non-2xx body. A body that is not JSON:API (an HTML page, an
+ * empty body) gives no errors; the caller keeps the text instead.
+ */
+export const parseApiErrorBody = (text: string): { readonly errors: ReadonlyArray<JsonApiErrorObject> } => {
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    return { errors: [] }
+  }
+  const errors = typeof json === "object" && json !== null ? (json as Record<string, unknown>)["errors"] : undefined
+  if (!Array.isArray(errors)) return { errors: [] }
+  return { errors: errors.flatMap((item) => readErrorObject(item) ?? []) }
+}
+
+/**
+ * Reads `Retry-After`: whole seconds, or an HTTP date (measured from `nowMillis`). A missing or
+ * unreadable header gives `undefined`; a date in the past gives zero.
+ */
+export const parseRetryAfter = (header: string | undefined, nowMillis: number): Duration.Duration | undefined => {
+  if (header === undefined) return undefined
+  const trimmed = header.trim()
+  if (/^\d+$/.test(trimmed)) return Duration.seconds(Number(trimmed))
+  const date = Date.parse(trimmed)
+  if (Number.isNaN(date)) return undefined
+  return Duration.millis(Math.max(0, date - nowMillis))
+}

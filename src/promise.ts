@@ -1,0 +1,114 @@
+/**
+ * The Promise facade, for code that does not use Effect: the same pipeline, the same tagged
+ * errors (rejections are the error instances themselves), and `AbortSignal` support.
+ *
+ * @module
+ */
+import * as Cause from "effect/Cause"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as FetchHttpClient from "effect/http/FetchHttpClient"
+import type * as HttpClient from "effect/http/HttpClient"
+import {
+  type CatalogCategoryBulkUpdateJob,
+  getCatalogCategoryBulkUpdateJob,
+  type GetCatalogCategoryBulkUpdateJobOptions,
+} from "./catalog-category-bulk-update-job.ts"
+import { KlaviyoClient, type KlaviyoClientOptions } from "./client.ts"
+
+/**
+ * Options of {@link makeKlaviyoClient}: the client's options, and optionally the `HttpClient`
+ * layer to send with (the simulator's, say).
+ *
+ * @since 0.1.0
+ * @category promise
+ */
+export type MakeKlaviyoClientOptions = KlaviyoClientOptions & {
+  /**
+   * The transport.
+   * @default FetchHttpClient.layer
+   */
+  readonly httpClient?: Layer.Layer<HttpClient.HttpClient>
+}
+
+/**
+ * Per-call options of the Promise facade.
+ *
+ * @since 0.1.0
+ * @category promise
+ */
+export interface CallOptions {
+  /** Aborting it cancels the request in flight; the promise then rejects with the signal's reason. */
+  readonly signal?: AbortSignal
+}
+
+/**
+ * The Promise facade's client.
+ *
+ * @since 0.1.0
+ * @category promise
+ */
+export interface KlaviyoPromiseClient {
+  /**
+   * Fetches a catalog category bulk update job; rejects with an `InvalidRequest`,
+   * `KlaviyoApiError`, `TransportError` or `DecodeError` (tell them apart by `_tag`).
+   */
+  readonly getCatalogCategoryBulkUpdateJob: <const O extends GetCatalogCategoryBulkUpdateJobOptions = {}>(
+    jobId: string,
+    options?: O,
+    call?: CallOptions,
+  ) => Promise<CatalogCategoryBulkUpdateJob<O>>
+  /** Releases what the client holds. Calls made after it reject. */
+  readonly close: () => Promise<void>
+  /** The same as `close`, for `await using`. */
+  readonly [Symbol.asyncDispose]: () => Promise<void>
+}
+
+/**
+ * Builds a Promise-based client. Options are checked on the first call (a bad option rejects
+ * it with `InvalidRequest`).
+ *
+ * @example
+ * ```ts
+ * import { makeKlaviyoClient } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const klaviyo = makeKlaviyoClient({ apiKey: process.env.KLAVIYO_API_KEY ?? "" })
+ * try {
+ *   const job = await klaviyo.getCatalogCategoryBulkUpdateJob("01GSQPBF74KQ5YTDEPP41T1BZH")
+ *   console.log(job.status)
+ * } catch (error) {
+ *   if (error instanceof Error && "_tag" in error && error._tag === "KlaviyoApiError") console.error(error.message)
+ *   else throw error
+ * } finally {
+ *   await klaviyo.close()
+ * }
+ * ```
+ *
+ * @since 0.1.0
+ * @category promise
+ */
+export const makeKlaviyoClient = (options: MakeKlaviyoClientOptions): KlaviyoPromiseClient => {
+  const { httpClient, ...clientOptions } = options
+  const runtime = ManagedRuntime.make(
+    KlaviyoClient.layer(clientOptions as KlaviyoClientOptions).pipe(
+      Layer.provide(httpClient ?? FetchHttpClient.layer),
+    ),
+  )
+  const close = () => runtime.dispose()
+  return {
+    getCatalogCategoryBulkUpdateJob: async (jobId, jobOptions, call) => {
+      const signal = call?.signal
+      signal?.throwIfAborted()
+      const exit = await runtime.runPromiseExit(
+        getCatalogCategoryBulkUpdateJob(jobId, jobOptions),
+        signal === undefined ? undefined : { signal },
+      )
+      if (Exit.isSuccess(exit)) return exit.value
+      if (signal?.aborted === true) throw signal.reason
+      throw Cause.squash(exit.cause)
+    },
+    close,
+    [Symbol.asyncDispose]: close,
+  }
+}

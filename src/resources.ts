@@ -1,0 +1,157 @@
+/**
+ * The resources of the catalog bulk-job endpoints: the job (its attributes are shared by the
+ * item, variant and category jobs) and the catalog category it points to.
+ *
+ * Values are flat: `type`, `id`, then the attributes under their wire names (snake_case, the
+ * names `fields[...]` uses). `null` on the wire stays `null`; timestamps are `Date`s, read as
+ * UTC when Klaviyo sends them without an offset.
+ *
+ * @module
+ */
+import * as Schema from "effect/Schema"
+import type { ResourceSpec } from "./internal/jsonapi.ts"
+import { Integer, UtcDateTime } from "./internal/schemas.ts"
+import type { Revision } from "./revision.ts"
+
+/**
+ * Where a bulk job stands.
+ *
+ * @since 0.1.0
+ * @category resources
+ */
+export type BulkJobStatus = "cancelled" | "complete" | "processing" | "queued"
+
+/**
+ * One error a bulk job met while processing, as Klaviyo reports it in `errors`.
+ *
+ * @since 0.1.0
+ * @category resources
+ */
+export interface BulkJobError {
+  /** Unique identifier of the error. */
+  readonly id: string
+  /** A code classifying the error, for example `invalid`. */
+  readonly code: string
+  /** A short summary. */
+  readonly title: string
+  /** The specific explanation. */
+  readonly detail: string
+  /** Where in the job's payload the problem is (`pointer` defaults to `/data`). */
+  readonly source?: { readonly pointer?: string | null }
+}
+
+/**
+ * The attributes of a catalog bulk job (shared by the item, variant and category jobs), under
+ * their wire names. `status`, `created_at` and `total_count` are always present in a full
+ * document; the others may be absent or `null`, as the spec allows.
+ *
+ * @since 0.1.0
+ * @category resources
+ */
+export interface BulkJobAttributes {
+  /** Where the job stands. */
+  readonly status: BulkJobStatus
+  /** When the job was created (UTC). */
+  readonly created_at: Date
+  /** How many operations the job has to process. */
+  readonly total_count: number
+  /** How many operations have completed. */
+  readonly completed_count?: number | null
+  /** How many operations failed. */
+  readonly failed_count?: number | null
+  /** When the job completed (UTC), `null` while it runs. */
+  readonly completed_at?: Date | null
+  /** The errors met while processing. */
+  readonly errors?: ReadonlyArray<BulkJobError> | null
+  /** When the job expires (UTC): after that Klaviyo answers 404. */
+  readonly expires_at?: Date | null
+}
+
+/**
+ * A name `fields[catalog-category-bulk-update-job]` accepts: an attribute, `id` (revisions
+ * after 2023-10-15) or `job_id` (revisions up to 2023-10-15). `id` and `job_id` select no
+ * attribute: the job's `id` is always there.
+ *
+ * @since 0.1.0
+ * @category resources
+ */
+export type BulkJobField = keyof BulkJobAttributes | "id" | "job_id"
+
+/**
+ * The attributes of a catalog category.
+ *
+ * @since 0.1.0
+ * @category resources
+ */
+export interface CatalogCategoryAttributes {
+  /** The category's id in the external system. */
+  readonly external_id?: string | null
+  /** The category's name. */
+  readonly name?: string | null
+  /** When the category was last updated (UTC). */
+  readonly updated?: Date | null
+}
+
+/**
+ * A name `fields[catalog-category]` accepts (`id` only in revisions after 2023-10-15).
+ *
+ * @since 0.1.0
+ * @category resources
+ */
+export type CatalogCategoryField = keyof CatalogCategoryAttributes | "id"
+
+/**
+ * A catalog category, flat, with the attributes selected by `F` (all by default).
+ *
+ * @since 0.1.0
+ * @category resources
+ */
+export type CatalogCategory<F extends CatalogCategoryField = CatalogCategoryField> =
+  & { readonly type: "catalog-category"; readonly id: string }
+  & Pick<CatalogCategoryAttributes, Extract<F, keyof CatalogCategoryAttributes>>
+
+const JobError = Schema.Struct({
+  id: Schema.String,
+  code: Schema.String,
+  title: Schema.String,
+  detail: Schema.String,
+  source: Schema.optionalKey(Schema.Struct({ pointer: Schema.optionalKey(Schema.NullOr(Schema.String)) })),
+})
+
+const attribute = (schema: Schema.Top, required = false) => ({
+  schema: schema as Schema.Decoder<unknown>,
+  required,
+})
+
+const jobAttributes: ResourceSpec["attributes"] = {
+  status: attribute(Schema.Literals(["cancelled", "complete", "processing", "queued"]), true),
+  created_at: attribute(UtcDateTime, true),
+  total_count: attribute(Integer, true),
+  completed_count: attribute(Schema.NullOr(Integer)),
+  failed_count: attribute(Schema.NullOr(Integer)),
+  completed_at: attribute(Schema.NullOr(UtcDateTime)),
+  errors: attribute(Schema.NullOr(Schema.Array(JobError))),
+  expires_at: attribute(Schema.NullOr(UtcDateTime)),
+}
+
+const jobAttributeNames: ReadonlyArray<string> = Object.keys(jobAttributes)
+
+/** The spec of a bulk job resource of the given JSON:API type. */
+export const bulkJobResource = (type: string): ResourceSpec => ({
+  type,
+  attributes: jobAttributes,
+  idAttribute: "job_id",
+  fields: (revision: Revision) => [revision.jobIdAttribute ? "job_id" : "id", ...jobAttributeNames],
+})
+
+/** The spec of the catalog category resource. */
+export const catalogCategoryResource: ResourceSpec = {
+  type: "catalog-category",
+  attributes: {
+    external_id: attribute(Schema.NullOr(Schema.String)),
+    name: attribute(Schema.NullOr(Schema.String)),
+    updated: attribute(Schema.NullOr(UtcDateTime)),
+  },
+  fields: (revision: Revision) =>
+    revision.jobIdAttribute ? ["external_id", "name", "updated"] : ["external_id", "id", "name", "updated"],
+}

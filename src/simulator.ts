@@ -1,0 +1,442 @@
+/**
+ * A simulated Klaviyo for tests and demos: an in-memory model of the catalog bulk-job API that
+ * answers like Klaviyo does (sparse fieldsets, `include`, 404 for an unknown job, 401 for a
+ * wrong key, 400 for a bad query, the revision's wire shape), with no network.
+ *
+ * `KlaviyoSimulator.layer(...)` stands in for the `HttpClient`; `KlaviyoSimulator.model(...)`
+ * gives the same model as a plain request handler, to mount behind a real HTTP server.
+ *
+ * @module
+ */
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as HttpClient from "effect/http/HttpClient"
+import * as HttpClientResponse from "effect/http/HttpClientResponse"
+import type { BulkJobError, BulkJobStatus } from "./resources.ts"
+import { parseRevision, type Revision } from "./revision.ts"
+
+/**
+ * A catalog category the simulator knows.
+ *
+ * @since 0.1.0
+ * @category simulator
+ */
+export interface SimulatedCategory {
+  /** The compound id, for example `$custom:::$default:::APPAREL`. */
+  readonly id: string
+  /** The id in the external system. */
+  readonly external_id?: string | null
+  /** The name. */
+  readonly name?: string | null
+  /** When it was last updated. */
+  readonly updated?: Date | null
+}
+
+/**
+ * A category bulk update job the simulator knows.
+ *
+ * @since 0.1.0
+ * @category simulator
+ */
+export interface SimulatedJob {
+  /** The job id. */
+  readonly id: string
+  /** Where the job stands. */
+  readonly status: BulkJobStatus
+  /** When it was created. */
+  readonly created_at: Date
+  /** The number of operations. */
+  readonly total_count: number
+  /** Completed operations. */
+  readonly completed_count?: number | null
+  /** Failed operations. */
+  readonly failed_count?: number | null
+  /** When it completed. */
+  readonly completed_at?: Date | null
+  /** Errors met. */
+  readonly errors?: ReadonlyArray<BulkJobError> | null
+  /** When it expires. */
+  readonly expires_at?: Date | null
+  /** The ids of the categories it updates, in order (they need not all exist). */
+  readonly categories?: ReadonlyArray<string>
+}
+
+/**
+ * How to set up a simulator.
+ *
+ * @since 0.1.0
+ * @category simulator
+ */
+export interface KlaviyoSimulatorOptions {
+  /**
+   * The private API key it accepts.
+   * @default "pk_simulated_key"
+   */
+  readonly apiKey?: string
+  /** An OAuth access token it accepts besides the key. */
+  readonly accessToken?: string
+  /**
+   * The jobs it holds.
+   * @default the demo job {@link SIMULATED_JOB_ID} and its categories
+   */
+  readonly jobs?: ReadonlyArray<SimulatedJob>
+  /** The categories it holds. */
+  readonly categories?: ReadonlyArray<SimulatedCategory>
+  /**
+   * Revisions before this date are retired: they answer 410 when the request opts out of
+   * falling forward (`X-Klaviyo-Revision-Fall-Forward-Opt-Out: 1`), and otherwise are served
+   * as this revision. No revision is retired by default.
+   */
+  readonly retiredBefore?: string
+  /**
+   * The origin it writes into `links`.
+   * @default "https://a.klaviyo.com"
+   */
+  readonly origin?: string
+}
+
+/**
+ * A request as the simulator's model sees it.
+ *
+ * @since 0.1.0
+ * @category simulator
+ */
+export interface SimulatorRequest {
+  /** The method. */
+  readonly method: string
+  /** The full URL. */
+  readonly url: string
+  /** The headers, names in lower case. */
+  readonly headers: Readonly<Record<string, string | undefined>>
+}
+
+/**
+ * An answer of the simulator's model.
+ *
+ * @since 0.1.0
+ * @category simulator
+ */
+export interface SimulatorResponse {
+  /** The status. */
+  readonly status: number
+  /** The headers. */
+  readonly headers: Readonly<Record<string, string>>
+  /** The body text. */
+  readonly body: string
+}
+
+/**
+ * The simulator's model: a handler from request to answer, and the data it serves.
+ *
+ * @since 0.1.0
+ * @category simulator
+ */
+export interface KlaviyoModel {
+  /** Answers one request as Klaviyo would. */
+  readonly handle: (request: SimulatorRequest) => SimulatorResponse
+  /** The jobs, by id; change them to move a job along. */
+  readonly jobs: Map<string, SimulatedJob>
+  /** The categories, by id. */
+  readonly categories: Map<string, SimulatedCategory>
+}
+
+/**
+ * The id of the demo job the simulator holds by default.
+ *
+ * @since 0.1.0
+ * @category simulator
+ */
+export const SIMULATED_JOB_ID = "01JDEM0CATEG0RYUPDATEJ0B01"
+
+/**
+ * The API key the simulator accepts by default.
+ *
+ * @since 0.1.0
+ * @category simulator
+ */
+export const SIMULATED_API_KEY = "pk_simulated_key"
+
+const demoCategories: ReadonlyArray<SimulatedCategory> = [
+  ["APPAREL", "Apparel"],
+  ["FOOTWEAR", "Footwear"],
+  ["ACCESSORIES", "Accessories"],
+].map(([externalId, name]) => ({
+  id: `$custom:::$default:::${externalId}`,
+  external_id: externalId!,
+  name: name!,
+  updated: new Date("2026-11-20T09:30:00Z"),
+}))
+
+const demoJobs: ReadonlyArray<SimulatedJob> = [{
+  id: SIMULATED_JOB_ID,
+  status: "complete",
+  created_at: new Date("2026-11-27T14:00:00Z"),
+  total_count: 3,
+  completed_count: 2,
+  failed_count: 1,
+  completed_at: new Date("2026-11-27T14:00:07Z"),
+  expires_at: new Date("2026-12-04T14:00:00Z"),
+  errors: [{
+    id: "e4eebb08-b055-4a6f-bb13-c8cb69c9eb94",
+    code: "invalid",
+    title: "Invalid input",
+    detail: "The category ACCESSORIES has no name in the payload.",
+    source: { pointer: "/data/attributes/categories/2" },
+  }],
+  categories: demoCategories.map((category) => category.id),
+}]
+
+const JOB_TYPE = "catalog-category-bulk-update-job"
+const CATEGORY_TYPE = "catalog-category"
+const JOB_PATH = /^\/api\/catalog-category-bulk-update-jobs\/([^/]+)\/?$/
+const JOB_FIELDS = ["completed_at", "completed_count", "created_at", "errors", "expires_at", "failed_count", "status", "total_count"]
+const CATEGORY_FIELDS = ["external_id", "name", "updated"]
+
+const errorResponse = (
+  status: number,
+  code: string,
+  title: string,
+  detail: string,
+  source?: { readonly pointer?: string; readonly parameter?: string },
+): SimulatorResponse => ({
+  status,
+  headers: { "content-type": "application/vnd.api+json" },
+  body: JSON.stringify({
+    errors: [{
+      id: crypto.randomUUID(),
+      status,
+      code,
+      title,
+      detail,
+      source: source ?? { pointer: "/data/" },
+      links: {},
+      meta: {},
+    }],
+  }),
+})
+
+/** Klaviyo writes date-times with `+00:00`; old revisions wrote them without an offset. */
+const formatDate = (date: Date | null | undefined, legacy: boolean): string | null | undefined =>
+  date === null || date === undefined ? date : legacy
+    ? date.toISOString().slice(0, 19)
+    : date.toISOString().replace(/\.\d{3}Z$/, "+00:00")
+
+/**
+ * Builds the simulator's model: answer requests with {@link KlaviyoModel.handle}, move jobs
+ * along by replacing them in {@link KlaviyoModel.jobs}.
+ *
+ * @example
+ * ```ts
+ * import { KlaviyoSimulator, SIMULATED_API_KEY, SIMULATED_JOB_ID } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const model = KlaviyoSimulator.model()
+ * const answer = model.handle({
+ *   method: "GET",
+ *   url: `https://a.klaviyo.com/api/catalog-category-bulk-update-jobs/${SIMULATED_JOB_ID}`,
+ *   headers: { authorization: `Klaviyo-API-Key ${SIMULATED_API_KEY}`, revision: "2026-07-15" },
+ * })
+ * console.log(answer.status) // 200
+ * ```
+ *
+ * @since 0.1.0
+ * @category simulator
+ */
+export const makeKlaviyoModel = (options: KlaviyoSimulatorOptions = {}): KlaviyoModel => {
+  const apiKey = options.apiKey ?? SIMULATED_API_KEY
+  const origin = options.origin ?? "https://a.klaviyo.com"
+  const jobs = new Map((options.jobs ?? demoJobs).map((job) => [job.id, job]))
+  const categories = new Map(
+    (options.categories ?? (options.jobs === undefined ? demoCategories : [])).map((c) => [c.id, c]),
+  )
+  const retiredBefore = options.retiredBefore
+
+  const authorized = (header: string | undefined): boolean =>
+    header === `Klaviyo-API-Key ${apiKey}` ||
+    (options.accessToken !== undefined && header === `Bearer ${options.accessToken}`)
+
+  const fieldset = (
+    params: URLSearchParams,
+    type: string,
+    allowed: ReadonlyArray<string>,
+  ): ReadonlyArray<string> | SimulatorResponse | undefined => {
+    const raw = params.get(`fields[${type}]`)
+    if (raw === null) return undefined
+    const names = raw.split(",")
+    const bad = names.find((name) => !allowed.includes(name))
+    return bad === undefined ? names : errorResponse(
+      400,
+      "invalid",
+      "Invalid input.",
+      `'${bad}' is not a valid field for the resource '${type}'.`,
+      { parameter: `fields[${type}]` },
+    )
+  }
+
+  const pick = (
+    attributes: Record<string, unknown>,
+    names: ReadonlyArray<string> | undefined,
+  ): Record<string, unknown> =>
+    names === undefined
+      ? attributes
+      : Object.fromEntries(Object.entries(attributes).filter(([name]) => names.includes(name)))
+
+  const handle = (request: SimulatorRequest): SimulatorResponse => {
+    const url = new URL(request.url)
+    const match = JOB_PATH.exec(url.pathname)
+    if (match === null) return errorResponse(404, "not_found", "Not found.", `No route for ${url.pathname}.`)
+    if (request.method !== "GET") {
+      return errorResponse(405, "method_not_allowed", "Method not allowed.", `Method "${request.method}" not allowed.`)
+    }
+    const authorization = request.headers["authorization"]
+    if (authorization === undefined) {
+      return errorResponse(401, "not_authenticated", "Authentication credentials were not provided.", "Missing or invalid private key.")
+    }
+    if (!authorized(authorization)) {
+      return errorResponse(401, "authentication_failed", "Incorrect authentication credentials.", "Missing or invalid private key.")
+    }
+    const revisionHeader = request.headers["revision"]
+    if (revisionHeader === undefined) {
+      return errorResponse(400, "invalid", "Invalid input.", "Missing revision header.", { parameter: "revision" })
+    }
+    const parsed = parseRevision(revisionHeader)
+    if (!("date" in parsed)) {
+      return errorResponse(400, "invalid", "Invalid input.", `Invalid revision: ${revisionHeader}.`, { parameter: "revision" })
+    }
+    let revision: Revision = parsed
+    if (retiredBefore !== undefined && parsed.date < retiredBefore) {
+      if (request.headers["x-klaviyo-revision-fall-forward-opt-out"] === "1") {
+        return errorResponse(410, "gone", "Gone.", `Revision ${parsed.value} is no longer supported.`, { parameter: "revision" })
+      }
+      revision = parseRevision(retiredBefore) as Revision
+    }
+    const legacy = revision.jobIdAttribute
+    const params = url.searchParams
+    const jobFields = fieldset(params, JOB_TYPE, [legacy ? "job_id" : "id", ...JOB_FIELDS])
+    if (jobFields !== undefined && "status" in jobFields) return jobFields
+    const categoryFields = fieldset(params, CATEGORY_TYPE, legacy ? CATEGORY_FIELDS : ["id", ...CATEGORY_FIELDS])
+    if (categoryFields !== undefined && "status" in categoryFields) return categoryFields
+    const include = params.get("include")?.split(",") ?? []
+    const badInclude = include.find((name) => name !== "categories")
+    if (badInclude !== undefined) {
+      return errorResponse(400, "invalid", "Invalid input.", `'${badInclude}' is not a valid relationship for include.`, {
+        parameter: "include",
+      })
+    }
+    const id = decodeURIComponent(match[1]!)
+    const job = jobs.get(id)
+    if (job === undefined) {
+      return errorResponse(404, "not_found", "Not found.", `A catalog category bulk update job with id ${id} does not exist.`)
+    }
+    const self = `${origin}/api/catalog-category-bulk-update-jobs/${encodeURIComponent(id)}/`
+    const attributes = pick({
+      ...(legacy ? { job_id: job.id } : {}),
+      status: job.status,
+      created_at: formatDate(job.created_at, legacy),
+      total_count: job.total_count,
+      completed_count: job.completed_count ?? 0,
+      failed_count: job.failed_count ?? 0,
+      completed_at: formatDate(job.completed_at ?? null, legacy),
+      errors: job.errors ?? [],
+      expires_at: formatDate(job.expires_at ?? null, legacy),
+    }, jobFields)
+    const linkage = (job.categories ?? []).map((categoryId) => ({ type: CATEGORY_TYPE, id: categoryId }))
+    const included = include.includes("categories")
+      ? (job.categories ?? []).flatMap((categoryId) => {
+        const category = categories.get(categoryId)
+        return category === undefined ? [] : [{
+          type: CATEGORY_TYPE,
+          id: category.id,
+          attributes: pick({
+            external_id: category.external_id ?? null,
+            name: category.name ?? null,
+            updated: formatDate(category.updated ?? null, legacy),
+          }, categoryFields),
+          links: { self: `${origin}/api/catalog-categories/${encodeURIComponent(category.id)}/` },
+        }]
+      })
+      : undefined
+    const document = {
+      data: {
+        type: JOB_TYPE,
+        ...(legacy ? {} : { id: job.id }),
+        attributes,
+        relationships: {
+          categories: {
+            data: linkage,
+            links: { self: `${self}relationships/categories/`, related: `${self}categories/` },
+          },
+        },
+        links: { self },
+      },
+      ...(included === undefined ? {} : { included }),
+    }
+    return {
+      status: 200,
+      headers: { "content-type": legacy ? "application/json" : "application/vnd.api+json" },
+      body: JSON.stringify(document),
+    }
+  }
+
+  return { handle, jobs, categories }
+}
+
+/**
+ * The shape of {@link KlaviyoSimulator}.
+ *
+ * @since 0.1.0
+ * @category simulator
+ */
+export interface KlaviyoSimulatorApi {
+  /** Builds a model; see {@link makeKlaviyoModel}. */
+  readonly model: (options?: KlaviyoSimulatorOptions) => KlaviyoModel
+  /** An `HttpClient` layer answered by a new model, or by the one given. */
+  readonly layer: (options?: KlaviyoSimulatorOptions | KlaviyoModel) => Layer.Layer<HttpClient.HttpClient>
+}
+
+const isModel = (value: KlaviyoSimulatorOptions | KlaviyoModel | undefined): value is KlaviyoModel =>
+  value !== undefined && "handle" in value && typeof value.handle === "function"
+
+/**
+ * The simulated Klaviyo, as an `HttpClient` layer: provide it instead of
+ * `FetchHttpClient.layer` to run the library (and your code around it) without a network.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import {
+ *   getCatalogCategoryBulkUpdateJob,
+ *   KlaviyoClient,
+ *   KlaviyoSimulator,
+ *   SIMULATED_API_KEY,
+ *   SIMULATED_JOB_ID,
+ * } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const job = await getCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID, { include: ["categories"] }).pipe(
+ *   Effect.provide(KlaviyoClient.layer({ apiKey: SIMULATED_API_KEY })),
+ *   Effect.provide(KlaviyoSimulator.layer()),
+ *   Effect.runPromise,
+ * )
+ * console.log(job.categories.length) // 3
+ * ```
+ *
+ * @since 0.1.0
+ * @category simulator
+ */
+export const KlaviyoSimulator: KlaviyoSimulatorApi = {
+  model: makeKlaviyoModel,
+  layer: (options) => {
+    const model = isModel(options) ? options : makeKlaviyoModel(options)
+    return Layer.succeed(
+      HttpClient.HttpClient,
+      HttpClient.make((request, url) =>
+        Effect.sync(() => {
+          const answer = model.handle({ method: request.method, url: url.href, headers: request.headers })
+          return HttpClientResponse.fromWeb(
+            request,
+            new Response(answer.body, { status: answer.status, headers: answer.headers }),
+          )
+        })
+      ),
+    )
+  },
+}
