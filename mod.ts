@@ -94,10 +94,10 @@ export {
 } from "./src/resources.ts"
 export { DEFAULT_REVISION, parseRevision, type Revision } from "./src/revision.ts"
 export {
+  type KlaviyoModel,
   KlaviyoSimulator,
   type KlaviyoSimulatorApi,
   type KlaviyoSimulatorOptions,
-  type KlaviyoModel,
   makeKlaviyoModel,
   SIMULATED_API_KEY,
   SIMULATED_JOB_ID,

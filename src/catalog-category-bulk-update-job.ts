@@ -98,12 +98,21 @@ export interface IncludedCategories<F extends CatalogCategoryField = CatalogCate
  * @since 0.1.0
  * @category catalog-category-bulk-update-job
  */
-export type CatalogCategoryBulkUpdateJob<O extends GetCatalogCategoryBulkUpdateJobOptions = {}> =
+export type CatalogCategoryBulkUpdateJob<
+  O extends GetCatalogCategoryBulkUpdateJobOptions = GetCatalogCategoryBulkUpdateJobOptions,
+> = O extends { readonly include: ReadonlyArray<infer I> }
+  ? "categories" extends I ? JobBase<O> & IncludedCategories<SelectedCategoryFields<O>> : JobBase<O>
+  : JobBase<O>
+
+/**
+ * The part of a job every request gets: `type`, `id` and the selected attributes.
+ *
+ * @since 0.1.0
+ * @category catalog-category-bulk-update-job
+ */
+export type JobBase<O extends GetCatalogCategoryBulkUpdateJobOptions> =
   & { readonly type: "catalog-category-bulk-update-job"; readonly id: string }
   & SelectedJobAttributes<O>
-  & (O extends { readonly include: ReadonlyArray<infer I> }
-    ? "categories" extends I ? IncludedCategories<SelectedCategoryFields<O>> : {}
-    : {})
 
 /**
  * Fetches a catalog category bulk update job: builds the request (checking the id, the
@@ -132,7 +141,9 @@ export type CatalogCategoryBulkUpdateJob<O extends GetCatalogCategoryBulkUpdateJ
  * @since 0.1.0
  * @category catalog-category-bulk-update-job
  */
-export const getCatalogCategoryBulkUpdateJob = <const O extends GetCatalogCategoryBulkUpdateJobOptions = {}>(
+export const getCatalogCategoryBulkUpdateJob = <
+  const O extends GetCatalogCategoryBulkUpdateJobOptions = GetCatalogCategoryBulkUpdateJobOptions,
+>(
   jobId: string,
   options?: O,
 ): Effect.Effect<CatalogCategoryBulkUpdateJob<O>, KlaviyoError, KlaviyoClient> =>

@@ -18,7 +18,7 @@ import type * as HttpClientError from "effect/http/HttpClientError"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import { DecodeError, InvalidRequest, KlaviyoApiError, TransportError } from "./errors.ts"
-import { parseApiErrorBody, parseRetryAfter } from "./internal/wire.ts"
+import { hasControlCharacter, parseApiErrorBody, parseRetryAfter } from "./internal/wire.ts"
 import { DEFAULT_REVISION, parseRevision, type Revision } from "./revision.ts"
 
 /**
@@ -120,7 +120,9 @@ export interface KlaviyoClientShape {
    * Sends a GET with the credential and the revision's headers, and reads its answer: a 2xx
    * answer's JSON body, or a typed error for everything else.
    */
-  readonly send: (request: ApiRequest) => Effect.Effect<ApiResponse, KlaviyoApiError | TransportError | DecodeError>
+  readonly send: (
+    request: ApiRequest,
+  ) => Effect.Effect<ApiResponse, KlaviyoApiError | TransportError | DecodeError>
 }
 
 const DEFAULT_BASE_URL = "https://a.klaviyo.com"
@@ -139,11 +141,15 @@ const parseBaseUrl = (input: string | URL): URL | InvalidRequest => {
     return refuse(`${JSON.stringify(String(input))} is not an absolute URL`)
   }
   if (url.username !== "" || url.password !== "") {
-    return refuse("the URL must not carry a user name or password; pass the credential as apiKey or accessToken")
+    return refuse(
+      "the URL must not carry a user name or password; pass the credential as apiKey or accessToken",
+    )
   }
   if (url.search !== "" || url.hash !== "") return refuse(`${url.origin} must have no query or fragment`)
   if (url.protocol === "http:" && !loopbackHost.test(url.hostname)) {
-    return refuse(`plain http is allowed only to a loopback address, not ${url.host}: the credential would travel in clear text`)
+    return refuse(
+      `plain http is allowed only to a loopback address, not ${url.host}: the credential would travel in clear text`,
+    )
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") return refuse(`${url.protocol} is not http(s)`)
   url.pathname = url.pathname.replace(/\/+$/, "")
@@ -158,9 +164,12 @@ const parseCredential = (options: KlaviyoClientOptions): Redacted.Redacted<strin
   const value = secret === undefined ? "" : Redacted.isRedacted(secret) ? Redacted.value(secret) : secret
   const name = scheme === "Bearer" ? "accessToken" : "apiKey"
   if (value.trim() === "") {
-    return new InvalidRequest({ input: "credentials", reason: `${name} is empty (set KLAVIYO_API_KEY or pass apiKey)` })
+    return new InvalidRequest({
+      input: "credentials",
+      reason: `${name} is empty (set KLAVIYO_API_KEY or pass apiKey)`,
+    })
   }
-  if (/[\s\u0000-\u001f\u007f]/.test(value)) {
+  if (/\s/.test(value) || hasControlCharacter(value)) {
     return new InvalidRequest({
       input: "credentials",
       reason: `${name} contains white space or control characters (a copy-and-paste slip?)`,
@@ -170,7 +179,7 @@ const parseCredential = (options: KlaviyoClientOptions): Redacted.Redacted<strin
 }
 
 const resolveOptions = (options: KlaviyoClientOptions) =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const authorization = parseCredential(options)
     if (authorization instanceof InvalidRequest) return yield* authorization
     const baseUrl = parseBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL)
@@ -181,17 +190,25 @@ const resolveOptions = (options: KlaviyoClientOptions) =>
       ? DEFAULT_TIMEOUT
       : Option.getOrUndefined(Duration.fromInput(options.timeout))
     if (timeout === undefined || !Duration.isGreaterThan(timeout, Duration.zero)) {
-      return yield* new InvalidRequest({ input: "timeout", reason: "the timeout must be a positive duration" })
+      return yield* new InvalidRequest({
+        input: "timeout",
+        reason: "the timeout must be a positive duration",
+      })
     }
     return { authorization, baseUrl, revision, timeout }
   })
 
 /** Maps the HTTP client's failure to ours, keeping the platform's cause but never the request. */
-const transportFailure = (method: string, url: string, error: HttpClientError.HttpClientError): TransportError => {
+const transportFailure = (
+  method: string,
+  url: string,
+  error: HttpClientError.HttpClientError,
+): TransportError => {
   const reason = error.reason
-  const kind = reason._tag === "TransportError" || reason._tag === "InvalidUrlError" || reason._tag === "EncodeError"
-    ? "network"
-    : "body"
+  const kind =
+    reason._tag === "TransportError" || reason._tag === "InvalidUrlError" || reason._tag === "EncodeError"
+      ? "network"
+      : "body"
   const cause = reason.cause
   const detail = reason.description ??
     (cause instanceof Error ? [cause.message, causeCode(cause)].filter(Boolean).join(" ") : reason._tag)
@@ -217,8 +234,10 @@ const makeSend = (
   const base = baseUrl.href.replace(/\/+$/, "")
   const accept = revision.legacyPath ? "application/json" : "application/vnd.api+json"
 
-  const attempt = (request: ApiRequest): Effect.Effect<ApiResponse, KlaviyoApiError | TransportError | DecodeError> =>
-    Effect.gen(function*() {
+  const attempt = (
+    request: ApiRequest,
+  ): Effect.Effect<ApiResponse, KlaviyoApiError | TransportError | DecodeError> =>
+    Effect.gen(function* () {
       const query = new URLSearchParams(request.urlParams.map(([k, v]) => [k, v])).toString()
       let url = `${base}${request.path}${query === "" ? "" : `?${query}`}`
       const headers = {
@@ -240,7 +259,12 @@ const makeSend = (
       const text = yield* response.text.pipe(Effect.mapError((error) => transportFailure("GET", url, error)))
       const responseHeaders: Record<string, string> = { ...response.headers }
       if (response.status >= 200 && response.status < 300) {
-        return { status: response.status, headers: responseHeaders, body: yield* parseJson(text, responseHeaders, url), url }
+        return {
+          status: response.status,
+          headers: responseHeaders,
+          body: yield* parseJson(text, responseHeaders, url),
+          url,
+        }
       }
       const now = yield* Clock.currentTimeMillis
       const parsed = parseApiErrorBody(text)
@@ -297,7 +321,8 @@ const parseJson = (
   url: string,
 ): Effect.Effect<unknown, DecodeError> => {
   const contentType = headers["content-type"] ?? "no content-type"
-  const fail = (reason: string) => Effect.fail(new DecodeError({ path: "", reason, issues: [{ path: "", message: reason }], url }))
+  const fail = (reason: string) =>
+    Effect.fail(new DecodeError({ path: "", reason, issues: [{ path: "", message: reason }], url }))
   if (text.trim() === "") return fail(`Expected a JSON:API document, found an empty body (${contentType})`)
   try {
     return Effect.succeed(JSON.parse(text))
@@ -310,8 +335,10 @@ const parseJson = (
   }
 }
 
-const make = (options: KlaviyoClientOptions): Effect.Effect<KlaviyoClientShape, InvalidRequest, HttpClient.HttpClient> =>
-  Effect.gen(function*() {
+const make = (
+  options: KlaviyoClientOptions,
+): Effect.Effect<KlaviyoClientShape, InvalidRequest, HttpClient.HttpClient> =>
+  Effect.gen(function* () {
     const settings = yield* resolveOptions(options)
     const http = yield* HttpClient.HttpClient
     return {
@@ -383,7 +410,9 @@ export class KlaviyoClient extends KlaviyoClientBase {
    * const layer = KlaviyoClient.layer({ apiKey: Redacted.make("pk_example"), revision: "2026-07-15" })
    * ```
    */
-  static make(options: KlaviyoClientOptions): Effect.Effect<KlaviyoClientShape, InvalidRequest, HttpClient.HttpClient> {
+  static make(
+    options: KlaviyoClientOptions,
+  ): Effect.Effect<KlaviyoClientShape, InvalidRequest, HttpClient.HttpClient> {
     return make(options)
   }
 
@@ -397,7 +426,9 @@ export class KlaviyoClient extends KlaviyoClientBase {
    * const layer = KlaviyoClient.layer({ apiKey: "pk_example", timeout: "10 seconds" })
    * ```
    */
-  static layer(options: KlaviyoClientOptions): Layer.Layer<KlaviyoClient, InvalidRequest, HttpClient.HttpClient> {
+  static layer(
+    options: KlaviyoClientOptions,
+  ): Layer.Layer<KlaviyoClient, InvalidRequest, HttpClient.HttpClient> {
     return Layer.effect(KlaviyoClient, make(options))
   }
 

@@ -36,6 +36,7 @@ export type InvalidInput =
   | "credentials"
   | "baseUrl"
   | "timeout"
+  | "client"
 
 /**
  * The fields of an {@link InvalidRequest}.
@@ -124,9 +125,10 @@ export interface KlaviyoApiErrorFields {
   readonly body?: string | undefined
 }
 
-const KlaviyoApiErrorBase: TaggedErrorConstructor<"KlaviyoApiError", KlaviyoApiErrorFields> = Data.TaggedError(
-  "KlaviyoApiError",
-)
+const KlaviyoApiErrorBase: TaggedErrorConstructor<"KlaviyoApiError", KlaviyoApiErrorFields> = Data
+  .TaggedError(
+    "KlaviyoApiError",
+  )
 
 const statusHints: Readonly<Record<number, string>> = {
   401: "the API key or access token was not accepted: check KLAVIYO_API_KEY (a private key starts with pk_)",
@@ -225,7 +227,9 @@ const TransportErrorBase: TaggedErrorConstructor<"TransportError", TransportErro
 export class TransportError extends TransportErrorBase {
   /** A readable summary: the kind, the request and the detail. */
   override get message(): string {
-    return `${this.kind === "timeout" ? "Timed out" : this.kind === "body" ? "Broken response body" : "Network error"} on ${this.method} ${this.url}: ${this.detail}`
+    return `${
+      this.kind === "timeout" ? "Timed out" : this.kind === "body" ? "Broken response body" : "Network error"
+    } on ${this.method} ${this.url}: ${this.detail}`
   }
 }
 
@@ -259,7 +263,9 @@ export interface DecodeErrorFields {
   readonly url: string
 }
 
-const DecodeErrorBase: TaggedErrorConstructor<"DecodeError", DecodeErrorFields> = Data.TaggedError("DecodeError")
+const DecodeErrorBase: TaggedErrorConstructor<"DecodeError", DecodeErrorFields> = Data.TaggedError(
+  "DecodeError",
+)
 
 /**
  * Klaviyo answered 2xx, but the body does not match the documented shape: `path` says where
@@ -282,7 +288,9 @@ export class DecodeError extends DecodeErrorBase {
   /** A readable summary: where, and what was found. */
   override get message(): string {
     const more = this.issues.length > 1 ? ` (and ${this.issues.length - 1} more)` : ""
-    return `Unexpected response from ${this.url} at ${this.path === "" ? "the body" : this.path}: ${this.reason}${more}`
+    return `Unexpected response from ${this.url} at ${
+      this.path === "" ? "the body" : this.path
+    }: ${this.reason}${more}`
   }
 }
 

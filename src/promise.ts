@@ -16,6 +16,7 @@ import {
   type GetCatalogCategoryBulkUpdateJobOptions,
 } from "./catalog-category-bulk-update-job.ts"
 import { KlaviyoClient, type KlaviyoClientOptions } from "./client.ts"
+import { InvalidRequest } from "./errors.ts"
 
 /**
  * Options of {@link makeKlaviyoClient}: the client's options, and optionally the `HttpClient`
@@ -54,7 +55,9 @@ export interface KlaviyoPromiseClient {
    * Fetches a catalog category bulk update job; rejects with an `InvalidRequest`,
    * `KlaviyoApiError`, `TransportError` or `DecodeError` (tell them apart by `_tag`).
    */
-  readonly getCatalogCategoryBulkUpdateJob: <const O extends GetCatalogCategoryBulkUpdateJobOptions = {}>(
+  readonly getCatalogCategoryBulkUpdateJob: <
+    const O extends GetCatalogCategoryBulkUpdateJobOptions = GetCatalogCategoryBulkUpdateJobOptions,
+  >(
     jobId: string,
     options?: O,
     call?: CallOptions,
@@ -95,11 +98,21 @@ export const makeKlaviyoClient = (options: MakeKlaviyoClientOptions): KlaviyoPro
       Layer.provide(httpClient ?? FetchHttpClient.layer),
     ),
   )
-  const close = () => runtime.dispose()
+  let closed = false
+  const close = () => {
+    closed = true
+    return runtime.dispose()
+  }
   return {
     getCatalogCategoryBulkUpdateJob: async (jobId, jobOptions, call) => {
       const signal = call?.signal
       signal?.throwIfAborted()
+      if (closed) {
+        throw new InvalidRequest({
+          input: "client",
+          reason: "the client is closed; make a new one with makeKlaviyoClient",
+        })
+      }
       const exit = await runtime.runPromiseExit(
         getCatalogCategoryBulkUpdateJob(jobId, jobOptions),
         signal === undefined ? undefined : { signal },

@@ -70,7 +70,9 @@ export const parseRevision = (value: string): Revision | InvalidRequest => {
   const match = revisionPattern.exec(value)
   const refuse = (why: string) =>
     new InvalidRequest({ input: "revision", reason: `${JSON.stringify(value)} ${why}` })
-  if (match === null) return refuse("is not of the form YYYY-MM-DD or YYYY-MM-DD.suffix (for example 2026-07-15)")
+  if (match === null) {
+    return refuse("is not of the form YYYY-MM-DD or YYYY-MM-DD.suffix (for example 2026-07-15)")
+  }
   const [, y, m, d] = match
   const date = `${y}-${m}-${d}`
   const parsed = new Date(`${date}T00:00:00Z`)

@@ -189,7 +189,16 @@ const demoJobs: ReadonlyArray<SimulatedJob> = [{
 const JOB_TYPE = "catalog-category-bulk-update-job"
 const CATEGORY_TYPE = "catalog-category"
 const JOB_PATH = /^\/api\/catalog-category-bulk-update-jobs\/([^/]+)\/?$/
-const JOB_FIELDS = ["completed_at", "completed_count", "created_at", "errors", "expires_at", "failed_count", "status", "total_count"]
+const JOB_FIELDS = [
+  "completed_at",
+  "completed_count",
+  "created_at",
+  "errors",
+  "expires_at",
+  "failed_count",
+  "status",
+  "total_count",
+]
 const CATEGORY_FIELDS = ["external_id", "name", "updated"]
 
 const errorResponse = (
@@ -217,7 +226,9 @@ const errorResponse = (
 
 /** Klaviyo writes date-times with `+00:00`; old revisions wrote them without an offset. */
 const formatDate = (date: Date | null | undefined, legacy: boolean): string | null | undefined =>
-  date === null || date === undefined ? date : legacy
+  date === null || date === undefined
+    ? date
+    : legacy
     ? date.toISOString().slice(0, 19)
     : date.toISOString().replace(/\.\d{3}Z$/, "+00:00")
 
@@ -285,27 +296,48 @@ export const makeKlaviyoModel = (options: KlaviyoSimulatorOptions = {}): Klaviyo
     const match = JOB_PATH.exec(url.pathname)
     if (match === null) return errorResponse(404, "not_found", "Not found.", `No route for ${url.pathname}.`)
     if (request.method !== "GET") {
-      return errorResponse(405, "method_not_allowed", "Method not allowed.", `Method "${request.method}" not allowed.`)
+      return errorResponse(
+        405,
+        "method_not_allowed",
+        "Method not allowed.",
+        `Method "${request.method}" not allowed.`,
+      )
     }
     const authorization = request.headers["authorization"]
     if (authorization === undefined) {
-      return errorResponse(401, "not_authenticated", "Authentication credentials were not provided.", "Missing or invalid private key.")
+      return errorResponse(
+        401,
+        "not_authenticated",
+        "Authentication credentials were not provided.",
+        "Missing or invalid private key.",
+      )
     }
     if (!authorized(authorization)) {
-      return errorResponse(401, "authentication_failed", "Incorrect authentication credentials.", "Missing or invalid private key.")
+      return errorResponse(
+        401,
+        "authentication_failed",
+        "Incorrect authentication credentials.",
+        "Missing or invalid private key.",
+      )
     }
     const revisionHeader = request.headers["revision"]
     if (revisionHeader === undefined) {
-      return errorResponse(400, "invalid", "Invalid input.", "Missing revision header.", { parameter: "revision" })
+      return errorResponse(400, "invalid", "Invalid input.", "Missing revision header.", {
+        parameter: "revision",
+      })
     }
     const parsed = parseRevision(revisionHeader)
     if (!("date" in parsed)) {
-      return errorResponse(400, "invalid", "Invalid input.", `Invalid revision: ${revisionHeader}.`, { parameter: "revision" })
+      return errorResponse(400, "invalid", "Invalid input.", `Invalid revision: ${revisionHeader}.`, {
+        parameter: "revision",
+      })
     }
     let revision: Revision = parsed
     if (retiredBefore !== undefined && parsed.date < retiredBefore) {
       if (request.headers["x-klaviyo-revision-fall-forward-opt-out"] === "1") {
-        return errorResponse(410, "gone", "Gone.", `Revision ${parsed.value} is no longer supported.`, { parameter: "revision" })
+        return errorResponse(410, "gone", "Gone.", `Revision ${parsed.value} is no longer supported.`, {
+          parameter: "revision",
+        })
       }
       revision = parseRevision(retiredBefore) as Revision
     }
@@ -313,19 +345,34 @@ export const makeKlaviyoModel = (options: KlaviyoSimulatorOptions = {}): Klaviyo
     const params = url.searchParams
     const jobFields = fieldset(params, JOB_TYPE, [legacy ? "job_id" : "id", ...JOB_FIELDS])
     if (jobFields !== undefined && "status" in jobFields) return jobFields
-    const categoryFields = fieldset(params, CATEGORY_TYPE, legacy ? CATEGORY_FIELDS : ["id", ...CATEGORY_FIELDS])
+    const categoryFields = fieldset(
+      params,
+      CATEGORY_TYPE,
+      legacy ? CATEGORY_FIELDS : ["id", ...CATEGORY_FIELDS],
+    )
     if (categoryFields !== undefined && "status" in categoryFields) return categoryFields
     const include = params.get("include")?.split(",") ?? []
     const badInclude = include.find((name) => name !== "categories")
     if (badInclude !== undefined) {
-      return errorResponse(400, "invalid", "Invalid input.", `'${badInclude}' is not a valid relationship for include.`, {
-        parameter: "include",
-      })
+      return errorResponse(
+        400,
+        "invalid",
+        "Invalid input.",
+        `'${badInclude}' is not a valid relationship for include.`,
+        {
+          parameter: "include",
+        },
+      )
     }
     const id = decodeURIComponent(match[1]!)
     const job = jobs.get(id)
     if (job === undefined) {
-      return errorResponse(404, "not_found", "Not found.", `A catalog category bulk update job with id ${id} does not exist.`)
+      return errorResponse(
+        404,
+        "not_found",
+        "Not found.",
+        `A catalog category bulk update job with id ${id} does not exist.`,
+      )
     }
     const self = `${origin}/api/catalog-category-bulk-update-jobs/${encodeURIComponent(id)}/`
     const attributes = pick({

@@ -91,7 +91,8 @@ const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
 /** Renders a path as `data.attributes.errors[0].id`. */
 const renderPath = (path: ReadonlyArray<PropertyKey>): string =>
   path.reduce<string>(
-    (out, key) => typeof key === "number" ? `${out}[${key}]` : out === "" ? String(key) : `${out}.${String(key)}`,
+    (out, key) =>
+      typeof key === "number" ? `${out}[${key}]` : out === "" ? String(key) : `${out}.${String(key)}`,
     "",
   )
 

@@ -8,7 +8,14 @@ import * as Effect from "effect/Effect"
 import { type ApiRequest, KlaviyoClient } from "../client.ts"
 import { InvalidRequest, type KlaviyoError } from "../errors.ts"
 import type { Revision } from "../revision.ts"
-import { decodePrimary, type FlatResource, type Inclusion, resolveIncluded, type ResourceSpec } from "./jsonapi.ts"
+import { hasControlCharacter } from "./wire.ts"
+import {
+  decodePrimary,
+  type FlatResource,
+  type Inclusion,
+  resolveIncluded,
+  type ResourceSpec,
+} from "./jsonapi.ts"
 
 /** A "get one resource by id" endpoint. */
 export interface GetEndpoint {
@@ -41,14 +48,20 @@ export const MAX_ID_LENGTH = 255
 const invalid = (input: InvalidRequest["input"], reason: string) => new InvalidRequest({ input, reason })
 
 const checkId = (id: unknown): string | InvalidRequest => {
-  if (typeof id !== "string") return invalid("jobId", `expected a string, got ${id === null ? "null" : typeof id}`)
+  if (typeof id !== "string") {
+    return invalid("jobId", `expected a string, got ${id === null ? "null" : typeof id}`)
+  }
   if (id.length === 0) return invalid("jobId", "the id is empty")
   if (id.length > MAX_ID_LENGTH) {
     return invalid("jobId", `the id is ${id.length} characters long; at most ${MAX_ID_LENGTH} are accepted`)
   }
-  if (/[\u0000-\u001f\u007f]/.test(id)) return invalid("jobId", "the id contains control characters")
-  if (id.trim() !== id) return invalid("jobId", `the id ${JSON.stringify(id)} has leading or trailing white space`)
-  if (id === "." || id === "..") return invalid("jobId", `${JSON.stringify(id)} is not an id (it would change the path)`)
+  if (hasControlCharacter(id)) return invalid("jobId", "the id contains control characters")
+  if (id.trim() !== id) {
+    return invalid("jobId", `the id ${JSON.stringify(id)} has leading or trailing white space`)
+  }
+  if (id === "." || id === "..") {
+    return invalid("jobId", `${JSON.stringify(id)} is not an id (it would change the path)`)
+  }
   return id
 }
 
@@ -59,12 +72,16 @@ const checkFieldset = (
   allowed: ReadonlyArray<string>,
 ): ReadonlyArray<string> | InvalidRequest => {
   if (!Array.isArray(names)) return invalid("fields", `fields[${type}] must be an array of field names`)
-  if (names.length === 0) return invalid("fields", `fields[${type}] is empty: name at least one field, or leave it out`)
+  if (names.length === 0) {
+    return invalid("fields", `fields[${type}] is empty: name at least one field, or leave it out`)
+  }
   const unknown = names.filter((name) => typeof name !== "string" || !allowed.includes(name))
   if (unknown.length > 0) {
     return invalid(
       "fields",
-      `fields[${type}] names ${unknown.map((n) => JSON.stringify(n)).join(", ")}, which this revision does not list; ` +
+      `fields[${type}] names ${
+        unknown.map((n) => JSON.stringify(n)).join(", ")
+      }, which this revision does not list; ` +
         `the fields are: ${allowed.join(", ")}`,
     )
   }
@@ -83,15 +100,17 @@ export const buildRequest = (
     if (checkedId instanceof InvalidRequest) return Effect.fail(checkedId)
 
     const include = options.include ?? []
-    if (!Array.isArray(include)) return Effect.fail(invalid("include", "include must be an array of relationship names"))
+    if (!Array.isArray(include)) {
+      return Effect.fail(invalid("include", "include must be an array of relationship names"))
+    }
     const relationships = [...new Set(include)]
     const unknownInclude = relationships.filter((name) => !Object.hasOwn(endpoint.includes, name))
     if (unknownInclude.length > 0) {
       return Effect.fail(invalid(
         "include",
-        `${unknownInclude.map((n) => JSON.stringify(n)).join(", ")} cannot be included; this endpoint includes: ${
-          Object.keys(endpoint.includes).join(", ")
-        }`,
+        `${
+          unknownInclude.map((n) => JSON.stringify(n)).join(", ")
+        } cannot be included; this endpoint includes: ${Object.keys(endpoint.includes).join(", ")}`,
       ))
     }
 
@@ -113,10 +132,11 @@ export const buildRequest = (
       const checked = checkFieldset(type, names, spec.fields(revision))
       if (checked instanceof InvalidRequest) return Effect.fail(checked)
       // Old revisions carry the id only in an attribute: keep it in the fieldset.
-      const withId = spec === endpoint.resource && revision.jobIdAttribute && spec.idAttribute !== undefined &&
+      const withId =
+        spec === endpoint.resource && revision.jobIdAttribute && spec.idAttribute !== undefined &&
           !checked.includes(spec.idAttribute)
-        ? [spec.idAttribute, ...checked]
-        : checked
+          ? [spec.idAttribute, ...checked]
+          : checked
       fieldsets.set(type, withId)
       urlParams.push([`fields[${type}]`, withId.join(",")])
     }
@@ -146,18 +166,26 @@ export const getResource = (
   id: string,
   options: GetOptions,
 ): Effect.Effect<FlatResource, KlaviyoError, KlaviyoClient> =>
-  Effect.gen(function*() {
+  Effect.gen(function* () {
     const client = yield* KlaviyoClient
     const prepared = yield* buildRequest(endpoint, id, options, client.revision).pipe(
       Effect.withSpan("klaviyo.buildRequest"),
     )
     const response = yield* client.send(prepared.request)
-    const document = yield* decodePrimary(endpoint.resource, prepared.primaryFields, response.body, response.url).pipe(
+    const document = yield* decodePrimary(
+      endpoint.resource,
+      prepared.primaryFields,
+      response.body,
+      response.url,
+    ).pipe(
       Effect.withSpan("klaviyo.decode"),
     )
     return yield* resolveIncluded(document, prepared.inclusions).pipe(Effect.withSpan("klaviyo.resolve"))
   }).pipe(
     Effect.withSpan(`klaviyo.${endpoint.operation}`, {
-      attributes: { "klaviyo.resource_type": endpoint.resource.type, "klaviyo.id": typeof id === "string" ? id : "" },
+      attributes: {
+        "klaviyo.resource_type": endpoint.resource.type,
+        "klaviyo.id": typeof id === "string" ? id : "",
+      },
     }),
   )

@@ -17,7 +17,9 @@ const readErrorObject = (value: unknown): JsonApiErrorObject | undefined => {
     const member = str(record[key])
     if (member !== undefined) out[key] = member
   }
-  const status = typeof record["status"] === "number" ? record["status"] : Number(str(record["status"]) ?? Number.NaN)
+  const status = typeof record["status"] === "number"
+    ? record["status"]
+    : Number(str(record["status"]) ?? Number.NaN)
   if (Number.isInteger(status)) out.status = status
   const source = record["source"]
   if (typeof source === "object" && source !== null) {
@@ -42,7 +44,9 @@ export const parseApiErrorBody = (text: string): { readonly errors: ReadonlyArra
   } catch {
     return { errors: [] }
   }
-  const errors = typeof json === "object" && json !== null ? (json as Record<string, unknown>)["errors"] : undefined
+  const errors = typeof json === "object" && json !== null
+    ? (json as Record<string, unknown>)["errors"]
+    : undefined
   if (!Array.isArray(errors)) return { errors: [] }
   return { errors: errors.flatMap((item) => readErrorObject(item) ?? []) }
 }
@@ -51,11 +55,23 @@ export const parseApiErrorBody = (text: string): { readonly errors: ReadonlyArra
  * Reads `Retry-After`: whole seconds, or an HTTP date (measured from `nowMillis`). A missing or
  * unreadable header gives `undefined`; a date in the past gives zero.
  */
-export const parseRetryAfter = (header: string | undefined, nowMillis: number): Duration.Duration | undefined => {
+export const parseRetryAfter = (
+  header: string | undefined,
+  nowMillis: number,
+): Duration.Duration | undefined => {
   if (header === undefined) return undefined
   const trimmed = header.trim()
   if (/^\d+$/.test(trimmed)) return Duration.seconds(Number(trimmed))
   const date = Date.parse(trimmed)
   if (Number.isNaN(date)) return undefined
   return Duration.millis(Math.max(0, date - nowMillis))
+}
+
+/** Whether a text holds a C0 control character or DEL (they would break a path or a header). */
+export const hasControlCharacter = (text: string): boolean => {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code < 0x20 || code === 0x7f) return true
+  }
+  return false
 }

@@ -1,0 +1,75 @@
+/**
+ * A real HTTP server on 127.0.0.1 that behaves like Klaviyo: it mounts the library's own
+ * simulator model (one model of Klaviyo, not two fakes), records every request, and can be told
+ * to answer the next requests differently (a status, a body, a redirect, silence).
+ */
+import * as http from "node:http"
+import type { AddressInfo } from "node:net"
+import { type KlaviyoModel, type KlaviyoSimulatorOptions, makeKlaviyoModel } from "../../mod.ts"
+
+/** A request as the server saw it. */
+export interface RecordedRequest {
+  readonly method: string
+  /** Path and query exactly as sent. */
+  readonly target: string
+  readonly url: URL
+  readonly headers: Readonly<Record<string, string | undefined>>
+}
+
+/** A scripted answer: a plain response, or `"hang"` to never answer. */
+export type Scripted =
+  | { readonly status: number; readonly headers?: Readonly<Record<string, string>>; readonly body?: string }
+  | "hang"
+
+export interface TestServer {
+  readonly url: string
+  readonly model: KlaviyoModel
+  readonly requests: Array<RecordedRequest>
+  /** Answers the next requests with these, in order, before falling back to the model. */
+  readonly script: (...answers: ReadonlyArray<Scripted>) => void
+  /** How many requests are being held open by a `"hang"` script right now. */
+  readonly hanging: () => number
+  readonly close: () => Promise<void>
+}
+
+const flatHeaders = (headers: http.IncomingHttpHeaders): Record<string, string | undefined> =>
+  Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : v]))
+
+export const startServer = async (options: KlaviyoSimulatorOptions = {}): Promise<TestServer> => {
+  const model = makeKlaviyoModel(options)
+  const requests: Array<RecordedRequest> = []
+  const queue: Array<Scripted> = []
+  const hanging = new Set<http.ServerResponse>()
+  const server = http.createServer((req, res) => {
+    const target = req.url ?? "/"
+    const url = new URL(target, `http://${req.headers.host ?? "127.0.0.1"}`)
+    const headers = flatHeaders(req.headers)
+    requests.push({ method: req.method ?? "GET", target, url, headers })
+    const scripted = queue.shift()
+    if (scripted === "hang") {
+      hanging.add(res)
+      res.on("close", () => hanging.delete(res))
+      return
+    }
+    const answer = scripted ?? model.handle({ method: req.method ?? "GET", url: url.href, headers })
+    res.writeHead(answer.status, { ...answer.headers })
+    res.end(answer.body ?? "")
+  })
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    model,
+    requests,
+    script: (...answers) => {
+      queue.push(...answers)
+    },
+    hanging: () => hanging.size,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const res of hanging) res.destroy()
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}
