@@ -64,7 +64,8 @@ export const renderJob = (job: FullJob): string => {
 }
 
 const main = Effect.gen(function* () {
-  const live = env("KLAVIYO_API_KEY") !== undefined || env("KLAVIYO_ACCESS_TOKEN") !== undefined
+  const apiKey = env("KLAVIYO_API_KEY") !== undefined
+  const live = apiKey || env("KLAVIYO_ACCESS_TOKEN") !== undefined
   const jobId = process.argv[2] ?? (live ? undefined : SIMULATED_JOB_ID)
   if (jobId === undefined) {
     console.error("usage: npm start -- <job_id>   (a job id is needed against the real API)")
@@ -72,7 +73,9 @@ const main = Effect.gen(function* () {
   }
   console.log(
     live
-      ? `Asking Klaviyo at ${env("KLAVIYO_BASE_URL") ?? "https://a.klaviyo.com"} (KLAVIYO_API_KEY is set).`
+      ? `Asking Klaviyo at ${env("KLAVIYO_BASE_URL") ?? "https://a.klaviyo.com"} (${
+        apiKey ? "KLAVIYO_API_KEY" : "KLAVIYO_ACCESS_TOKEN"
+      } is set).`
       : "No KLAVIYO_API_KEY set: asking the built-in simulated Klaviyo.",
   )
   const layer = live
@@ -83,17 +86,19 @@ const main = Effect.gen(function* () {
       console.log(renderJob(job))
       return 0
     }),
+    // Provided before the errors are handled, so that a bad option (KLAVIYO_REVISION=bad) is handled too.
+    Effect.provide(layer),
     Effect.catchTags({
       InvalidRequest: (error) => report(error, 2),
       KlaviyoApiError: (error) => report(error, 3),
       TransportError: (error) => report(error, 3),
       DecodeError: (error) => report(error, 3),
+      ConfigError: (error) => report(error, 2),
     }),
-    Effect.provide(layer),
   )
 })
 
-const report = (error: KlaviyoError, code: number) =>
+const report = (error: KlaviyoError | { readonly _tag: string; readonly message: string }, code: number) =>
   Effect.sync(() => {
     console.error(`${error._tag}: ${error.message}`)
     return code

@@ -47,6 +47,7 @@ export {
   getCatalogCategoryBulkUpdateJob,
   type GetCatalogCategoryBulkUpdateJobOptions,
   type IncludedCategories,
+  type JobBase,
   type SelectedCategoryFields,
   type SelectedJobAttributes,
   type UnresolvedReference,

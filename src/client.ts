@@ -4,7 +4,6 @@
  *
  * @module
  */
-import * as Clock from "effect/Clock"
 import * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
@@ -12,13 +11,21 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import * as HttpClient from "effect/http/HttpClient"
-import type * as HttpClientError from "effect/http/HttpClientError"
-import * as HttpClientRequest from "effect/http/HttpClientRequest"
-import type * as HttpClientResponse from "effect/http/HttpClientResponse"
-import { DecodeError, InvalidRequest, KlaviyoApiError, TransportError } from "./errors.ts"
-import { hasControlCharacter, parseApiErrorBody, parseRetryAfter } from "./internal/wire.ts"
+import * as RateLimiter from "effect/persistence/RateLimiter"
+import type { DecodeError, KlaviyoApiError, TransportError } from "./errors.ts"
+import { InvalidRequest } from "./errors.ts"
+import { makeAttempt } from "./internal/attempt.ts"
+import { makeSend } from "./internal/send.ts"
+import { hasControlCharacter } from "./internal/wire.ts"
+import {
+  makeRateLimitBudget,
+  RateLimitBudget,
+  type RateLimitBudgetShape,
+  type RateLimitOptions,
+  unlimitedBudget,
+} from "./rate-limit.ts"
+import { resolveRetry, type RetryOptions, type RetryPolicy } from "./retry.ts"
 import { DEFAULT_REVISION, parseRevision, type Revision } from "./revision.ts"
 
 /**
@@ -50,10 +57,36 @@ export interface KlaviyoClientBaseOptions {
    */
   readonly revision?: string | undefined
   /**
-   * How long one attempt may take, from sending to the last byte of the body.
+   * How long one attempt may take, from sending to the last byte of the body. A timed-out
+   * attempt is a `TransportError` of kind `timeout`, and is retried.
    * @default "30 seconds"
    */
   readonly timeout?: Duration.Input | undefined
+  /**
+   * How long a whole call may take: every attempt, every retry delay and every wait for the
+   * rate-limit budget. A call past it fails with a `TransportError` of kind `deadline`.
+   * @default no deadline
+   */
+  readonly deadline?: Duration.Input | undefined
+  /**
+   * Retries: `false` for a single attempt, options for the default policy, or a policy of your
+   * own (a retry never comes sooner than the server's `Retry-After` either way).
+   * @default { times: 3, base: "250 millis", maxDelay: "10 seconds", maxRetryAfter: "60 seconds" }
+   */
+  readonly retry?: false | RetryOptions | RetryPolicy | undefined
+  /**
+   * Client-side rate limiting: options for a budget of this client's own (in memory), `false`
+   * to turn it off, or `"shared"` to use the {@link RateLimitBudget} in context (one budget for
+   * several clients of the same account).
+   * @default { burst: { limit: 350, window: "1 second" }, steady: { limit: 3500, window: "1 minute" } }
+   */
+  readonly rateLimit?: false | "shared" | RateLimitOptions | undefined
+  /**
+   * The largest response body read; a larger one fails with a `TransportError` of kind
+   * `oversized` without being read further. A job with 1,000 categories is about 300 KB.
+   * @default 8388608 (8 MiB)
+   */
+  readonly maxBodyBytes?: number | undefined
 }
 
 /**
@@ -127,7 +160,7 @@ export interface KlaviyoClientShape {
 
 const DEFAULT_BASE_URL = "https://a.klaviyo.com"
 const DEFAULT_TIMEOUT: Duration.Duration = Duration.seconds(30)
-const MAX_REDIRECTS = 5
+const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024
 
 const loopbackHost = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/
 
@@ -157,16 +190,20 @@ const parseBaseUrl = (input: string | URL): URL | InvalidRequest => {
 }
 
 /** Wraps the credential and checks that it can travel in a header, without ever echoing it. */
-const parseCredential = (options: KlaviyoClientOptions): Redacted.Redacted<string> | InvalidRequest => {
-  const [scheme, secret] = options.apiKey !== undefined
-    ? ["Klaviyo-API-Key", options.apiKey]
-    : ["Bearer", options.accessToken]
-  const value = secret === undefined ? "" : Redacted.isRedacted(secret) ? Redacted.value(secret) : secret
-  const name = scheme === "Bearer" ? "accessToken" : "apiKey"
+const parseCredential = (
+  options: KlaviyoClientOptions,
+):
+  | { readonly authorization: Redacted.Redacted<string>; readonly secret: Redacted.Redacted<string> }
+  | InvalidRequest => {
+  const bearer = options.apiKey === undefined && options.accessToken !== undefined
+  const given = bearer ? options.accessToken : options.apiKey
+  const value = given === undefined ? "" : Redacted.isRedacted(given) ? Redacted.value(given) : given
+  const name = bearer ? "accessToken" : "apiKey"
+  const env = bearer ? "KLAVIYO_ACCESS_TOKEN" : "KLAVIYO_API_KEY"
   if (value.trim() === "") {
     return new InvalidRequest({
       input: "credentials",
-      reason: `${name} is empty (set KLAVIYO_API_KEY or pass apiKey)`,
+      reason: `${name} is empty (set ${env} or pass ${name})`,
     })
   }
   if (/\s/.test(value) || hasControlCharacter(value)) {
@@ -175,183 +212,97 @@ const parseCredential = (options: KlaviyoClientOptions): Redacted.Redacted<strin
       reason: `${name} contains white space or control characters (a copy-and-paste slip?)`,
     })
   }
-  return Redacted.make(`${scheme} ${value}`)
+  if (!/^[\x21-\x7e]+$/.test(value)) {
+    return new InvalidRequest({
+      input: "credentials",
+      reason: `${name} contains characters outside printable ASCII`,
+    })
+  }
+  return {
+    authorization: Redacted.make(`${bearer ? "Bearer" : "Klaviyo-API-Key"} ${value}`),
+    secret: Redacted.make(value),
+  }
+}
+
+const positiveDuration = (input: Duration.Input | undefined, name: "timeout" | "deadline") => {
+  if (input === undefined) return undefined
+  const duration = Option.getOrUndefined(Duration.fromInput(input))
+  return duration === undefined || !Duration.isGreaterThan(duration, Duration.zero)
+    ? new InvalidRequest({ input: "timeout", reason: `${name} must be a positive duration` })
+    : duration
 }
 
 const resolveOptions = (options: KlaviyoClientOptions) =>
   Effect.gen(function* () {
-    const authorization = parseCredential(options)
-    if (authorization instanceof InvalidRequest) return yield* authorization
+    const credential = parseCredential(options)
+    if (credential instanceof InvalidRequest) return yield* credential
     const baseUrl = parseBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL)
     if (baseUrl instanceof InvalidRequest) return yield* baseUrl
     const revision = parseRevision(options.revision ?? DEFAULT_REVISION)
     if (revision instanceof InvalidRequest) return yield* revision
-    const timeout = options.timeout === undefined
-      ? DEFAULT_TIMEOUT
-      : Option.getOrUndefined(Duration.fromInput(options.timeout))
-    if (timeout === undefined || !Duration.isGreaterThan(timeout, Duration.zero)) {
+    const timeout = positiveDuration(options.timeout, "timeout") ?? DEFAULT_TIMEOUT
+    if (timeout instanceof InvalidRequest) return yield* timeout
+    const deadline = positiveDuration(options.deadline, "deadline")
+    if (deadline instanceof InvalidRequest) return yield* deadline
+    const policy = resolveRetry(options.retry)
+    if (typeof policy === "string") return yield* new InvalidRequest({ input: "retry", reason: policy })
+    const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
+    if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1) {
       return yield* new InvalidRequest({
-        input: "timeout",
-        reason: "the timeout must be a positive duration",
+        input: "maxBodyBytes",
+        reason: "maxBodyBytes must be a whole number of bytes, 1 or more",
       })
     }
-    return { authorization, baseUrl, revision, timeout }
+    return { ...credential, baseUrl, revision, timeout, deadline, policy, maxBodyBytes }
   })
-
-/** Maps the HTTP client's failure to ours, keeping the platform's cause but never the request. */
-const transportFailure = (
-  method: string,
-  url: string,
-  error: HttpClientError.HttpClientError,
-): TransportError => {
-  const reason = error.reason
-  const kind =
-    reason._tag === "TransportError" || reason._tag === "InvalidUrlError" || reason._tag === "EncodeError"
-      ? "network"
-      : "body"
-  const cause = reason.cause
-  const detail = reason.description ??
-    (cause instanceof Error ? [cause.message, causeCode(cause)].filter(Boolean).join(" ") : reason._tag)
-  return new TransportError({ kind, method, url, detail, cause })
-}
-
-/** The `code` of a Node network error's cause (`ECONNRESET`, `ECONNREFUSED`, …), if any. */
-const causeCode = (error: Error): string => {
-  const inner: unknown = (error as { cause?: unknown }).cause
-  return typeof inner === "object" && inner !== null && "code" in inner ? `(${String(inner.code)})` : ""
-}
-
-const makeSend = (
-  http: HttpClient.HttpClient,
-  settings: {
-    readonly authorization: Redacted.Redacted<string>
-    readonly baseUrl: URL
-    readonly revision: Revision
-    readonly timeout: Duration.Duration
-  },
-): KlaviyoClientShape["send"] => {
-  const { authorization, baseUrl, revision, timeout } = settings
-  const base = baseUrl.href.replace(/\/+$/, "")
-  const accept = revision.legacyPath ? "application/json" : "application/vnd.api+json"
-
-  const attempt = (
-    request: ApiRequest,
-  ): Effect.Effect<ApiResponse, KlaviyoApiError | TransportError | DecodeError> =>
-    Effect.gen(function* () {
-      const query = new URLSearchParams(request.urlParams.map(([k, v]) => [k, v])).toString()
-      let url = `${base}${request.path}${query === "" ? "" : `?${query}`}`
-      const headers = {
-        authorization: Redacted.value(authorization),
-        revision: revision.value,
-        accept,
-      }
-      let response: HttpClientResponse.HttpClientResponse | undefined
-      for (let hops = 0;; hops++) {
-        response = yield* http.execute(HttpClientRequest.get(url, { headers })).pipe(
-          Effect.mapError((error) => transportFailure("GET", url, error)),
-        )
-        const location = response.headers["location"]
-        if (response.status < 300 || response.status >= 400 || location === undefined) break
-        const next = new URL(location, url)
-        if (next.origin !== baseUrl.origin || hops >= MAX_REDIRECTS) break
-        url = next.href
-      }
-      const text = yield* response.text.pipe(Effect.mapError((error) => transportFailure("GET", url, error)))
-      const responseHeaders: Record<string, string> = { ...response.headers }
-      if (response.status >= 200 && response.status < 300) {
-        return {
-          status: response.status,
-          headers: responseHeaders,
-          body: yield* parseJson(text, responseHeaders, url),
-          url,
-        }
-      }
-      const now = yield* Clock.currentTimeMillis
-      const parsed = parseApiErrorBody(text)
-      return yield* new KlaviyoApiError({
-        status: response.status,
-        method: "GET",
-        url,
-        revision: revision.value,
-        errors: parsed.errors,
-        retryAfter: parseRetryAfter(responseHeaders["retry-after"], now),
-        body: parsed.errors.length === 0 ? text.slice(0, 500) : undefined,
-      })
-    }).pipe(
-      // fetch follows redirects by itself: ask it not to, so that the credential is never sent
-      // to another origin whatever the platform does; same-origin redirects are followed above.
-      manualRedirects,
-      Effect.timeoutOrElse({
-        duration: timeout,
-        orElse: () =>
-          Effect.fail(
-            new TransportError({
-              kind: "timeout",
-              method: "GET",
-              url: `${base}${request.path}`,
-              detail: `no complete answer within the per-attempt timeout of ${Duration.format(timeout)}`,
-            }),
-          ),
-      }),
-    )
-
-  return (request) =>
-    attempt(request).pipe(
-      Effect.withSpan("klaviyo.send", {
-        attributes: { "klaviyo.operation": request.operation, "klaviyo.revision": revision.value },
-      }),
-    )
-}
-
-/** Asks `fetch` not to follow redirects, keeping the rest of any `RequestInit` the application gave. */
-const manualRedirects = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-  Effect.flatMap(
-    Effect.serviceOption(FetchHttpClient.RequestInit),
-    (init) =>
-      Effect.provideService(effect, FetchHttpClient.RequestInit, {
-        ...Option.getOrElse(init, () => ({})),
-        redirect: "manual",
-      }),
-  )
-
-/** Parses a 2xx body as JSON, or fails with a `DecodeError` that says what the body was. */
-const parseJson = (
-  text: string,
-  headers: Readonly<Record<string, string>>,
-  url: string,
-): Effect.Effect<unknown, DecodeError> => {
-  const contentType = headers["content-type"] ?? "no content-type"
-  const fail = (reason: string) =>
-    Effect.fail(new DecodeError({ path: "", reason, issues: [{ path: "", message: reason }], url }))
-  if (text.trim() === "") return fail(`Expected a JSON:API document, found an empty body (${contentType})`)
-  try {
-    return Effect.succeed(JSON.parse(text))
-  } catch (error) {
-    return fail(
-      `Expected a JSON:API document, found a body that is not JSON (${contentType}): ${
-        JSON.stringify(text.slice(0, 80))
-      }${error instanceof Error ? ` (${error.message})` : ""}`,
-    )
-  }
-}
 
 const make = (
   options: KlaviyoClientOptions,
+  sharedBudget: RateLimitBudgetShape | undefined,
 ): Effect.Effect<KlaviyoClientShape, InvalidRequest, HttpClient.HttpClient> =>
   Effect.gen(function* () {
     const settings = yield* resolveOptions(options)
     const http = yield* HttpClient.HttpClient
+    const rateLimit = options.rateLimit
+    const budget = rateLimit === false
+      ? unlimitedBudget
+      : rateLimit === "shared" && sharedBudget !== undefined
+      ? sharedBudget
+      : yield* makeRateLimitBudget(typeof rateLimit === "object" ? rateLimit : {}).pipe(
+        Effect.provide(RateLimiter.layerStoreMemory),
+      )
+    const attempt = makeAttempt(
+      http,
+      settings,
+      (status, headers) => status === 429 ? Effect.void : Effect.ignore(budget.observe(headers)),
+    )
     return {
       baseUrl: settings.baseUrl.href.replace(/\/+$/, ""),
       revision: settings.revision,
       timeout: settings.timeout,
-      send: makeSend(http, settings),
+      send: makeSend({
+        attempt,
+        budget,
+        policy: settings.policy,
+        deadline: settings.deadline,
+        baseUrl: settings.baseUrl,
+        revision: settings.revision.value,
+      }),
     }
   })
 
 /**
  * What {@link KlaviyoClient.layerConfig} reads: `KLAVIYO_API_KEY` (or `KLAVIYO_ACCESS_TOKEN`
- * for an OAuth app), and optionally `KLAVIYO_BASE_URL` and `KLAVIYO_REVISION`.
+ * for an OAuth app; the API key wins when both are set), and optionally `KLAVIYO_BASE_URL` and
+ * `KLAVIYO_REVISION`.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { klaviyoClientConfig } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const options = Effect.runSync(klaviyoClientConfig.pipe(Effect.orDie))
+ * ```
  *
  * @since 0.1.0
  * @category client
@@ -399,37 +350,53 @@ const KlaviyoClientBase: Context.ServiceClass<
  */
 export class KlaviyoClient extends KlaviyoClientBase {
   /**
-   * Builds the service from options; fails with `InvalidRequest` when an option cannot work
-   * (an empty key, plain http to a remote host, a malformed revision).
+   * Builds the service from options (with a rate-limit budget of its own unless
+   * `rateLimit: false`); fails with `InvalidRequest` when an option cannot work (an empty key,
+   * plain http to a remote host, a malformed revision).
    *
    * @example
    * ```ts
-   * import { Redacted } from "effect"
+   * import { Effect, Redacted } from "effect"
+   * import { FetchHttpClient } from "effect/http"
    * import { KlaviyoClient } from "@effect-klaviyo/catalog-jobs"
    *
-   * const layer = KlaviyoClient.layer({ apiKey: Redacted.make("pk_example"), revision: "2026-07-15" })
+   * const client = KlaviyoClient.make({ apiKey: Redacted.make("pk_example") }).pipe(
+   *   Effect.provide(FetchHttpClient.layer),
+   * )
    * ```
    */
   static make(
     options: KlaviyoClientOptions,
   ): Effect.Effect<KlaviyoClientShape, InvalidRequest, HttpClient.HttpClient> {
-    return make(options)
+    return make(options, undefined)
   }
 
   /**
-   * A layer of the service built from options.
+   * A layer of the service built from options. With `rateLimit: "shared"` it takes the
+   * {@link RateLimitBudget} from context, so that several clients share one budget.
    *
    * @example
    * ```ts
    * import { KlaviyoClient } from "@effect-klaviyo/catalog-jobs"
    *
-   * const layer = KlaviyoClient.layer({ apiKey: "pk_example", timeout: "10 seconds" })
+   * const layer = KlaviyoClient.layer({ apiKey: "pk_example", timeout: "10 seconds", retry: { times: 5 } })
    * ```
    */
   static layer(
+    options: KlaviyoClientOptions & { readonly rateLimit: "shared" },
+  ): Layer.Layer<KlaviyoClient, InvalidRequest, HttpClient.HttpClient | RateLimitBudget>
+  static layer(
     options: KlaviyoClientOptions,
-  ): Layer.Layer<KlaviyoClient, InvalidRequest, HttpClient.HttpClient> {
-    return Layer.effect(KlaviyoClient, make(options))
+  ): Layer.Layer<KlaviyoClient, InvalidRequest, HttpClient.HttpClient>
+  static layer(
+    options: KlaviyoClientOptions,
+  ): Layer.Layer<KlaviyoClient, InvalidRequest, HttpClient.HttpClient | RateLimitBudget> {
+    return Layer.effect(
+      KlaviyoClient,
+      options.rateLimit === "shared"
+        ? Effect.flatMap(Effect.service(RateLimitBudget), (budget) => make(options, budget))
+        : make(options, undefined),
+    )
   }
 
   /**
@@ -444,11 +411,16 @@ export class KlaviyoClient extends KlaviyoClientBase {
    * ```
    */
   static layerConfig(
-    overrides: KlaviyoClientBaseOptions = {},
+    overrides: Omit<KlaviyoClientBaseOptions, "rateLimit"> & {
+      readonly rateLimit?: false | RateLimitOptions
+    } = {},
   ): Layer.Layer<KlaviyoClient, InvalidRequest | Config.ConfigError, HttpClient.HttpClient> {
     return Layer.effect(
       KlaviyoClient,
-      Effect.flatMap(klaviyoClientConfig, (fromEnv) => make({ ...fromEnv, ...dropUndefined(overrides) })),
+      Effect.flatMap(
+        klaviyoClientConfig,
+        (fromEnv) => make({ ...fromEnv, ...dropUndefined(overrides) }, undefined),
+      ),
     )
   }
 }

@@ -37,6 +37,9 @@ export type InvalidInput =
   | "baseUrl"
   | "timeout"
   | "client"
+  | "retry"
+  | "rateLimit"
+  | "maxBodyBytes"
 
 /**
  * The fields of an {@link InvalidRequest}.
@@ -123,6 +126,8 @@ export interface KlaviyoApiErrorFields {
   readonly retryAfter?: Duration.Duration | undefined
   /** The start of a body that was not JSON:API (an HTML error page, say), at most 500 characters. */
   readonly body?: string | undefined
+  /** For a 3xx: why the redirect was not followed. */
+  readonly note?: string | undefined
 }
 
 const KlaviyoApiErrorBase: TaggedErrorConstructor<"KlaviyoApiError", KlaviyoApiErrorFields> = Data
@@ -131,7 +136,8 @@ const KlaviyoApiErrorBase: TaggedErrorConstructor<"KlaviyoApiError", KlaviyoApiE
   )
 
 const statusHints: Readonly<Record<number, string>> = {
-  401: "the API key or access token was not accepted: check KLAVIYO_API_KEY (a private key starts with pk_)",
+  401:
+    "the credential was not accepted: check the private API key (KLAVIYO_API_KEY, pk_…) or the OAuth access token",
   403: "the credential lacks a scope this endpoint needs (catalogs:read)",
   404: "Klaviyo has no job with this id for this account (jobs expire: see expires_at)",
   429: "the account's rate limit was exceeded",
@@ -166,8 +172,8 @@ export class KlaviyoApiError extends KlaviyoApiErrorBase {
     const more = this.errors.length > 1 ? ` (and ${this.errors.length - 1} more)` : ""
     const hint = this.status === 410
       ? `; revision ${this.revision} is retired and Klaviyo no longer serves it: set \`revision\` (or KLAVIYO_REVISION) to one from the last two years, such as the default`
-      : this.status >= 300 && this.status < 400
-      ? "; the redirect was not followed because it leads to another origin, and the credential is only ever sent to the configured one"
+      : this.note !== undefined
+      ? `; ${this.note}`
       : statusHints[this.status] === undefined
       ? ""
       : `; ${statusHints[this.status]}`
@@ -182,7 +188,7 @@ export class KlaviyoApiError extends KlaviyoApiErrorBase {
  * @since 0.1.0
  * @category errors
  */
-export type TransportFailure = "network" | "timeout" | "body"
+export type TransportFailure = "network" | "timeout" | "deadline" | "body" | "oversized"
 
 /**
  * The fields of a {@link TransportError}.
@@ -191,7 +197,11 @@ export type TransportFailure = "network" | "timeout" | "body"
  * @category errors
  */
 export interface TransportErrorFields {
-  /** `network`: no answer could be had; `timeout`: an attempt ran out of time; `body`: the answer broke off or was too large. */
+  /**
+   * `network`: no answer could be had; `timeout`: one attempt ran out of time; `deadline`: the
+   * whole call (retries and waits included) ran out of time; `body`: the answer broke off;
+   * `oversized`: the body was larger than the cap, and reading stopped.
+   */
   readonly kind: TransportFailure
   /** The HTTP method of the request. */
   readonly method: string
@@ -203,13 +213,21 @@ export interface TransportErrorFields {
   readonly cause?: unknown
 }
 
+const transportTitles: Readonly<Record<TransportFailure, string>> = {
+  network: "Network error",
+  timeout: "Attempt timed out",
+  deadline: "Deadline passed",
+  body: "Broken response body",
+  oversized: "Response body too large",
+}
+
 const TransportErrorBase: TaggedErrorConstructor<"TransportError", TransportErrorFields> = Data.TaggedError(
   "TransportError",
 )
 
 /**
- * The request did not get a complete answer: the network failed, an attempt timed out, or the
- * body broke off. `kind` tells which.
+ * The request did not get a complete answer: the network failed, an attempt or the whole call
+ * timed out, the body broke off or was too large. `kind` tells which.
  *
  * @example
  * ```ts
@@ -227,9 +245,7 @@ const TransportErrorBase: TaggedErrorConstructor<"TransportError", TransportErro
 export class TransportError extends TransportErrorBase {
   /** A readable summary: the kind, the request and the detail. */
   override get message(): string {
-    return `${
-      this.kind === "timeout" ? "Timed out" : this.kind === "body" ? "Broken response body" : "Network error"
-    } on ${this.method} ${this.url}: ${this.detail}`
+    return `${transportTitles[this.kind]} on ${this.method} ${this.url}: ${this.detail}`
   }
 }
 

@@ -380,10 +380,10 @@ export const makeKlaviyoModel = (options: KlaviyoSimulatorOptions = {}): Klaviyo
       status: job.status,
       created_at: formatDate(job.created_at, legacy),
       total_count: job.total_count,
-      completed_count: job.completed_count ?? 0,
-      failed_count: job.failed_count ?? 0,
+      completed_count: job.completed_count === undefined ? 0 : job.completed_count,
+      failed_count: job.failed_count === undefined ? 0 : job.failed_count,
       completed_at: formatDate(job.completed_at ?? null, legacy),
-      errors: job.errors ?? [],
+      errors: job.errors === undefined ? [] : job.errors,
       expires_at: formatDate(job.expires_at ?? null, legacy),
     }, jobFields)
     const linkage = (job.categories ?? []).map((categoryId) => ({ type: CATEGORY_TYPE, id: categoryId }))
@@ -419,7 +419,7 @@ export const makeKlaviyoModel = (options: KlaviyoSimulatorOptions = {}): Klaviyo
     }
     return {
       status: 200,
-      headers: { "content-type": legacy ? "application/json" : "application/vnd.api+json" },
+      headers: { "content-type": revision.legacyPath ? "application/json" : "application/vnd.api+json" },
       body: JSON.stringify(document),
     }
   }

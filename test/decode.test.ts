@@ -252,6 +252,18 @@ describe("a body that does not match is a DecodeError naming the path and what w
       "data.attributes.errors[0].code",
       "Missing key",
     ],
+    [
+      "a 30th of February",
+      jobDocument({ created_at: "2022-02-30T00:00:00" }),
+      "data.attributes.created_at",
+      '"2022-02-30T00:00:00"',
+    ],
+    [
+      "an hour 24",
+      jobDocument({ expires_at: "2022-11-08T24:00:00+00:00" }),
+      "data.attributes.expires_at",
+      "T24:00",
+    ],
     ["no data", { meta: {} }, "data", "Missing key"],
     [
       "data of another type",
@@ -284,14 +296,12 @@ describe("a body that does not match is a DecodeError naming the path and what w
     expect(error.issues[1]!.message).toContain("found null")
   })
 
-  it("reports a job without any id", async () => {
+  it("takes the id asked for when the document carries none (old revisions under a sparse fieldset)", async () => {
     const document = jobDocument({})
     delete (document.data as { id?: string }).id
     server.script(json(document))
-    const error =
-      (await runError(getCatalogCategoryBulkUpdateJob("01GSQPBF74KQ5YTDEPP41T1BZH"), server)) as DecodeError
-    expect(error.path).toBe("data.id")
-    expect(error.reason).toBe("Expected a string id (or data.attributes.job_id), found nothing")
+    const job = await run(getCatalogCategoryBulkUpdateJob("01GSQPBF74KQ5YTDEPP41T1BZH"), server)
+    expect(job.id).toBe("01GSQPBF74KQ5YTDEPP41T1BZH")
   })
 
   it("reports an HTML page with status 200", async () => {
@@ -304,7 +314,9 @@ describe("a body that does not match is a DecodeError naming the path and what w
       (await runError(getCatalogCategoryBulkUpdateJob("01GSQPBF74KQ5YTDEPP41T1BZH"), server)) as DecodeError
     expect(error._tag).toBe("DecodeError")
     expect(error.path).toBe("")
-    expect(error.reason).toContain("not JSON (text/html)")
+    expect(error.reason).toContain(
+      "Expected a JSON:API document (application/vnd.api+json), found content-type text/html",
+    )
     expect(error.reason).toContain("<html><body>Maintenance")
   })
 
@@ -313,6 +325,21 @@ describe("a body that does not match is a DecodeError naming the path and what w
     const error =
       (await runError(getCatalogCategoryBulkUpdateJob("01GSQPBF74KQ5YTDEPP41T1BZH"), server)) as DecodeError
     expect(error.reason).toBe("Expected a JSON:API document, found an empty body (application/vnd.api+json)")
+  })
+
+  it("refuses included categories when the document has no categories relationship to order them", async () => {
+    server.script(json({
+      ...jobDocument({}),
+      included: [{ type: "catalog-category", id: "a", attributes: { name: "A" } }],
+    }))
+    const error = (await runError(
+      getCatalogCategoryBulkUpdateJob("01GSQPBF74KQ5YTDEPP41T1BZH", { include: ["categories"] }),
+      server,
+    )) as DecodeError
+    expect(error.path).toBe("data.relationships.categories")
+    expect(error.reason).toBe(
+      "Missing key, while included holds 1 catalog-category resource that nothing references",
+    )
   })
 
   it("reports a malformed included category at its place in included", async () => {

@@ -22,7 +22,14 @@ beforeEach(() => {
 
 describe("InvalidRequest, before anything is sent", () => {
   const cases: ReadonlyArray<
-    readonly [string, string, GetCatalogCategoryBulkUpdateJobOptions, Record<string, string>, string, string]
+    readonly [
+      string,
+      string,
+      GetCatalogCategoryBulkUpdateJobOptions,
+      Parameters<typeof runError>[2],
+      string,
+      string,
+    ]
   > = [
     ["an empty job id", "", {}, {}, "jobId", "the id is empty"],
     [
@@ -149,6 +156,40 @@ describe("InvalidRequest, before anything is sent", () => {
       "control characters",
     ],
     ["a zero timeout", SIMULATED_JOB_ID, {}, { timeout: "0 millis" }, "timeout", "positive duration"],
+    [
+      "a job id that is not well-formed Unicode",
+      "abc\uD800",
+      {},
+      {},
+      "jobId",
+      "not well-formed Unicode",
+    ],
+    [
+      "an API key outside printable ASCII",
+      SIMULATED_JOB_ID,
+      {},
+      { apiKey: "pk_é€" },
+      "credentials",
+      "printable ASCII",
+    ],
+    [
+      "an empty access token",
+      SIMULATED_JOB_ID,
+      {},
+      { accessToken: "" },
+      "credentials",
+      "accessToken is empty (set KLAVIYO_ACCESS_TOKEN",
+    ],
+    ["a retry count below zero", SIMULATED_JOB_ID, {}, { retry: { times: -1 } }, "retry", "retry.times"],
+    [
+      "a zero rate limit",
+      SIMULATED_JOB_ID,
+      {},
+      { rateLimit: { burst: { limit: 0, window: "1 second" } } },
+      "rateLimit",
+      "rateLimit.burst.limit",
+    ],
+    ["a zero body cap", SIMULATED_JOB_ID, {}, { maxBodyBytes: 0 }, "maxBodyBytes", "1 or more"],
   ]
   for (const [name, id, options, clientOptions, input, reason] of cases) {
     it(`refuses ${name} and sends nothing`, async () => {
@@ -231,8 +272,9 @@ describe("KlaviyoApiError for every non-2xx answer", () => {
 
   it("keeps the start of a body that is not JSON:API", async () => {
     server.script({ status: 502, headers: { "content-type": "text/html" }, body: "<html>Bad gateway</html>" })
-    const error =
-      (await runError(getCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID), server)) as KlaviyoApiError
+    const error = (await runError(getCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID), server, {
+      retry: false,
+    })) as KlaviyoApiError
     expect(error.status).toBe(502)
     expect(error.errors).toEqual([])
     expect(error.body).toBe("<html>Bad gateway</html>")
@@ -241,8 +283,9 @@ describe("KlaviyoApiError for every non-2xx answer", () => {
 
   it("reads Retry-After in seconds and as an HTTP date", async () => {
     server.script({ status: 429, headers: { "retry-after": "7" }, body: "" })
-    const seconds =
-      (await runError(getCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID), server)) as KlaviyoApiError
+    const seconds = (await runError(getCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID), server, {
+      retry: false,
+    })) as KlaviyoApiError
     expect(seconds.status).toBe(429)
     expect(Duration.toMillis(seconds.retryAfter!)).toBe(7000)
     server.script({
@@ -250,8 +293,9 @@ describe("KlaviyoApiError for every non-2xx answer", () => {
       headers: { "retry-after": new Date(Date.now() + 60_000).toUTCString() },
       body: "",
     })
-    const date =
-      (await runError(getCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID), server)) as KlaviyoApiError
+    const date = (await runError(getCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID), server, {
+      retry: false,
+    })) as KlaviyoApiError
     const millis = Duration.toMillis(date.retryAfter!)
     expect(millis).toBeGreaterThan(55_000)
     expect(millis).toBeLessThanOrEqual(60_000)
@@ -282,11 +326,35 @@ describe("KlaviyoApiError for every non-2xx answer", () => {
       const error =
         (await runError(getCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID), server)) as KlaviyoApiError
       expect(error.status).toBe(302)
-      expect(error.message).toContain("leads to another origin")
+      expect(error.message).toContain(
+        `a redirect to another origin (${elsewhere.url}), not followed so that the credential is only ever sent to ${server.url}`,
+      )
       expect(elsewhere.requests).toHaveLength(0)
     } finally {
       await elsewhere.close()
     }
+  })
+})
+
+describe("redirects that are not followed", () => {
+  it("reports a Location that is not a URL as a KlaviyoApiError, not a defect", async () => {
+    server.script({ status: 302, headers: { location: "http://[oops" } })
+    const error = (await runError(getCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID), server, {
+      retry: false,
+    })) as KlaviyoApiError
+    expect(error._tag).toBe("KlaviyoApiError")
+    expect(error.status).toBe(302)
+    expect(error.note).toBe('a redirect to an unusable Location ("http://[oops")')
+  })
+
+  it("stops after five same-origin redirects and names the request that started them", async () => {
+    server.script(...Array.from({ length: 6 }, () => ({ status: 302, headers: { location: "/loop" } })))
+    const error = (await runError(getCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID), server, {
+      retry: false,
+    })) as KlaviyoApiError
+    expect(error.note).toBe("more than 5 redirects")
+    expect(error.url).toBe(`${server.url}/api/catalog-category-bulk-update-jobs/${SIMULATED_JOB_ID}`)
+    expect(server.requests).toHaveLength(6)
   })
 })
 
@@ -304,6 +372,7 @@ describe("TransportError", () => {
     server.script("hang")
     const error = (await runError(getCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID), server, {
       timeout: "300 millis",
+      retry: false,
     })) as TransportError
     expect(error.kind).toBe("timeout")
     expect(error.detail).toBe("no complete answer within the per-attempt timeout of 300ms")

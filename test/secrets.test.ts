@@ -139,6 +139,21 @@ describe("the API key never appears", () => {
     expectNoSecret(text)
   })
 
+  it("in an error body that echoes the request's Authorization header", async () => {
+    server.script({
+      status: 400,
+      headers: { "content-type": "text/plain" },
+      body: `Bad header Authorization: Klaviyo-API-Key ${SECRET}`,
+    })
+    const { exit, text } = await observe(
+      getCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID),
+      clientLayer(server, { apiKey: SECRET }),
+    )
+    expect(Exit.isFailure(exit)).toBe(true)
+    expect(text).toContain("Bad header Authorization: Klaviyo-API-Key <redacted>")
+    expectNoSecret(text)
+  })
+
   it("in the KlaviyoClient service when inspected", async () => {
     const service = await Effect.runPromise(
       Effect.gen(function* () {

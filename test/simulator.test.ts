@@ -92,6 +92,30 @@ describe("the simulated Klaviyo", () => {
     expect(forward.data.attributes.job_id).toBeUndefined()
   })
 
+  it("keeps null counts and errors as null", () => {
+    const nulls = KlaviyoSimulator.model({
+      jobs: [{
+        id: "j",
+        status: "queued",
+        created_at: new Date("2026-01-01T00:00:00Z"),
+        total_count: 1,
+        completed_count: null,
+        failed_count: null,
+        errors: null,
+      }],
+    })
+    const answer = nulls.handle({
+      method: "GET",
+      url: jobUrl("", "j"),
+      headers: { authorization: `Klaviyo-API-Key ${SIMULATED_API_KEY}`, revision: "2026-07-15" },
+    })
+    expect(body(answer).data.attributes).toMatchObject({
+      completed_count: null,
+      failed_count: null,
+      errors: null,
+    })
+  })
+
   it("stands in for the HttpClient under the library", async () => {
     const error = await getCatalogCategoryBulkUpdateJob("nope").pipe(
       Effect.flip,

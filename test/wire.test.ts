@@ -97,7 +97,7 @@ describe("the request on the wire", () => {
     )
   })
 
-  it("adds job_id to a job fieldset in revisions that carry the id only there", async () => {
+  it("sends an old revision's fieldset as given, and still knows the job's id", async () => {
     const job = await run(
       getCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID, {
         fields: { "catalog-category-bulk-update-job": ["status"] },
@@ -106,12 +106,25 @@ describe("the request on the wire", () => {
       { revision: "2023-10-15" },
     )
     expect(server.requests[0]!.url.searchParams.get("fields[catalog-category-bulk-update-job]")).toBe(
-      "job_id,status",
+      "status",
     )
     expect(job).toEqual({
       type: "catalog-category-bulk-update-job",
       id: SIMULATED_JOB_ID,
       status: "complete",
     })
+  })
+
+  it("writes the query with readable brackets and commas", async () => {
+    await run(
+      getCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID, {
+        fields: { "catalog-category-bulk-update-job": ["status", "total_count"] },
+        include: ["categories"],
+      }),
+      server,
+    )
+    expect(server.requests[0]!.target).toBe(
+      `/api/catalog-category-bulk-update-jobs/${SIMULATED_JOB_ID}?fields[catalog-category-bulk-update-job]=status,total_count&include=categories`,
+    )
   })
 })

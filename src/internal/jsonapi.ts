@@ -82,6 +82,8 @@ export type FlatResource = { readonly type: string; readonly id: string } & Read
 export interface DecodedDocument {
   readonly resource: FlatResource
   readonly relationships: Readonly<Record<string, ReadonlyArray<Identifier>>>
+  /** The relationships the document names at all. */
+  readonly relationshipsGiven: ReadonlySet<string>
   readonly included: ReadonlyArray<IncludedResource> | undefined
   readonly url: string
 }
@@ -174,7 +176,7 @@ const decodeAttributes = (
  */
 export const decodePrimary = (
   spec: ResourceSpec,
-  fields: ReadonlyArray<string> | undefined,
+  requested: { readonly id: string; readonly primaryFields: ReadonlyArray<string> | undefined },
   body: unknown,
   url: string,
 ): Effect.Effect<DecodedDocument, DecodeError> =>
@@ -194,17 +196,14 @@ export const decodePrimary = (
         message: `Expected ${JSON.stringify(spec.type)}, found ${JSON.stringify(data.type)}`,
       }]))
     }
+    // Old revisions carry the id in an attribute (and leave it out under a sparse fieldset that
+    // does not name it); the id asked for is the id of the resource answered.
     const legacyId = spec.idAttribute === undefined ? undefined : data.attributes[spec.idAttribute]
-    const id = data.id ?? (typeof legacyId === "string" ? legacyId : undefined)
-    if (id === undefined) {
-      return Effect.fail(decodeError(url, [{
-        path: "data.id",
-        message: `Expected a string id${
-          spec.idAttribute === undefined ? "" : ` (or data.attributes.${spec.idAttribute})`
-        }, found nothing`,
-      }]))
-    }
-    const attributes = decodeAttributes(spec, fields, data.attributes, ["data", "attributes"])
+    const id = data.id ?? (typeof legacyId === "string" ? legacyId : requested.id)
+    const attributes = decodeAttributes(spec, requested.primaryFields, data.attributes, [
+      "data",
+      "attributes",
+    ])
     if (Array.isArray(attributes)) return Effect.fail(decodeError(url, attributes))
     const relationships: Record<string, ReadonlyArray<Identifier>> = {}
     for (const [name, relationship] of Object.entries(data.relationships ?? {})) {
@@ -218,6 +217,7 @@ export const decodePrimary = (
     return Effect.succeed({
       resource: { type: data.type, id, ...attributes },
       relationships,
+      relationshipsGiven: new Set(Object.keys(data.relationships ?? {})),
       included,
       url,
     })
@@ -250,6 +250,19 @@ export const resolveIncluded = (
     const joined: Record<string, unknown> = { ...document.resource }
     const unresolved: Array<UnresolvedReference> = []
     for (const { relationship, spec, fields } of inclusions) {
+      if (!document.relationshipsGiven.has(relationship)) {
+        // Without the relationship nothing says which included resources belong to it or in
+        // which order: refuse rather than guess or drop them.
+        const orphans = included.filter((resource) => resource.type === spec.type).length
+        if (orphans > 0) {
+          return Effect.fail(decodeError(document.url, [{
+            path: `data.relationships.${relationship}`,
+            message: `Missing key, while included holds ${orphans} ${spec.type} resource${
+              orphans === 1 ? "" : "s"
+            } that nothing references`,
+          }]))
+        }
+      }
       const resolved: Array<FlatResource> = []
       for (const identifier of document.relationships[relationship] ?? []) {
         const position = index.get(`${identifier.type}\u0000${identifier.id}`)

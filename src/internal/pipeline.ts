@@ -37,6 +37,8 @@ export interface GetOptions {
 
 /** A request ready to send, with how to decode its answer. */
 export interface PreparedGet {
+  /** The id asked for. */
+  readonly id: string
   readonly request: ApiRequest
   readonly primaryFields: ReadonlyArray<string> | undefined
   readonly inclusions: ReadonlyArray<Inclusion>
@@ -61,6 +63,11 @@ const checkId = (id: unknown): string | InvalidRequest => {
   }
   if (id === "." || id === "..") {
     return invalid("jobId", `${JSON.stringify(id)} is not an id (it would change the path)`)
+  }
+  try {
+    encodeURIComponent(id)
+  } catch {
+    return invalid("jobId", "the id is not well-formed Unicode (it holds a lone surrogate)")
   }
   return id
 }
@@ -131,14 +138,8 @@ export const buildRequest = (
       }
       const checked = checkFieldset(type, names, spec.fields(revision))
       if (checked instanceof InvalidRequest) return Effect.fail(checked)
-      // Old revisions carry the id only in an attribute: keep it in the fieldset.
-      const withId =
-        spec === endpoint.resource && revision.jobIdAttribute && spec.idAttribute !== undefined &&
-          !checked.includes(spec.idAttribute)
-          ? [spec.idAttribute, ...checked]
-          : checked
-      fieldsets.set(type, withId)
-      urlParams.push([`fields[${type}]`, withId.join(",")])
+      fieldsets.set(type, checked)
+      urlParams.push([`fields[${type}]`, checked.join(",")])
     }
     if (relationships.length > 0) urlParams.push(["include", relationships.join(",")])
 
@@ -147,6 +148,7 @@ export const buildRequest = (
       return names === undefined ? undefined : names.filter((name) => Object.hasOwn(spec.attributes, name))
     }
     return Effect.succeed({
+      id: checkedId,
       request: {
         operation: endpoint.operation,
         path: `${endpoint.collectionPath}/${encodeURIComponent(checkedId)}${revision.legacyPath ? "/" : ""}`,
@@ -172,12 +174,7 @@ export const getResource = (
       Effect.withSpan("klaviyo.buildRequest"),
     )
     const response = yield* client.send(prepared.request)
-    const document = yield* decodePrimary(
-      endpoint.resource,
-      prepared.primaryFields,
-      response.body,
-      response.url,
-    ).pipe(
+    const document = yield* decodePrimary(endpoint.resource, prepared, response.body, response.url).pipe(
       Effect.withSpan("klaviyo.decode"),
     )
     return yield* resolveIncluded(document, prepared.inclusions).pipe(Effect.withSpan("klaviyo.resolve"))

@@ -30,9 +30,19 @@ export const parseUtcDateTime = (text: string): Date | undefined => {
     : zone.includes(":")
     ? zone
     : `${zone.slice(0, 3)}:${zone.slice(3)}`
-  const seconds = time!.length === 5 ? `${time}:00` : time
+  const seconds = time!.length === 5 ? `${time}:00` : time!
+  if (!isRealDateTime(day!, seconds)) return undefined
   const date = new Date(`${day}T${seconds}${millis}${offset}`)
   return Number.isNaN(date.getTime()) ? undefined : date
+}
+
+/** Whether `YYYY-MM-DD` and `HH:MM:SS` name a real moment (engines roll `02-30` or `24:00` over instead). */
+const isRealDateTime = (day: string, time: string): boolean => {
+  const [year, month, date] = day.split("-").map(Number) as [number, number, number]
+  const [hours, minutes, seconds] = time.split(":").map(Number) as [number, number, number]
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate()
+  return month >= 1 && month <= 12 && date >= 1 && date <= daysInMonth && hours <= 23 && minutes <= 59 &&
+    seconds <= 59
 }
 
 /** A date-time string on the wire, a `Date` in the program; see {@link parseUtcDateTime}. */

@@ -1,0 +1,254 @@
+/**
+ * One attempt: a GET with the credential and the revision's headers, same-origin redirects,
+ * a capped body, a per-attempt timeout, and the answer classified into a response or a typed
+ * error.
+ *
+ * @internal
+ */
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as Stream from "effect/Stream"
+import * as FetchHttpClient from "effect/http/FetchHttpClient"
+import type * as HttpClient from "effect/http/HttpClient"
+import type * as HttpClientError from "effect/http/HttpClientError"
+import * as HttpClientRequest from "effect/http/HttpClientRequest"
+import type * as HttpClientResponse from "effect/http/HttpClientResponse"
+import type { ApiRequest, ApiResponse } from "../client.ts"
+import { DecodeError, KlaviyoApiError, TransportError } from "../errors.ts"
+import type { Revision } from "../revision.ts"
+import { parseApiErrorBody, parseRetryAfter } from "./wire.ts"
+
+/** What an attempt needs to know. */
+export interface AttemptSettings {
+  readonly authorization: Redacted.Redacted<string>
+  /** The credential alone, to scrub from any text an answer echoes back. */
+  readonly secret: Redacted.Redacted<string>
+  readonly baseUrl: URL
+  readonly revision: Revision
+  readonly timeout: Duration.Duration
+  readonly maxBodyBytes: number
+}
+
+/** Called with every answer's status and headers (the rate-limit budget reads them). */
+export type OnAnswer = (status: number, headers: Readonly<Record<string, string>>) => Effect.Effect<void>
+
+/** The most same-origin redirects followed. */
+const MAX_REDIRECTS = 5
+
+/** Builds the URL of a request: base, path, and a query with its brackets and commas left readable. */
+export const requestUrl = (baseUrl: URL, request: ApiRequest): string => {
+  const base = baseUrl.href.replace(/\/+$/, "")
+  const query = request.urlParams
+    .map(([name, value]) =>
+      `${encodeURIComponent(name).replace(/%5B/g, "[").replace(/%5D/g, "]")}=${
+        value.split(",").map(encodeURIComponent).join(",")
+      }`
+    )
+    .join("&")
+  return `${base}${request.path}${query === "" ? "" : `?${query}`}`
+}
+
+/** Maps the HTTP client's failure to ours, keeping the platform's cause but never the request. */
+const transportFailure = (url: string, error: HttpClientError.HttpClientError): TransportError => {
+  const reason = error.reason
+  const kind =
+    reason._tag === "TransportError" || reason._tag === "InvalidUrlError" || reason._tag === "EncodeError"
+      ? "network"
+      : "body"
+  const cause = reason.cause
+  return new TransportError({
+    kind,
+    method: "GET",
+    url,
+    detail: reason.description ?? describeCause(cause),
+    cause,
+  })
+}
+
+/** `fetch failed: connect ECONNREFUSED 127.0.0.1:1 (ECONNREFUSED)`: the error and its cause, in words. */
+const describeCause = (cause: unknown): string => {
+  if (!(cause instanceof Error)) return String(cause)
+  const inner: unknown = (cause as { cause?: unknown }).cause
+  const innerText = inner instanceof Error ? inner.message : undefined
+  const code = typeof inner === "object" && inner !== null && "code" in inner ? String(inner.code) : undefined
+  return [cause.message, innerText, code === undefined || innerText?.includes(code) ? undefined : `(${code})`]
+    .filter((part): part is string => part !== undefined && part !== "")
+    .join(": ")
+}
+
+/** Reads a body up to `max` bytes; a longer one fails `oversized` and the rest is never read. */
+const readCapped = (
+  response: HttpClientResponse.HttpClientResponse,
+  url: string,
+  max: number,
+): Effect.Effect<string, TransportError> =>
+  Effect.gen(function* () {
+    const declared = Number(response.headers["content-length"])
+    if (Number.isFinite(declared) && declared > max) {
+      return yield* oversized(url, max, `declares ${declared} bytes`)
+    }
+    const chunks: Array<Uint8Array> = []
+    let size = 0
+    let tooLarge = false
+    yield* response.stream.pipe(
+      Stream.mapError((error) => transportFailure(url, error)),
+      Stream.takeUntil((chunk) => {
+        size += chunk.byteLength
+        if (size > max) tooLarge = true
+        else chunks.push(chunk)
+        return tooLarge
+      }),
+      Stream.runDrain,
+    )
+    if (tooLarge) return yield* oversized(url, max, "kept going")
+    const bytes = new Uint8Array(size)
+    let offset = 0
+    for (const chunk of chunks) {
+      bytes.set(chunk, offset)
+      offset += chunk.byteLength
+    }
+    return new TextDecoder().decode(bytes)
+  })
+
+const oversized = (url: string, max: number, what: string) =>
+  Effect.fail(
+    new TransportError({
+      kind: "oversized",
+      method: "GET",
+      url,
+      detail: `the body ${what} past the cap of ${max} bytes (maxBodyBytes); reading stopped there`,
+    }),
+  )
+
+/** Asks `fetch` not to follow redirects, keeping the rest of any `RequestInit` the application gave. */
+const manualRedirects = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.flatMap(
+    Effect.serviceOption(FetchHttpClient.RequestInit),
+    (init) =>
+      Effect.provideService(effect, FetchHttpClient.RequestInit, {
+        ...Option.getOrElse(init, () => ({})),
+        redirect: "manual",
+      }),
+  )
+
+const jsonContentType = /^application\/(?:[\w.+-]+\+)?json\b/i
+
+/** Parses a 2xx body as JSON, or fails with a `DecodeError` that says what the body was. */
+const parseJson = (
+  text: string,
+  headers: Readonly<Record<string, string>>,
+  url: string,
+): Effect.Effect<unknown, DecodeError> => {
+  const contentType = headers["content-type"]
+  const fail = (reason: string) =>
+    Effect.fail(new DecodeError({ path: "", reason, issues: [{ path: "", message: reason }], url }))
+  const shown = contentType ?? "no content-type"
+  if (contentType !== undefined && !jsonContentType.test(contentType.trim())) {
+    return fail(
+      `Expected a JSON:API document (application/vnd.api+json), found content-type ${contentType}: ${
+        JSON.stringify(text.slice(0, 80))
+      }`,
+    )
+  }
+  if (text.trim() === "") return fail(`Expected a JSON:API document, found an empty body (${shown})`)
+  try {
+    return Effect.succeed(JSON.parse(text))
+  } catch (error) {
+    return fail(
+      `Expected a JSON:API document, found a body that is not JSON (${shown}): ${
+        JSON.stringify(text.slice(0, 80))
+      }${error instanceof Error ? ` (${error.message})` : ""}`,
+    )
+  }
+}
+
+/** Why a 3xx answer was not followed, for the error's message. */
+const redirectNote = (location: string | undefined, next: URL | undefined, origin: string): string =>
+  location === undefined
+    ? "a redirect without a Location header"
+    : next === undefined
+    ? `a redirect to an unusable Location (${JSON.stringify(location.slice(0, 100))})`
+    : next.origin !== origin
+    ? `a redirect to another origin (${next.origin}), not followed so that the credential is only ever sent to ${origin}`
+    : `more than ${MAX_REDIRECTS} redirects`
+
+/** Builds the attempt function. */
+export const makeAttempt = (
+  http: HttpClient.HttpClient,
+  settings: AttemptSettings,
+  onAnswer: OnAnswer,
+): (request: ApiRequest) => Effect.Effect<ApiResponse, KlaviyoApiError | TransportError | DecodeError> => {
+  const { authorization, baseUrl, maxBodyBytes, revision, secret, timeout } = settings
+  const accept = revision.legacyPath ? "application/json" : "application/vnd.api+json"
+  const scrub = (text: string): string => text.split(Redacted.value(secret)).join("<redacted>")
+
+  return (request) => {
+    const firstUrl = requestUrl(baseUrl, request)
+    return Effect.gen(function* () {
+      const headers = { authorization: Redacted.value(authorization), revision: revision.value, accept }
+      let url = firstUrl
+      let response: HttpClientResponse.HttpClientResponse
+      let note: string | undefined
+      for (let hops = 0;; hops++) {
+        response = yield* http.execute(HttpClientRequest.get(url, { headers })).pipe(
+          Effect.mapError((error) => transportFailure(url, error)),
+        )
+        if (response.status < 300 || response.status >= 400 || response.status === 304) break
+        const location = response.headers["location"]
+        let next: URL | undefined
+        try {
+          next = location === undefined ? undefined : new URL(location, url)
+        } catch {
+          next = undefined
+        }
+        if (next === undefined || next.origin !== baseUrl.origin || hops >= MAX_REDIRECTS) {
+          note = redirectNote(location, next, baseUrl.origin)
+          break
+        }
+        url = next.href
+      }
+      const text = yield* readCapped(response, url, maxBodyBytes)
+      const responseHeaders: Record<string, string> = { ...response.headers }
+      yield* onAnswer(response.status, responseHeaders)
+      if (response.status >= 200 && response.status < 300) {
+        return {
+          status: response.status,
+          headers: responseHeaders,
+          body: yield* parseJson(text, responseHeaders, url),
+          url,
+        }
+      }
+      const now = yield* Clock.currentTimeMillis
+      const parsed = parseApiErrorBody(scrub(text))
+      return yield* new KlaviyoApiError({
+        status: response.status,
+        method: "GET",
+        url: firstUrl,
+        revision: revision.value,
+        errors: parsed.errors,
+        retryAfter: parseRetryAfter(responseHeaders["retry-after"], now),
+        body: parsed.errors.length === 0 ? scrub(text).slice(0, 500) : undefined,
+        note,
+      })
+    }).pipe(
+      // fetch follows redirects by itself: ask it not to, so that the credential is never sent
+      // to another origin whatever the platform does; same-origin redirects are followed above.
+      manualRedirects,
+      Effect.timeoutOrElse({
+        duration: timeout,
+        orElse: () =>
+          Effect.fail(
+            new TransportError({
+              kind: "timeout",
+              method: "GET",
+              url: firstUrl,
+              detail: `no complete answer within the per-attempt timeout of ${Duration.format(timeout)}`,
+            }),
+          ),
+      }),
+    )
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * The send stage: one attempt at a time, each inside the rate-limit budget, retried on a
+ * `Schedule` as the retry policy decides, within an overall deadline. Every retry is visible:
+ * a log line, a span event and metrics.
+ *
+ * @internal
+ */
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Metric from "effect/Metric"
+import * as Random from "effect/Random"
+import * as Schedule from "effect/Schedule"
+import type { ApiRequest, ApiResponse } from "../client.ts"
+import { type DecodeError, type KlaviyoApiError, TransportError } from "../errors.ts"
+import type { RateLimitBudgetShape } from "../rate-limit.ts"
+import type { AttemptFailure, RetryDecision, RetryPolicy } from "../retry.ts"
+import { requestUrl } from "./attempt.ts"
+
+const requestsMetric = Metric.counter("klaviyo_requests_total", {
+  description: "Attempts sent to Klaviyo, by outcome (the HTTP status, or the transport failure)",
+})
+const retriesMetric = Metric.counter("klaviyo_retries_total", {
+  description: "Attempts retried, by the source of the delay (retry-after or backoff)",
+})
+const rateLimitedMetric = Metric.counter("klaviyo_429_total", { description: "429 answers from Klaviyo" })
+
+/** The outcome label of an attempt, for metrics. */
+const outcome = (exit: ApiResponse | AttemptFailure): string =>
+  "_tag" in exit
+    ? exit._tag === "KlaviyoApiError"
+      ? String(exit.status)
+      : exit._tag === "TransportError"
+      ? exit.kind
+      : "decode"
+    : String(exit.status)
+
+/** Never sooner than the server asked: a custom policy's delay is raised to `Retry-After`. */
+const honourRetryAfter = (failure: AttemptFailure, decision: RetryDecision): RetryDecision =>
+  decision._tag === "Retry" && failure._tag === "KlaviyoApiError" && failure.retryAfter !== undefined &&
+    Duration.isLessThan(decision.delay, failure.retryAfter)
+    ? { ...decision, delay: failure.retryAfter, source: "retry-after" }
+    : decision
+
+/** Builds the send stage. */
+export const makeSend = (options: {
+  readonly attempt: (
+    request: ApiRequest,
+  ) => Effect.Effect<ApiResponse, KlaviyoApiError | TransportError | DecodeError>
+  readonly budget: RateLimitBudgetShape
+  readonly policy: RetryPolicy
+  readonly deadline: Duration.Duration | undefined
+  readonly baseUrl: URL
+  readonly revision: string
+}): (request: ApiRequest) => Effect.Effect<ApiResponse, KlaviyoApiError | TransportError | DecodeError> => {
+  const { attempt, budget, deadline, policy } = options
+
+  const counted = (request: ApiRequest) =>
+    attempt(request).pipe(
+      Effect.tapError((failure) =>
+        failure._tag === "KlaviyoApiError" && failure.status === 429
+          ? Effect.andThen(
+            Metric.update(rateLimitedMetric, 1),
+            budget.pause(failure.retryAfter ?? Duration.seconds(1)).pipe(Effect.ignore),
+          )
+          : Effect.void
+      ),
+      Effect.onExit((exit) =>
+        Metric.update(
+          Metric.withAttributes(requestsMetric, {
+            outcome: exit._tag === "Success"
+              ? outcome(exit.value)
+              : exit.cause.reasons[0]?._tag === "Fail"
+              ? outcome(exit.cause.reasons[0].error)
+              : "interrupted",
+          }),
+          1,
+        )
+      ),
+    )
+
+  return (request) =>
+    Effect.suspend(() => {
+      const url = requestUrl(options.baseUrl, request)
+      let retries = 0
+      let next: Duration.Duration = Duration.zero
+      const decide = (failure: AttemptFailure) =>
+        Effect.gen(function* () {
+          retries++
+          const decision = honourRetryAfter(failure, policy(failure, retries, yield* Random.next))
+          if (decision._tag === "Stop") {
+            if (retries > 1) yield* Effect.logDebug(`Not retrying ${request.operation}: ${decision.reason}`)
+            return false
+          }
+          next = decision.delay
+          const details = {
+            "klaviyo.retry.attempt": retries + 1,
+            "klaviyo.retry.cause": decision.cause,
+            "klaviyo.retry.delay_ms": Duration.toMillis(decision.delay),
+            "klaviyo.retry.delay_source": decision.source,
+          }
+          yield* Effect.logWarning(
+            `Retrying ${request.operation} (attempt ${retries + 1}) in ${
+              Duration.format(decision.delay)
+            } (${decision.source}) after ${decision.cause}`,
+          ).pipe(Effect.annotateLogs(details))
+          const span = yield* Effect.option(Effect.currentSpan)
+          if (span._tag === "Some") span.value.event("klaviyo.retry", yield* Clock.currentTimeNanos, details)
+          yield* Metric.update(Metric.withAttributes(retriesMetric, { source: decision.source }), 1)
+          return true
+        })
+      const retried = budget.withPermit(counted(request)).pipe(
+        Effect.mapError((failure) =>
+          failure._tag === "RateLimiterError"
+            ? new TransportError({
+              kind: "network",
+              method: "GET",
+              url,
+              detail: `the rate-limit store failed: ${failure.message}`,
+              cause: failure,
+            })
+            : failure
+        ),
+        Effect.retry({
+          while: decide,
+          schedule: Schedule.forever.pipe(Schedule.modifyDelay(() => Effect.succeed(next))),
+        }),
+      )
+      const bounded = deadline === undefined ? retried : retried.pipe(
+        Effect.timeoutOrElse({
+          duration: deadline,
+          orElse: () =>
+            Effect.fail(
+              new TransportError({
+                kind: "deadline",
+                method: "GET",
+                url,
+                detail: `the call (with its retries and waits) passed its deadline of ${
+                  Duration.format(deadline)
+                }`,
+              }),
+            ),
+        }),
+      )
+      return bounded.pipe(
+        Effect.withSpan("klaviyo.send", {
+          attributes: { "klaviyo.operation": request.operation, "klaviyo.revision": options.revision },
+        }),
+      )
+    })
+}
