@@ -93,6 +93,23 @@ export {
   type CatalogCategoryAttributes,
   type CatalogCategoryField,
 } from "./src/resources.ts"
+export {
+  RateLimitBudget,
+  type RateLimitBudgetShape,
+  type RateLimitOptions,
+  type RateLimitWindow,
+} from "./src/rate-limit.ts"
+export {
+  type AttemptFailure,
+  backoffDelay,
+  defaultRetrySettings,
+  type DelaySource,
+  type RetryDecision,
+  retryDecision,
+  type RetryOptions,
+  type RetryPolicy,
+  type RetrySettings,
+} from "./src/retry.ts"
 export { DEFAULT_REVISION, parseRevision, type Revision } from "./src/revision.ts"
 export {
   type KlaviyoModel,
@@ -104,8 +121,10 @@ export {
   SIMULATED_JOB_ID,
   type SimulatedCategory,
   type SimulatedJob,
+  type SimulatedRateLimit,
   type SimulatorRequest,
   type SimulatorResponse,
+  type SimulatorStats,
 } from "./src/simulator.ts"
 
 /**

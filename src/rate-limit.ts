@@ -19,10 +19,10 @@
  * least `window` after its request was sent: any `window`-long interval sees at most `limit`
  * requests. `margin` absorbs the spread of network latency between the client and the server.
  *
- * The longer window is taken first and the shorter one last, just before sending (a permit
- * taken early while waiting for another would protect the wrong interval); the longer window's
- * permits are held longer by the shorter window's hold, and a permit that waited too long is
- * taken again rather than trusted.
+ * The longer window's permit is taken first and the shorter one's last, just before sending;
+ * the shorter window's permit is waited for before the longer one is taken, so that no permit is
+ * held while waiting for another (it would protect the wrong interval). A permit taken more
+ * than half the margin before the send is taken again rather than trusted.
  *
  * A 429 pauses every caller that shares the budget for its `Retry-After`; an answer whose
  * `RateLimit-Remaining` says the account is spent (another program may share it) pauses the
@@ -38,6 +38,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
 import * as Option from "effect/Option"
+import * as Semaphore from "effect/Semaphore"
 import * as RateLimiter from "effect/persistence/RateLimiter"
 import { InvalidRequest } from "./errors.ts"
 
@@ -115,9 +116,9 @@ interface ResolvedWindow {
   readonly name: string
   readonly limit: number
   readonly window: Duration.Duration
-  /** How long a permit is held: the window, the margin, and the longest wait for inner windows. */
+  /** How long a permit is held: the window and the margin. */
   readonly hold: Duration.Duration
-  /** How long a permit may wait for inner windows before it is taken again. */
+  /** How long before the send a permit may have been taken (half the margin). */
   readonly slack: number
 }
 
@@ -161,15 +162,14 @@ export const resolveRateLimit = (
   if (burst instanceof InvalidRequest) return burst
   const steady = resolveWindow("steady", options.steady ?? defaultSteady, defaultSteady)
   if (steady instanceof InvalidRequest) return steady
-  // Innermost (shortest) last; each outer window holds its permits for the inner ones' holds too.
-  const sorted = [burst, steady].sort((a, b) => Duration.toMillis(a.window) - Duration.toMillis(b.window))
-  const windows: Array<ResolvedWindow> = []
-  let inner = 0
-  for (const window of sorted) {
-    const hold = Duration.toMillis(window.window) + Duration.toMillis(margin) + inner
-    windows.unshift({ ...window, hold: Duration.millis(hold), slack: inner + Duration.toMillis(margin) / 2 })
-    inner += hold
-  }
+  // Longest window first: its permit is taken first, the innermost one last, just before sending.
+  const windows: Array<ResolvedWindow> = [burst, steady]
+    .sort((a, b) => Duration.toMillis(b.window) - Duration.toMillis(a.window))
+    .map((window) => ({
+      ...window,
+      hold: Duration.millis(Duration.toMillis(window.window) + Duration.toMillis(margin)),
+      slack: Duration.toMillis(margin) / 2,
+    }))
   return { windows, key: options.key ?? "klaviyo:catalog-bulk-jobs" }
 }
 
@@ -206,16 +206,34 @@ export const makeRateLimitBudget = (
         millis > 0 ? Effect.andThen(Effect.sleep(Duration.millis(millis)), waitOutPause) : Effect.void,
     )
 
-    /** Takes the next permit of a window, waiting while it is held; returns when it was taken. */
-    const takePermit = (window: ResolvedWindow): Effect.Effect<number, RateLimiter.RateLimiterError> =>
-      Effect.gen(function* () {
-        const [sequence] = yield* store.fixedWindow({
+    /** Reserves the next permit of a window: its store key. */
+    const reserve = (window: ResolvedWindow): Effect.Effect<string, RateLimiter.RateLimiterError> =>
+      Effect.map(
+        store.fixedWindow({
           key: `${key}:${window.name}:next`,
           tokens: 1,
           refillRate: window.hold,
           limit: undefined,
-        })
-        const permit = `${key}:${window.name}:${(Math.max(1, Math.round(sequence)) - 1) % window.limit}`
+        }),
+        ([sequence]) => `${key}:${window.name}:${(Math.max(1, Math.round(sequence)) - 1) % window.limit}`,
+      )
+
+    /** Waits until a permit is free, without taking it. */
+    const awaitFree = (permit: string): Effect.Effect<void, RateLimiter.RateLimiterError> =>
+      Effect.flatMap(
+        store.fixedWindow({ key: permit, tokens: 0, refillRate: Duration.millis(1), limit: undefined }),
+        ([count, ttl]) =>
+          count >= 1 && ttl > 0
+            ? Effect.andThen(Effect.sleep(Duration.millis(ttl)), awaitFree(permit))
+            : Effect.void,
+      )
+
+    /** Takes a permit, waiting while it is held; returns when it was taken. */
+    const take = (
+      permit: string,
+      window: ResolvedWindow,
+    ): Effect.Effect<number, RateLimiter.RateLimiterError> =>
+      Effect.gen(function* () {
         while (true) {
           const [count, ttl] = yield* store.fixedWindow({
             key: permit,
@@ -228,17 +246,28 @@ export const makeRateLimitBudget = (
         }
       })
 
-    /** Takes a permit of every window, longest first, so that the last one is taken just before sending. */
-    const takeAll: Effect.Effect<void, RateLimiter.RateLimiterError> = Effect.gen(function* () {
-      while (true) {
-        yield* waitOutPause
-        const takenAt: Array<number> = []
-        for (const window of windows) takenAt.push(yield* takePermit(window))
-        const now = yield* Clock.currentTimeMillis
-        // A permit that waited longer than its slack for inner windows no longer covers the send.
-        if (windows.every((window, i) => now - takenAt[i]! <= window.slack)) return
-      }
-    })
+    /**
+     * Takes a permit of every window. The inner windows' permits are first waited for (not
+     * taken), so that the outer permits, taken next from the longest window in, are not held
+     * while waiting; the innermost is taken last, just before sending. Acquisitions in this
+     * process go one at a time, so that they do not queue behind each other's permits.
+     */
+    const mutex = yield* Semaphore.make(1)
+    const takeAll: Effect.Effect<void, RateLimiter.RateLimiterError> = mutex.withPermits(1)(
+      Effect.gen(function* () {
+        while (true) {
+          yield* waitOutPause
+          const permits: Array<string> = []
+          for (const window of windows) permits.push(yield* reserve(window))
+          for (let i = 1; i < windows.length; i++) yield* awaitFree(permits[i]!)
+          const takenAt: Array<number> = []
+          for (let i = 0; i < windows.length; i++) takenAt.push(yield* take(permits[i]!, windows[i]!))
+          const now = yield* Clock.currentTimeMillis
+          // A permit taken longer ago than its slack no longer covers the send: take new ones.
+          if (windows.every((window, i) => now - takenAt[i]! <= window.slack)) return
+        }
+      }),
+    )
 
     const pause = (duration: Duration.Duration): Effect.Effect<void, RateLimiter.RateLimiterError> =>
       Effect.gen(function* () {
@@ -269,7 +298,8 @@ export const makeRateLimitBudget = (
       observe: (headers) => {
         const remaining = headerNumber(headers["ratelimit-remaining"])
         const reset = headerNumber(headers["ratelimit-reset"])
-        return remaining !== undefined && reset !== undefined && remaining <= inFlight
+        // The answer being read is still counted in flight: the others are inFlight - 1.
+        return remaining !== undefined && reset !== undefined && remaining <= inFlight - 1
           ? pause(Duration.seconds(reset))
           : Effect.void
       },

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as HttpClient from "effect/http/HttpClient"
@@ -93,6 +94,44 @@ export interface KlaviyoSimulatorOptions {
    * @default "https://a.klaviyo.com"
    */
   readonly origin?: string
+  /**
+   * Enforce rate limits as Klaviyo does: fixed windows (their boundaries at
+   * `phaseMillis + k · window`), a 429 with `Retry-After` (whole seconds) past a limit, and
+   * `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` on every other answer. Off by
+   * default.
+   */
+  readonly rateLimit?: SimulatedRateLimit
+}
+
+/**
+ * The fixed windows a simulator enforces.
+ *
+ * @since 0.1.0
+ * @category simulator
+ */
+export interface SimulatedRateLimit {
+  /** The short window, for example `{ limit: 350, windowMillis: 1000 }`. */
+  readonly burst?: { readonly limit: number; readonly windowMillis: number }
+  /** The long window, for example `{ limit: 3500, windowMillis: 60000 }`; its state goes into the `RateLimit-*` headers. */
+  readonly steady?: { readonly limit: number; readonly windowMillis: number }
+  /**
+   * Where the windows start, in milliseconds since the epoch (any phase).
+   * @default 0
+   */
+  readonly phaseMillis?: number
+}
+
+/**
+ * What a simulator has counted.
+ *
+ * @since 0.1.0
+ * @category simulator
+ */
+export interface SimulatorStats {
+  /** Requests answered. */
+  requests: number
+  /** Requests answered 429. */
+  throttled: number
 }
 
 /**
@@ -132,8 +171,10 @@ export interface SimulatorResponse {
  * @category simulator
  */
 export interface KlaviyoModel {
-  /** Answers one request as Klaviyo would. */
-  readonly handle: (request: SimulatorRequest) => SimulatorResponse
+  /** Answers one request as Klaviyo would, at `nowMillis` (default: the system clock). */
+  readonly handle: (request: SimulatorRequest, nowMillis?: number) => SimulatorResponse
+  /** What it has counted so far. */
+  readonly stats: SimulatorStats
   /** The jobs, by id; change them to move a job along. */
   readonly jobs: Map<string, SimulatedJob>
   /** The categories, by id. */
@@ -291,7 +332,54 @@ export const makeKlaviyoModel = (options: KlaviyoSimulatorOptions = {}): Klaviyo
       ? attributes
       : Object.fromEntries(Object.entries(attributes).filter(([name]) => names.includes(name)))
 
-  const handle = (request: SimulatorRequest): SimulatorResponse => {
+  const stats: SimulatorStats = { requests: 0, throttled: 0 }
+  const limits = options.rateLimit
+  const windows = limits === undefined
+    ? []
+    : [limits.burst, limits.steady].flatMap((window, i) =>
+      window === undefined ? [] : [{ ...window, steady: i === 1, index: Number.NaN, count: 0 }]
+    )
+  const phase = limits?.phaseMillis ?? 0
+
+  /** Counts a request in every window; the answer's headers, or a 429 past a limit. */
+  const throttle = (now: number): SimulatorResponse | Record<string, string> => {
+    let blockedFor = 0
+    for (const window of windows) {
+      const index = Math.floor((now - phase) / window.windowMillis)
+      if (index !== window.index) {
+        window.index = index
+        window.count = 0
+      }
+      if (window.count >= window.limit) {
+        blockedFor = Math.max(blockedFor, phase + (index + 1) * window.windowMillis - now)
+      }
+    }
+    if (blockedFor > 0) {
+      stats.throttled++
+      const seconds = Math.max(1, Math.ceil(blockedFor / 1000))
+      const answer = errorResponse(
+        429,
+        "throttled",
+        "Request was throttled.",
+        `Request was throttled. Expected available in ${seconds} second${seconds === 1 ? "" : "s"}.`,
+      )
+      return { ...answer, headers: { ...answer.headers, "retry-after": String(seconds) } }
+    }
+    const headers: Record<string, string> = {}
+    for (const window of windows) {
+      window.count++
+      if (window.steady || windows.length === 1) {
+        const resetMillis = phase + (window.index + 1) * window.windowMillis - now
+        headers["ratelimit-limit"] = String(window.limit)
+        headers["ratelimit-remaining"] = String(window.limit - window.count)
+        headers["ratelimit-reset"] = String(Math.max(0, Math.ceil(resetMillis / 1000)))
+      }
+    }
+    return headers
+  }
+
+  const handle = (request: SimulatorRequest, nowMillis?: number): SimulatorResponse => {
+    stats.requests++
     const url = new URL(request.url)
     const match = JOB_PATH.exec(url.pathname)
     if (match === null) return errorResponse(404, "not_found", "Not found.", `No route for ${url.pathname}.`)
@@ -320,6 +408,9 @@ export const makeKlaviyoModel = (options: KlaviyoSimulatorOptions = {}): Klaviyo
         "Missing or invalid private key.",
       )
     }
+    const limited = throttle(nowMillis ?? Date.now())
+    if ("status" in limited && typeof limited.status === "number") return limited as SimulatorResponse
+    const rateHeaders = limited as Record<string, string>
     const revisionHeader = request.headers["revision"]
     if (revisionHeader === undefined) {
       return errorResponse(400, "invalid", "Invalid input.", "Missing revision header.", {
@@ -419,12 +510,15 @@ export const makeKlaviyoModel = (options: KlaviyoSimulatorOptions = {}): Klaviyo
     }
     return {
       status: 200,
-      headers: { "content-type": revision.legacyPath ? "application/json" : "application/vnd.api+json" },
+      headers: {
+        ...rateHeaders,
+        "content-type": revision.legacyPath ? "application/json" : "application/vnd.api+json",
+      },
       body: JSON.stringify(document),
     }
   }
 
-  return { handle, jobs, categories }
+  return { handle, stats, jobs, categories }
 }
 
 /**
@@ -476,8 +570,11 @@ export const KlaviyoSimulator: KlaviyoSimulatorApi = {
     return Layer.succeed(
       HttpClient.HttpClient,
       HttpClient.make((request, url) =>
-        Effect.sync(() => {
-          const answer = model.handle({ method: request.method, url: url.href, headers: request.headers })
+        Effect.map(Clock.currentTimeMillis, (now) => {
+          const answer = model.handle(
+            { method: request.method, url: url.href, headers: request.headers },
+            now,
+          )
           return HttpClientResponse.fromWeb(
             request,
             new Response(answer.body, { status: answer.status, headers: answer.headers }),

@@ -83,16 +83,20 @@ export const makeSend = (options: {
     Effect.suspend(() => {
       const url = requestUrl(options.baseUrl, request)
       let retries = 0
-      let next: Duration.Duration = Duration.zero
-      const decide = (failure: AttemptFailure) =>
+      // Effect.retry consults both the `while` predicate and the schedule for each failure; the
+      // decision is made once per failure, whichever asks first, and shared.
+      const decisions = new WeakMap<AttemptFailure, RetryDecision>()
+      const decisionFor = (failure: AttemptFailure) =>
         Effect.gen(function* () {
+          const known = decisions.get(failure)
+          if (known !== undefined) return known
           retries++
           const decision = honourRetryAfter(failure, policy(failure, retries, yield* Random.next))
+          decisions.set(failure, decision)
           if (decision._tag === "Stop") {
             if (retries > 1) yield* Effect.logDebug(`Not retrying ${request.operation}: ${decision.reason}`)
-            return false
+            return decision
           }
-          next = decision.delay
           const details = {
             "klaviyo.retry.attempt": retries + 1,
             "klaviyo.retry.cause": decision.cause,
@@ -107,7 +111,7 @@ export const makeSend = (options: {
           const span = yield* Effect.option(Effect.currentSpan)
           if (span._tag === "Some") span.value.event("klaviyo.retry", yield* Clock.currentTimeNanos, details)
           yield* Metric.update(Metric.withAttributes(retriesMetric, { source: decision.source }), 1)
-          return true
+          return decision
         })
       const retried = budget.withPermit(counted(request)).pipe(
         Effect.mapError((failure) =>
@@ -122,8 +126,14 @@ export const makeSend = (options: {
             : failure
         ),
         Effect.retry({
-          while: decide,
-          schedule: Schedule.forever.pipe(Schedule.modifyDelay(() => Effect.succeed(next))),
+          while: (failure) => Effect.map(decisionFor(failure), (decision) => decision._tag === "Retry"),
+          schedule: Schedule.forever.pipe(
+            Schedule.setInputType<AttemptFailure>(),
+            Schedule.modifyDelay(({ input }) =>
+              Effect.map(decisionFor(input), (decision) =>
+                decision._tag === "Retry" ? decision.delay : Duration.zero)
+            ),
+          ),
         }),
       )
       const bounded = deadline === undefined ? retried : retried.pipe(

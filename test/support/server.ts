@@ -16,10 +16,11 @@ export interface RecordedRequest {
   readonly headers: Readonly<Record<string, string | undefined>>
 }
 
-/** A scripted answer: a plain response, or `"hang"` to never answer. */
+/** A scripted answer: a plain response, `"hang"` to never answer, or a raw handler. */
 export type Scripted =
   | { readonly status: number; readonly headers?: Readonly<Record<string, string>>; readonly body?: string }
   | "hang"
+  | { readonly raw: (req: http.IncomingMessage, res: http.ServerResponse) => void }
 
 export interface TestServer {
   readonly url: string
@@ -49,6 +50,12 @@ export const startServer = async (options: KlaviyoSimulatorOptions = {}): Promis
     if (scripted === "hang") {
       hanging.add(res)
       res.on("close", () => hanging.delete(res))
+      return
+    }
+    if (scripted !== undefined && "raw" in scripted) {
+      hanging.add(res)
+      res.on("close", () => hanging.delete(res))
+      scripted.raw(req, res)
       return
     }
     const answer = scripted ?? model.handle({ method: req.method ?? "GET", url: url.href, headers })
