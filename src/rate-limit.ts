@@ -22,7 +22,7 @@
  * The longer window's permit is taken first and the shorter one's last, just before sending;
  * the shorter window's permit is waited for before the longer one is taken, so that no permit is
  * held while waiting for another (it would protect the wrong interval). A permit taken more
- * than half the margin before the send is taken again rather than trusted.
+ * than half the margin (at most 10 ms) before the send is taken again rather than trusted.
  *
  * A 429 pauses every caller that shares the budget for its `Retry-After`; an answer whose
  * `RateLimit-Remaining` says the account is spent (another program may share it) pauses the
@@ -74,9 +74,9 @@ export interface RateLimitOptions {
    */
   readonly steady?: RateLimitWindow | undefined
   /**
-   * Added to each window's hold time. Half of it covers the spread of latency between the
-   * client's send and the server's count (requests sent `window` apart may arrive closer
-   * together), the other half the time between taking the last permit and sending.
+   * Added to each window's hold time. It covers the spread of latency between the client's
+   * send and the server's count (requests sent `window` apart may arrive closer together), and
+   * (up to half of it, at most 10 ms) the time between taking the first permit and sending.
    * @default "100 millis"
    */
   readonly margin?: Duration.Input | undefined
@@ -118,9 +118,16 @@ interface ResolvedWindow {
   readonly window: Duration.Duration
   /** How long a permit is held: the window and the margin. */
   readonly hold: Duration.Duration
-  /** How long before the send a permit may have been taken (half the margin). */
+  /** How long before the send a permit may have been taken (half the margin, at most 10 ms). */
   readonly slack: number
 }
+
+/**
+ * How long before the send a permit may have been taken: the outer permits are taken just before
+ * the innermost one (the inner ones were waited for first), so a few milliseconds cover the
+ * store's round trips; the rest of the margin protects against latency spread.
+ */
+const MAX_SLACK_MILLIS = 10
 
 /** The largest `limit` accepted: each permit is a store key. */
 const MAX_LIMIT = 100_000
@@ -168,7 +175,7 @@ export const resolveRateLimit = (
     .map((window) => ({
       ...window,
       hold: Duration.millis(Duration.toMillis(window.window) + Duration.toMillis(margin)),
-      slack: Duration.toMillis(margin) / 2,
+      slack: Math.min(Duration.toMillis(margin) / 2, MAX_SLACK_MILLIS),
     }))
   return { windows, key: options.key ?? "klaviyo:catalog-bulk-jobs" }
 }

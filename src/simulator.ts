@@ -132,6 +132,8 @@ export interface SimulatorStats {
   requests: number
   /** Requests answered 429. */
   throttled: number
+  /** The 429s by the window that was full (both count when both were). */
+  throttledBy: { burst: number; steady: number }
 }
 
 /**
@@ -332,7 +334,7 @@ export const makeKlaviyoModel = (options: KlaviyoSimulatorOptions = {}): Klaviyo
       ? attributes
       : Object.fromEntries(Object.entries(attributes).filter(([name]) => names.includes(name)))
 
-  const stats: SimulatorStats = { requests: 0, throttled: 0 }
+  const stats: SimulatorStats = { requests: 0, throttled: 0, throttledBy: { burst: 0, steady: 0 } }
   const limits = options.rateLimit
   const windows = limits === undefined
     ? []
@@ -352,6 +354,7 @@ export const makeKlaviyoModel = (options: KlaviyoSimulatorOptions = {}): Klaviyo
       }
       if (window.count >= window.limit) {
         blockedFor = Math.max(blockedFor, phase + (index + 1) * window.windowMillis - now)
+        stats.throttledBy[window.steady ? "steady" : "burst"]++
       }
     }
     if (blockedFor > 0) {

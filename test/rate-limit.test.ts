@@ -121,7 +121,7 @@ describe("a shared budget", () => {
       Effect.runPromise,
     )
     expect(Exit.isSuccess(exit)).toBe(true)
-    expect(model.stats).toEqual({ requests: 90, throttled: 0 })
+    expect(model.stats).toEqual({ requests: 90, throttled: 0, throttledBy: { burst: 0, steady: 0 } })
   })
 })
 

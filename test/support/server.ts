@@ -69,6 +69,8 @@ export const startServer = async (options: KlaviyoSimulatorOptions = {}): Promis
     model,
     requests,
     script: (...answers) => {
+      // Called with no answers, it clears what is left of the script.
+      if (answers.length === 0) queue.length = 0
       queue.push(...answers)
     },
     hanging: () => hanging.size,

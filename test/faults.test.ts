@@ -1,0 +1,226 @@
+/**
+ * The fault matrix: each fault against the real local server, with the tag it must end in and
+ * the number of requests it must take.
+ */
+import { Effect, Exit, Fiber, Logger } from "effect"
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { getCatalogCategoryBulkUpdateJob, type KlaviyoClientBaseOptions, SIMULATED_JOB_ID } from "../mod.ts"
+import { clientLayer, run, runError } from "./support/run.ts"
+import { startServer, type TestServer } from "./support/server.ts"
+
+let server: TestServer
+beforeAll(async () => {
+  server = await startServer()
+})
+afterAll(() => server.close())
+beforeEach(() => {
+  server.requests.length = 0
+})
+
+const fast: KlaviyoClientBaseOptions = { retry: { times: 2, base: "10 millis" }, timeout: "500 millis" }
+const get = () => getCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID)
+const waitFor = async (condition: () => boolean) => {
+  for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10))
+}
+
+describe("retried faults end in success on the next attempt", () => {
+  it("429 with Retry-After: waits it out, then succeeds (2 requests)", async () => {
+    server.script({ status: 429, headers: { "retry-after": "1" }, body: "" })
+    const started = Date.now()
+    const job = await run(get(), server, fast)
+    expect(job.id).toBe(SIMULATED_JOB_ID)
+    expect(server.requests).toHaveLength(2)
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000)
+  })
+  for (const status of [500, 502, 503, 504, 524]) {
+    it(`${status}: retried once, then succeeds (2 requests)`, async () => {
+      server.script({ status, body: "upstream trouble" })
+      const job = await run(get(), server, fast)
+      expect(job.id).toBe(SIMULATED_JOB_ID)
+      expect(server.requests).toHaveLength(2)
+    })
+  }
+  it("a connection reset: retried, then succeeds (2 requests)", async () => {
+    server.script({ raw: (_req, res) => res.socket?.destroy() })
+    const job = await run(get(), server, fast)
+    expect(job.id).toBe(SIMULATED_JOB_ID)
+    expect(server.requests).toHaveLength(2)
+  })
+  it("a body cut off halfway: retried, then succeeds (2 requests)", async () => {
+    server.script({
+      raw: (_req, res) => {
+        res.writeHead(200, { "content-type": "application/vnd.api+json", "content-length": "500" })
+        res.write('{"data":{"type":"catalog-category-bulk-update-job"')
+        setTimeout(() => res.socket?.destroy(), 20)
+      },
+    })
+    const job = await run(get(), server, fast)
+    expect(job.id).toBe(SIMULATED_JOB_ID)
+    expect(server.requests).toHaveLength(2)
+  })
+})
+
+describe("faults that persist end in the right tag after the right number of requests", () => {
+  for (const status of [500, 502, 503, 504, 524]) {
+    it(`${status} every time: KlaviyoApiError ${status} after 3 requests`, async () => {
+      server.script(...Array.from({ length: 3 }, () => ({ status, body: "" })))
+      const error = await runError(get(), server, fast)
+      expect(error).toMatchObject({ _tag: "KlaviyoApiError", status })
+      expect(server.requests).toHaveLength(3)
+    })
+  }
+  for (const status of [400, 401, 403, 404, 405, 409, 410, 415, 422]) {
+    it(`${status}: KlaviyoApiError ${status} after exactly 1 request`, async () => {
+      server.script({
+        status,
+        headers: { "content-type": "application/vnd.api+json" },
+        body: '{"errors":[]}',
+      })
+      const error = await runError(get(), server, fast)
+      expect(error).toMatchObject({ _tag: "KlaviyoApiError", status })
+      expect(server.requests).toHaveLength(1)
+    })
+  }
+  it("connection resets every time: TransportError network after 3 attempts", async () => {
+    // Some runtimes (Deno) resend a request by themselves when a reused connection is reset
+    // before any byte of the answer: the server may see more requests than the client made
+    // attempts, so the attempts are counted from the client's own retry log.
+    const reset = {
+      raw: (_req: unknown, res: { socket: { destroy(): void } | null }) => res.socket?.destroy(),
+    }
+    server.script(...Array.from({ length: 12 }, () => reset))
+    const logs: Array<string> = []
+    const exit = await Effect.runPromiseExit(
+      get().pipe(
+        Effect.provide(clientLayer(server, fast)),
+        Effect.provide(Logger.layer([Logger.make((entry) => void logs.push(String(entry.message)))])),
+      ),
+    )
+    const error = Exit.isFailure(exit) && exit.cause.reasons[0]?._tag === "Fail"
+      ? exit.cause.reasons[0].error
+      : undefined
+    expect(error).toMatchObject({ _tag: "TransportError", kind: "network" })
+    expect(logs.filter((line) => line.startsWith("Retrying"))).toHaveLength(2)
+    expect(server.requests.length).toBeGreaterThanOrEqual(3)
+    server.script() // leave no scripted reset for the next test
+    server.requests.length = 0
+  })
+  it("a server that never answers: TransportError timeout after 3 attempts, no connection left open", async () => {
+    server.script("hang", "hang", "hang")
+    const error = await runError(get(), server, { ...fast, timeout: "150 millis" })
+    expect(error).toMatchObject({ _tag: "TransportError", kind: "timeout" })
+    expect(server.requests).toHaveLength(3)
+    await waitFor(() => server.hanging() === 0)
+    expect(server.hanging()).toBe(0)
+  })
+  it("a slow body: TransportError timeout (the timeout covers the body too)", async () => {
+    const slow = {
+      raw: (_req: unknown, res: import("node:http").ServerResponse) => {
+        res.writeHead(200, { "content-type": "application/vnd.api+json" })
+        res.write("{")
+        const timer = setInterval(() => res.write(" "), 50)
+        res.on("close", () => clearInterval(timer))
+      },
+    }
+    server.script(slow, slow, slow)
+    const error = await runError(get(), server, { ...fast, timeout: "300 millis" })
+    expect(error).toMatchObject({ _tag: "TransportError", kind: "timeout" })
+    expect(server.requests).toHaveLength(3)
+    await waitFor(() => server.hanging() === 0)
+    expect(server.hanging()).toBe(0)
+  })
+  it("truncated JSON in a complete answer: DecodeError after 1 request", async () => {
+    server.script({
+      status: 200,
+      headers: { "content-type": "application/vnd.api+json" },
+      body: '{"data":{"type":"catal',
+    })
+    const error = await runError(get(), server, fast)
+    expect(error).toMatchObject({ _tag: "DecodeError", path: "" })
+    expect(server.requests).toHaveLength(1)
+  })
+  it("an HTML page with status 200: DecodeError after 1 request", async () => {
+    server.script({
+      status: 200,
+      headers: { "content-type": "text/html; charset=utf-8" },
+      body: "<!doctype html><p>Login</p>",
+    })
+    const error = await runError(get(), server, fast)
+    expect(error).toMatchObject({ _tag: "DecodeError" })
+    expect(server.requests).toHaveLength(1)
+  })
+  it("an empty 200 body: DecodeError after 1 request", async () => {
+    server.script({ status: 200, headers: { "content-type": "application/vnd.api+json" }, body: "" })
+    const error = await runError(get(), server, fast)
+    expect(error).toMatchObject({ _tag: "DecodeError" })
+    expect(server.requests).toHaveLength(1)
+  })
+  it("a JSON body under a wrong content type: DecodeError after 1 request", async () => {
+    server.script({ status: 200, headers: { "content-type": "text/plain" }, body: '{"data":{}}' })
+    const error = await runError(get(), server, fast)
+    expect(error).toMatchObject({ _tag: "DecodeError" })
+    expect((error as { reason: string }).reason).toContain("found content-type text/plain")
+    expect(server.requests).toHaveLength(1)
+  })
+  it("a body far larger than any job: TransportError oversized, reading stopped at the cap", async () => {
+    let written = 0
+    let closedEarly = false
+    server.script({
+      raw: (_req, res) => {
+        res.writeHead(200, { "content-type": "application/vnd.api+json" })
+        const chunk = Buffer.alloc(64 * 1024, 32)
+        const pump = () => {
+          while (written < 200 * 1024 * 1024) {
+            written += chunk.length
+            if (!res.write(chunk)) return void res.once("drain", pump)
+          }
+          res.end()
+        }
+        res.on("close", () => (closedEarly = written < 200 * 1024 * 1024))
+        pump()
+      },
+    })
+    const error = await runError(get(), server, { ...fast, maxBodyBytes: 1024 * 1024 })
+    expect(error).toMatchObject({ _tag: "TransportError", kind: "oversized" })
+    expect((error as { detail: string }).detail).toContain("cap of 1048576 bytes")
+    expect(server.requests).toHaveLength(1)
+    await waitFor(() => closedEarly)
+    expect(closedEarly).toBe(true)
+    expect(written).toBeLessThan(64 * 1024 * 1024)
+  })
+  it("a body that declares a size past the cap: refused before reading", async () => {
+    server.script({
+      status: 200,
+      headers: { "content-type": "application/vnd.api+json", "content-length": "2000000" },
+      body: "x".repeat(2_000_000),
+    })
+    const error = await runError(get(), server, { ...fast, maxBodyBytes: 1_000_000 })
+    expect(error).toMatchObject({ _tag: "TransportError", kind: "oversized" })
+    expect((error as { detail: string }).detail).toContain("declares 2000000 bytes")
+  })
+})
+
+describe("interruption", () => {
+  it("cancels the request in flight and leaves no timer and no connection behind", async () => {
+    const timers = () =>
+      typeof process.getActiveResourcesInfo === "function"
+        ? process.getActiveResourcesInfo().filter((name) => name === "Timeout").length
+        : 0
+    const before = timers()
+    server.script("hang")
+    const fiber = Effect.runFork(
+      get().pipe(
+        Effect.provide(clientLayer(server, { ...fast, timeout: "30 seconds", deadline: "60 seconds" })),
+      ),
+    )
+    await waitFor(() => server.hanging() === 1)
+    expect(server.hanging()).toBe(1)
+    const exit = await Effect.runPromise(Fiber.interrupt(fiber).pipe(Effect.andThen(Fiber.await(fiber))))
+    expect(Exit.isFailure(exit) && Exit.hasInterrupts(exit)).toBe(true)
+    await waitFor(() => server.hanging() === 0)
+    expect(server.hanging()).toBe(0)
+    // The per-attempt timeout (30 s) and the deadline (60 s) were cleared with the fiber.
+    expect(timers()).toBeLessThanOrEqual(before)
+    expect(server.requests).toHaveLength(1)
+  })
+})
