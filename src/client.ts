@@ -385,6 +385,17 @@ export class KlaviyoClient extends KlaviyoClientBase {
   static layer(
     options: KlaviyoClientOptions & { readonly rateLimit: "shared" },
   ): Layer.Layer<KlaviyoClient, InvalidRequest, HttpClient.HttpClient | RateLimitBudget>
+  /**
+   * A layer of the service built from options, with a rate-limit budget of its own (or none,
+   * with `rateLimit: false`).
+   *
+   * @example
+   * ```ts
+   * import { KlaviyoClient } from "@effect-klaviyo/catalog-jobs"
+   *
+   * const layer = KlaviyoClient.layer({ apiKey: "pk_example", rateLimit: false })
+   * ```
+   */
   static layer(
     options: KlaviyoClientOptions,
   ): Layer.Layer<KlaviyoClient, InvalidRequest, HttpClient.HttpClient>

@@ -83,11 +83,20 @@ export interface RetryOptions {
  */
 export type RetryPolicy = (failure: AttemptFailure, retry: number, random: number) => RetryDecision
 
-/** The default policy's settings, resolved. */
+/**
+ * The default policy's settings, resolved: what {@link retryDecision} reads.
+ *
+ * @since 0.1.0
+ * @category retry
+ */
 export interface RetrySettings {
+  /** How many times to retry after the first attempt. */
   readonly times: number
+  /** The first backoff delay. */
   readonly base: Duration.Duration
+  /** The longest backoff delay. */
   readonly maxDelay: Duration.Duration
+  /** The longest `Retry-After` waited out. */
   readonly maxRetryAfter: Duration.Duration
 }
 

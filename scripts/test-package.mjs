@@ -1,0 +1,76 @@
+// The packed artifact works where users run it: packs the tarball, installs it into a fresh
+// project (offline: from the tarball and the npm cache), and runs one program with it on Node
+// and on Bun; Deno runs the same program against mod.ts through deno.json's exports. The
+// program fetches a job from the simulator through the Effect API and the Promise facade.
+import { execFileSync } from "node:child_process"
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+
+const root = join(import.meta.dirname, "..")
+const bin = (name) => join(root, "node_modules", ".bin", name)
+const run = (command, args, cwd) =>
+  execFileSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] })
+
+const program = `import { Effect } from "effect"
+import {
+  getCatalogCategoryBulkUpdateJob,
+  KlaviyoClient,
+  KlaviyoSimulator,
+  makeKlaviyoClient,
+  SIMULATED_API_KEY,
+  SIMULATED_JOB_ID,
+} from "@effect-klaviyo/catalog-jobs"
+
+const viaEffect = await getCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID, { include: ["categories"] }).pipe(
+  Effect.provide(KlaviyoClient.layer({ apiKey: SIMULATED_API_KEY })),
+  Effect.provide(KlaviyoSimulator.layer()),
+  Effect.runPromise,
+)
+const client = makeKlaviyoClient({ apiKey: SIMULATED_API_KEY, httpClient: KlaviyoSimulator.layer() })
+const viaPromise = await client.getCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID, {
+  fields: { "catalog-category-bulk-update-job": ["status"] },
+})
+await client.close()
+const rejected = await makeKlaviyoClient({ apiKey: "pk_wrong", httpClient: KlaviyoSimulator.layer() })
+  .getCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID)
+  .then(() => "resolved", (error) => error._tag + " " + error.status)
+console.log(JSON.stringify({
+  effect: [viaEffect.status, viaEffect.created_at instanceof Date, viaEffect.categories.map((c) => c.name)],
+  promise: viaPromise,
+  rejected,
+}))
+`
+const expected = JSON.stringify({
+  effect: ["complete", true, ["Apparel", "Footwear", "Accessories"]],
+  promise: { type: "catalog-category-bulk-update-job", id: "01JDEM0CATEG0RYUPDATEJ0B01", status: "complete" },
+  rejected: "KlaviyoApiError 401",
+})
+
+const work = mkdtempSync(join(tmpdir(), "catalog-jobs-package-"))
+let failed = false
+const check = (runtime, output) => {
+  const line = output.trim().split("\n").at(-1)
+  const ok = line === expected
+  failed ||= !ok
+  console.log(`${ok ? "ok  " : "FAIL"} ${runtime}: ${line}`)
+}
+try {
+  const tarball = run("npm", ["pack", "--silent", "--pack-destination", work], root).trim().split("\n").at(-1)
+  const version = JSON.parse(readFileSync(join(root, "node_modules", "effect", "package.json"), "utf8")).version
+  const project = join(work, "project")
+  mkdirSync(project)
+  writeFileSync(join(project, "package.json"), JSON.stringify({ name: "user-project", private: true, type: "module" }))
+  run("npm", ["install", "--offline", "--no-audit", "--no-fund", "--silent", join(work, tarball), `effect@${version}`], project)
+  writeFileSync(join(project, "program.mjs"), program)
+  check("node (packed)", run(process.execPath, ["program.mjs"], project))
+  check("bun (packed)", run(bin("bun"), ["program.mjs"], project))
+  // Deno: the same program, importing the package by name through deno.json's exports.
+  const denoDir = join(root, ".cache", "package-test") // git-ignored; Deno does not strip types under node_modules
+  mkdirSync(denoDir, { recursive: true })
+  writeFileSync(join(denoDir, "program.ts"), program)
+  check("deno (mod.ts)", run(bin("deno"), ["run", "--allow-env", "--allow-read", join(denoDir, "program.ts")], root))
+} finally {
+  rmSync(work, { recursive: true, force: true })
+}
+process.exit(failed ? 1 : 0)
