@@ -131,6 +131,13 @@ export {
  * A job as `getCatalogCategoryBulkUpdateJob` returns it without options (the name DESIGN.md's
  * contract uses).
  *
+ * @example
+ * ```ts
+ * import type { Job } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const summary = (job: Job): string => `${job.id}: ${job.status}, ${job.completed_count ?? 0}/${job.total_count}`
+ * ```
+ *
  * @since 0.1.0
  * @category catalog-category-bulk-update-job
  */

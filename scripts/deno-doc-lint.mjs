@@ -23,4 +23,19 @@ for (const finding of rejected) console.error(`deno doc --lint: ${finding.code}:
 console.log(
   `deno doc --lint: ${findings.length} findings, ${findings.length - rejected.length} accepted (private-type-ref to npm types or class bases), ${rejected.length} rejected`,
 )
-process.exit(rejected.length === 0 ? 0 : 1)
+
+// Every exported symbol has JSDoc with an example (the examples are type-checked by
+// `deno check --doc`, run by `npm run check:deno`).
+const json = spawnSync(deno, ["doc", "--json", "mod.ts"], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 })
+const symbols = Object.values(JSON.parse(json.stdout).nodes)[0].symbols
+const withoutExample = symbols
+  .filter((symbol) =>
+    !(symbol.declarations ?? []).some((declaration) => {
+      const doc = declaration.jsDoc ?? {}
+      return (doc.tags ?? []).some((tag) => tag.kind === "example") || (doc.doc ?? "").includes("```")
+    })
+  )
+  .map((symbol) => symbol.name)
+for (const name of withoutExample) console.error(`deno doc: ${name} has no example`)
+console.log(`deno doc: ${symbols.length} exported symbols, ${symbols.length - withoutExample.length} with an example`)
+process.exit(rejected.length === 0 && withoutExample.length === 0 ? 0 : 1)

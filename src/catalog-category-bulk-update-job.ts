@@ -34,6 +34,16 @@ const endpoint: GetEndpoint = {
  * under the names Klaviyo's spec gives them. Field names are checked against the revision
  * before anything is sent.
  *
+ * @example
+ * ```ts
+ * import type { GetCatalogCategoryBulkUpdateJobOptions } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const options: GetCatalogCategoryBulkUpdateJobOptions = {
+ *   fields: { "catalog-category-bulk-update-job": ["status", "completed_count"], "catalog-category": ["name"] },
+ *   include: ["categories"],
+ * }
+ * ```
+ *
  * @since 0.1.0
  * @category catalog-category-bulk-update-job
  */
@@ -50,6 +60,14 @@ export interface GetCatalogCategoryBulkUpdateJobOptions {
 /**
  * The attributes selected by the job fieldset of `O` (all of them without one).
  *
+ * @example
+ * ```ts
+ * import type { SelectedJobAttributes } from "@effect-klaviyo/catalog-jobs"
+ *
+ * type OnlyStatus = SelectedJobAttributes<{ fields: { "catalog-category-bulk-update-job": ["status"] } }>
+ * const attributes: OnlyStatus = { status: "processing" }
+ * ```
+ *
  * @since 0.1.0
  * @category catalog-category-bulk-update-job
  */
@@ -60,6 +78,13 @@ export type SelectedJobAttributes<O extends GetCatalogCategoryBulkUpdateJobOptio
 
 /**
  * The category fields selected by the category fieldset of `O` (all of them without one).
+ *
+ * @example
+ * ```ts
+ * import type { SelectedCategoryFields } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const field: SelectedCategoryFields<{ fields: { "catalog-category": ["name"] } }> = "name"
+ * ```
  *
  * @since 0.1.0
  * @category catalog-category-bulk-update-job
@@ -72,6 +97,16 @@ export type SelectedCategoryFields<O extends GetCatalogCategoryBulkUpdateJobOpti
 /**
  * What `include: ["categories"]` adds to the job: the categories, resolved from `included` in
  * relationship order, and the identifiers `included` did not hold (never dropped silently).
+ *
+ * @example
+ * ```ts
+ * import type { IncludedCategories } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const included: IncludedCategories<"name"> = {
+ *   categories: [{ type: "catalog-category", id: "$custom:::$default:::APPAREL", name: "Apparel" }],
+ *   unresolved: [{ relationship: "categories", type: "catalog-category", id: "$custom:::$default:::GONE" }],
+ * }
+ * ```
  *
  * @since 0.1.0
  * @category catalog-category-bulk-update-job
@@ -106,6 +141,17 @@ export type CatalogCategoryBulkUpdateJob<
 
 /**
  * The part of a job every request gets: `type`, `id` and the selected attributes.
+ *
+ * @example
+ * ```ts
+ * import type { JobBase } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const job: JobBase<{ fields: { "catalog-category-bulk-update-job": ["total_count"] } }> = {
+ *   type: "catalog-category-bulk-update-job",
+ *   id: "01GSQPBF74KQ5YTDEPP41T1BZH",
+ *   total_count: 10,
+ * }
+ * ```
  *
  * @since 0.1.0
  * @category catalog-category-bulk-update-job

@@ -32,6 +32,14 @@ import { DEFAULT_REVISION, parseRevision, type Revision } from "./revision.ts"
  * A secret as given: a plain string or an Effect `Redacted`. Either way it is wrapped in
  * `Redacted` at once and never printed.
  *
+ * @example
+ * ```ts
+ * import { Redacted } from "effect"
+ * import type { Secret } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const fromEnvironment: Secret = Redacted.make(process.env.KLAVIYO_API_KEY ?? "")
+ * ```
+ *
  * @since 0.1.0
  * @category client
  */
@@ -39,6 +47,13 @@ export type Secret = string | Redacted.Redacted<string>
 
 /**
  * The options every client takes, whatever its credential.
+ *
+ * @example
+ * ```ts
+ * import type { KlaviyoClientBaseOptions } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const options: KlaviyoClientBaseOptions = { revision: "2026-07-15", timeout: "10 seconds", deadline: "1 minute" }
+ * ```
  *
  * @since 0.1.0
  * @category client
@@ -93,6 +108,14 @@ export interface KlaviyoClientBaseOptions {
  * How to build a {@link KlaviyoClient}: a private API key (`Authorization: Klaviyo-API-Key …`)
  * or an OAuth access token (`Authorization: Bearer …`), plus {@link KlaviyoClientBaseOptions}.
  *
+ * @example
+ * ```ts
+ * import type { KlaviyoClientOptions } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const withKey: KlaviyoClientOptions = { apiKey: "pk_example", retry: { times: 5 }, rateLimit: false }
+ * const withToken: KlaviyoClientOptions = { accessToken: "an-oauth-access-token" }
+ * ```
+ *
  * @since 0.1.0
  * @category client
  */
@@ -105,6 +128,17 @@ export type KlaviyoClientOptions =
 
 /**
  * A request as an endpoint declares it: the path under the base URL and the query.
+ *
+ * @example
+ * ```ts
+ * import type { ApiRequest } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const request: ApiRequest = {
+ *   operation: "getCatalogCategoryBulkUpdateJob",
+ *   path: "/api/catalog-category-bulk-update-jobs/01GSQPBF74KQ5YTDEPP41T1BZH",
+ *   urlParams: [["include", "categories"]],
+ * }
+ * ```
  *
  * @since 0.1.0
  * @category client
@@ -120,6 +154,18 @@ export interface ApiRequest {
 
 /**
  * A 2xx answer, its body parsed as JSON.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { KlaviyoClient } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const raw = Effect.gen(function*() {
+ *   const client = yield* KlaviyoClient
+ *   const response = yield* client.send({ operation: "raw", path: "/api/catalog-category-bulk-update-jobs/x", urlParams: [] })
+ *   return response.body
+ * })
+ * ```
  *
  * @since 0.1.0
  * @category client
@@ -138,6 +184,14 @@ export interface ApiResponse {
 /**
  * What the {@link KlaviyoClient} service provides. The credential is not part of it: it lives
  * only inside `send`.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { KlaviyoClient } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const revision = Effect.map(Effect.service(KlaviyoClient), (client) => client.revision.value)
+ * ```
  *
  * @since 0.1.0
  * @category client

@@ -15,6 +15,14 @@ import * as Duration from "effect/Duration"
  * The constructor type of a tagged error class: spelled out so that the public classes have
  * explicit types (no JSR "slow types").
  *
+ * @example
+ * ```ts
+ * import type { InvalidRequestFields, TaggedErrorConstructor } from "@effect-klaviyo/catalog-jobs"
+ * import { InvalidRequest } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const constructor: TaggedErrorConstructor<"InvalidRequest", InvalidRequestFields> = InvalidRequest
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -24,6 +32,13 @@ export type TaggedErrorConstructor<Tag extends string, Fields> = new (
 
 /**
  * What an {@link InvalidRequest} is about: the input that was refused.
+ *
+ * @example
+ * ```ts
+ * import type { InvalidInput, InvalidRequest } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const aboutTheId = (error: InvalidRequest): boolean => error.input === ("jobId" satisfies InvalidInput)
+ * ```
  *
  * @since 0.1.0
  * @category errors
@@ -43,6 +58,14 @@ export type InvalidInput =
 
 /**
  * The fields of an {@link InvalidRequest}.
+ *
+ * @example
+ * ```ts
+ * import { InvalidRequest, type InvalidRequestFields } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const fields: InvalidRequestFields = { input: "jobId", reason: "the id is empty" }
+ * const error = new InvalidRequest(fields)
+ * ```
  *
  * @since 0.1.0
  * @category errors
@@ -87,6 +110,14 @@ export class InvalidRequest extends InvalidRequestBase {
  * One JSON:API error object as Klaviyo sends it. Every member is optional here because a
  * proxy or an outage page may answer with less than the spec promises.
  *
+ * @example
+ * ```ts
+ * import type { JsonApiErrorObject, KlaviyoApiError } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const codes = (error: KlaviyoApiError): ReadonlyArray<string> =>
+ *   error.errors.flatMap((item: JsonApiErrorObject) => item.code ?? [])
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -107,6 +138,20 @@ export interface JsonApiErrorObject {
 
 /**
  * The fields of a {@link KlaviyoApiError}.
+ *
+ * @example
+ * ```ts
+ * import { KlaviyoApiError, type KlaviyoApiErrorFields } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const fields: KlaviyoApiErrorFields = {
+ *   status: 404,
+ *   method: "GET",
+ *   url: "https://a.klaviyo.com/api/catalog-category-bulk-update-jobs/x",
+ *   revision: "2026-07-15",
+ *   errors: [{ code: "not_found", title: "Not found." }],
+ * }
+ * const error = new KlaviyoApiError(fields)
+ * ```
  *
  * @since 0.1.0
  * @category errors
@@ -185,6 +230,14 @@ export class KlaviyoApiError extends KlaviyoApiErrorBase {
 /**
  * What kind of transport failure a {@link TransportError} is.
  *
+ * @example
+ * ```ts
+ * import type { TransportError, TransportFailure } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const worthRetryingLater = (error: TransportError): boolean =>
+ *   (["network", "timeout", "body"] as ReadonlyArray<TransportFailure>).includes(error.kind)
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -192,6 +245,14 @@ export type TransportFailure = "network" | "timeout" | "deadline" | "body" | "ov
 
 /**
  * The fields of a {@link TransportError}.
+ *
+ * @example
+ * ```ts
+ * import { TransportError, type TransportErrorFields } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const fields: TransportErrorFields = { kind: "timeout", method: "GET", url: "https://a.klaviyo.com/api/x", detail: "30s passed" }
+ * const error = new TransportError(fields)
+ * ```
  *
  * @since 0.1.0
  * @category errors
@@ -252,6 +313,13 @@ export class TransportError extends TransportErrorBase {
 /**
  * One mismatch found while decoding a response.
  *
+ * @example
+ * ```ts
+ * import type { DecodeError, DecodeIssue } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const paths = (error: DecodeError): ReadonlyArray<string> => error.issues.map((issue: DecodeIssue) => issue.path)
+ * ```
+ *
  * @since 0.1.0
  * @category errors
  */
@@ -264,6 +332,19 @@ export interface DecodeIssue {
 
 /**
  * The fields of a {@link DecodeError}.
+ *
+ * @example
+ * ```ts
+ * import { DecodeError, type DecodeErrorFields } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const fields: DecodeErrorFields = {
+ *   path: "data.attributes.status",
+ *   reason: 'Expected "cancelled" | "complete" | "processing" | "queued", found "done"',
+ *   issues: [],
+ *   url: "https://a.klaviyo.com/api/x",
+ * }
+ * const error = new DecodeError(fields)
+ * ```
  *
  * @since 0.1.0
  * @category errors
@@ -312,6 +393,24 @@ export class DecodeError extends DecodeErrorBase {
 
 /**
  * Every error a call can fail with.
+ *
+ * @example
+ * ```ts
+ * import type { KlaviyoError } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const describe = (error: KlaviyoError): string => {
+ *   switch (error._tag) {
+ *     case "InvalidRequest":
+ *       return `not sent: ${error.reason}`
+ *     case "KlaviyoApiError":
+ *       return `Klaviyo said ${error.status}`
+ *     case "TransportError":
+ *       return `network: ${error.kind}`
+ *     case "DecodeError":
+ *       return `unexpected body at ${error.path}`
+ *   }
+ * }
+ * ```
  *
  * @since 0.1.0
  * @category errors

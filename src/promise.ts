@@ -22,6 +22,14 @@ import { InvalidRequest } from "./errors.ts"
  * Options of {@link makeKlaviyoClient}: the client's options, and optionally the `HttpClient`
  * layer to send with (the simulator's, say).
  *
+ * @example
+ * ```ts
+ * import { KlaviyoSimulator, makeKlaviyoClient, type MakeKlaviyoClientOptions } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const options: MakeKlaviyoClientOptions = { apiKey: "pk_simulated_key", httpClient: KlaviyoSimulator.layer() }
+ * const client = makeKlaviyoClient(options)
+ * ```
+ *
  * @since 0.1.0
  * @category promise
  */
@@ -36,6 +44,14 @@ export type MakeKlaviyoClientOptions = KlaviyoClientOptions & {
 /**
  * Per-call options of the Promise facade.
  *
+ * @example
+ * ```ts
+ * import { type CallOptions, makeKlaviyoClient } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const call: CallOptions = { signal: AbortSignal.timeout(5_000) }
+ * const job = await makeKlaviyoClient({ apiKey: "pk_example" }).getCatalogCategoryBulkUpdateJob("01GSQPBF74KQ5YTDEPP41T1BZH", {}, call)
+ * ```
+ *
  * @since 0.1.0
  * @category promise
  */
@@ -46,6 +62,13 @@ export interface CallOptions {
 
 /**
  * The Promise facade's client.
+ *
+ * @example
+ * ```ts
+ * import { type KlaviyoPromiseClient, makeKlaviyoClient } from "@effect-klaviyo/catalog-jobs"
+ *
+ * await using client: KlaviyoPromiseClient = makeKlaviyoClient({ apiKey: "pk_example" })
+ * ```
  *
  * @since 0.1.0
  * @category promise

@@ -45,6 +45,13 @@ import { InvalidRequest } from "./errors.ts"
 /**
  * One window of a limit: at most `limit` requests per `window`.
  *
+ * @example
+ * ```ts
+ * import type { RateLimitWindow } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const steady: RateLimitWindow = { limit: 3500, window: "1 minute" }
+ * ```
+ *
  * @since 0.1.0
  * @category rate limit
  */
@@ -58,6 +65,14 @@ export interface RateLimitWindow {
 /**
  * How to limit: the burst and steady windows of the endpoint's limit class, and the margin that
  * absorbs latency spread.
+ *
+ * @example
+ * ```ts
+ * import { KlaviyoClient, type RateLimitOptions } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const limits: RateLimitOptions = { burst: { limit: 350, window: "1 second" }, margin: "200 millis" }
+ * const layer = KlaviyoClient.layer({ apiKey: "pk_example", rateLimit: limits })
+ * ```
  *
  * @since 0.1.0
  * @category rate limit
@@ -89,6 +104,15 @@ export interface RateLimitOptions {
 
 /**
  * What the {@link RateLimitBudget} service does.
+ *
+ * @example
+ * ```ts
+ * import { Duration, Effect } from "effect"
+ * import { RateLimitBudget } from "@effect-klaviyo/catalog-jobs"
+ *
+ * // Pause every client sharing the budget, for example after a 429 seen by other code.
+ * const pause = Effect.flatMap(Effect.service(RateLimitBudget), (budget) => budget.pause(Duration.seconds(5)))
+ * ```
  *
  * @since 0.1.0
  * @category rate limit

@@ -16,6 +16,13 @@ import type { Revision } from "./revision.ts"
 /**
  * Where a bulk job stands.
  *
+ * @example
+ * ```ts
+ * import type { BulkJobStatus } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const finished = (status: BulkJobStatus): boolean => status === "complete" || status === "cancelled"
+ * ```
+ *
  * @since 0.1.0
  * @category resources
  */
@@ -23,6 +30,13 @@ export type BulkJobStatus = "cancelled" | "complete" | "processing" | "queued"
 
 /**
  * One error a bulk job met while processing, as Klaviyo reports it in `errors`.
+ *
+ * @example
+ * ```ts
+ * import type { BulkJobError } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const line = (error: BulkJobError): string => `${error.code}: ${error.detail} (at ${error.source?.pointer ?? "/data"})`
+ * ```
  *
  * @since 0.1.0
  * @category resources
@@ -44,6 +58,14 @@ export interface BulkJobError {
  * The attributes of a catalog bulk job (shared by the item, variant and category jobs), under
  * their wire names. `status`, `created_at` and `total_count` are always present in a full
  * document; the others may be absent or `null`, as the spec allows.
+ *
+ * @example
+ * ```ts
+ * import type { BulkJobAttributes } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const percent = (job: BulkJobAttributes): number =>
+ *   job.total_count === 0 ? 100 : Math.round((100 * (job.completed_count ?? 0)) / job.total_count)
+ * ```
  *
  * @since 0.1.0
  * @category resources
@@ -72,6 +94,13 @@ export interface BulkJobAttributes {
  * after 2023-10-15) or `job_id` (revisions up to 2023-10-15). `id` and `job_id` select no
  * attribute: the job's `id` is always there.
  *
+ * @example
+ * ```ts
+ * import type { BulkJobField } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const progress: ReadonlyArray<BulkJobField> = ["status", "completed_count", "failed_count", "total_count"]
+ * ```
+ *
  * @since 0.1.0
  * @category resources
  */
@@ -79,6 +108,13 @@ export type BulkJobField = keyof BulkJobAttributes | "id" | "job_id"
 
 /**
  * The attributes of a catalog category.
+ *
+ * @example
+ * ```ts
+ * import type { CatalogCategoryAttributes } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const label = (category: CatalogCategoryAttributes): string => category.name ?? category.external_id ?? "(unnamed)"
+ * ```
  *
  * @since 0.1.0
  * @category resources
@@ -95,6 +131,13 @@ export interface CatalogCategoryAttributes {
 /**
  * A name `fields[catalog-category]` accepts (`id` only in revisions after 2023-10-15).
  *
+ * @example
+ * ```ts
+ * import type { CatalogCategoryField } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const names: ReadonlyArray<CatalogCategoryField> = ["name", "external_id"]
+ * ```
+ *
  * @since 0.1.0
  * @category resources
  */
@@ -102,6 +145,13 @@ export type CatalogCategoryField = keyof CatalogCategoryAttributes | "id"
 
 /**
  * A catalog category, flat, with the attributes selected by `F` (all by default).
+ *
+ * @example
+ * ```ts
+ * import type { CatalogCategory } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const category: CatalogCategory<"name"> = { type: "catalog-category", id: "$custom:::$default:::APPAREL", name: "Apparel" }
+ * ```
  *
  * @since 0.1.0
  * @category resources

@@ -15,6 +15,13 @@ import type { DecodeError, KlaviyoApiError, TransportError } from "./errors.ts"
 /**
  * What the retry decision looks at: a failed attempt.
  *
+ * @example
+ * ```ts
+ * import type { AttemptFailure } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const isServerSide = (failure: AttemptFailure): boolean => failure._tag === "KlaviyoApiError" && failure.status >= 500
+ * ```
+ *
  * @since 0.1.0
  * @category retry
  */
@@ -23,6 +30,13 @@ export type AttemptFailure = KlaviyoApiError | TransportError | DecodeError
 /**
  * Where a retry's delay came from: the server's `Retry-After`, or our own backoff.
  *
+ * @example
+ * ```ts
+ * import type { DelaySource, RetryDecision } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const source = (decision: RetryDecision): DelaySource | undefined => decision._tag === "Retry" ? decision.source : undefined
+ * ```
+ *
  * @since 0.1.0
  * @category retry
  */
@@ -30,6 +44,15 @@ export type DelaySource = "retry-after" | "backoff"
 
 /**
  * The outcome of the retry decision.
+ *
+ * @example
+ * ```ts
+ * import { Duration } from "effect"
+ * import type { RetryDecision } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const again: RetryDecision = { _tag: "Retry", delay: Duration.seconds(1), source: "backoff", cause: "status 503" }
+ * const stop: RetryDecision = { _tag: "Stop", reason: "not retried" }
+ * ```
  *
  * @since 0.1.0
  * @category retry
@@ -45,6 +68,14 @@ export type RetryDecision =
 
 /**
  * The default policy's settings.
+ *
+ * @example
+ * ```ts
+ * import { KlaviyoClient, type RetryOptions } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const retry: RetryOptions = { times: 5, base: "500 millis", maxDelay: "30 seconds", maxRetryAfter: "2 minutes" }
+ * const layer = KlaviyoClient.layer({ apiKey: "pk_example", retry })
+ * ```
  *
  * @since 0.1.0
  * @category retry
@@ -78,6 +109,19 @@ export interface RetryOptions {
  * random number in [0, 1), decide. Whatever it answers, a retry never comes sooner than the
  * server's `Retry-After`.
  *
+ * @example
+ * ```ts
+ * import { Duration } from "effect"
+ * import { KlaviyoClient, type RetryPolicy } from "@effect-klaviyo/catalog-jobs"
+ *
+ * // Retry only network failures, every 2 seconds, five times.
+ * const policy: RetryPolicy = (failure, retry) =>
+ *   failure._tag === "TransportError" && failure.kind === "network" && retry <= 5
+ *     ? { _tag: "Retry", delay: Duration.seconds(2), source: "backoff", cause: failure.detail }
+ *     : { _tag: "Stop", reason: "only network failures are retried" }
+ * const layer = KlaviyoClient.layer({ apiKey: "pk_example", retry: policy })
+ * ```
+ *
  * @since 0.1.0
  * @category retry
  */
@@ -85,6 +129,14 @@ export type RetryPolicy = (failure: AttemptFailure, retry: number, random: numbe
 
 /**
  * The default policy's settings, resolved: what {@link retryDecision} reads.
+ *
+ * @example
+ * ```ts
+ * import { Duration } from "effect"
+ * import { defaultRetrySettings, type RetrySettings } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const patient: RetrySettings = { ...defaultRetrySettings, times: 10, maxDelay: Duration.minutes(1) }
+ * ```
  *
  * @since 0.1.0
  * @category retry
@@ -103,6 +155,14 @@ export interface RetrySettings {
 /**
  * The default settings: 3 retries, backoff from 250 ms doubling up to 10 s, `Retry-After` up to
  * 60 s.
+ *
+ * @example
+ * ```ts
+ * import { Duration } from "effect"
+ * import { defaultRetrySettings } from "@effect-klaviyo/catalog-jobs"
+ *
+ * console.log(defaultRetrySettings.times, Duration.format(defaultRetrySettings.base)) // 3 250ms
+ * ```
  *
  * @since 0.1.0
  * @category retry

@@ -24,6 +24,15 @@ export const DEFAULT_REVISION = "2026-07-15"
 /**
  * A parsed revision: the date it names, and the wire conventions that date implies.
  *
+ * @example
+ * ```ts
+ * import { parseRevision, type Revision } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const parsed = parseRevision("2024-07-15")
+ * const legacy = (revision: Revision): boolean => revision.legacyPath
+ * if (!(parsed instanceof Error)) console.log(legacy(parsed)) // true
+ * ```
+ *
  * @since 0.1.0
  * @category revisions
  */

@@ -19,6 +19,13 @@ import { parseRevision, type Revision } from "./revision.ts"
 /**
  * A catalog category the simulator knows.
  *
+ * @example
+ * ```ts
+ * import type { SimulatedCategory } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const apparel: SimulatedCategory = { id: "$custom:::$default:::APPAREL", name: "Apparel", updated: new Date() }
+ * ```
+ *
  * @since 0.1.0
  * @category simulator
  */
@@ -35,6 +42,20 @@ export interface SimulatedCategory {
 
 /**
  * A category bulk update job the simulator knows.
+ *
+ * @example
+ * ```ts
+ * import type { SimulatedJob } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const job: SimulatedJob = {
+ *   id: "job-1",
+ *   status: "processing",
+ *   created_at: new Date(),
+ *   total_count: 10,
+ *   completed_count: 4,
+ *   categories: ["$custom:::$default:::APPAREL"],
+ * }
+ * ```
  *
  * @since 0.1.0
  * @category simulator
@@ -64,6 +85,14 @@ export interface SimulatedJob {
 
 /**
  * How to set up a simulator.
+ *
+ * @example
+ * ```ts
+ * import { KlaviyoSimulator, type KlaviyoSimulatorOptions } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const options: KlaviyoSimulatorOptions = { apiKey: "pk_test", retiredBefore: "2024-11-28" }
+ * const layer = KlaviyoSimulator.layer(options)
+ * ```
  *
  * @since 0.1.0
  * @category simulator
@@ -106,6 +135,18 @@ export interface KlaviyoSimulatorOptions {
 /**
  * The fixed windows a simulator enforces.
  *
+ * @example
+ * ```ts
+ * import { KlaviyoSimulator, type SimulatedRateLimit } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const klaviyoLike: SimulatedRateLimit = {
+ *   burst: { limit: 350, windowMillis: 1_000 },
+ *   steady: { limit: 3_500, windowMillis: 60_000 },
+ *   phaseMillis: 123,
+ * }
+ * const model = KlaviyoSimulator.model({ rateLimit: klaviyoLike })
+ * ```
+ *
  * @since 0.1.0
  * @category simulator
  */
@@ -124,6 +165,14 @@ export interface SimulatedRateLimit {
 /**
  * What a simulator has counted.
  *
+ * @example
+ * ```ts
+ * import { KlaviyoSimulator, type SimulatorStats } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const stats: SimulatorStats = KlaviyoSimulator.model().stats
+ * console.log(stats.requests, stats.throttled) // 0 0
+ * ```
+ *
  * @since 0.1.0
  * @category simulator
  */
@@ -138,6 +187,18 @@ export interface SimulatorStats {
 
 /**
  * A request as the simulator's model sees it.
+ *
+ * @example
+ * ```ts
+ * import { KlaviyoSimulator, type SimulatorRequest } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const request: SimulatorRequest = {
+ *   method: "GET",
+ *   url: "https://a.klaviyo.com/api/catalog-category-bulk-update-jobs/nope",
+ *   headers: { authorization: "Klaviyo-API-Key pk_simulated_key", revision: "2026-07-15" },
+ * }
+ * console.log(KlaviyoSimulator.model().handle(request).status) // 404
+ * ```
  *
  * @since 0.1.0
  * @category simulator
@@ -154,6 +215,18 @@ export interface SimulatorRequest {
 /**
  * An answer of the simulator's model.
  *
+ * @example
+ * ```ts
+ * import { KlaviyoSimulator, type SimulatorResponse } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const answer: SimulatorResponse = KlaviyoSimulator.model().handle({
+ *   method: "GET",
+ *   url: "https://a.klaviyo.com/api/catalog-category-bulk-update-jobs/x",
+ *   headers: {},
+ * })
+ * console.log(answer.status) // 401
+ * ```
+ *
  * @since 0.1.0
  * @category simulator
  */
@@ -168,6 +241,15 @@ export interface SimulatorResponse {
 
 /**
  * The simulator's model: a handler from request to answer, and the data it serves.
+ *
+ * @example
+ * ```ts
+ * import { KlaviyoSimulator, type KlaviyoModel, SIMULATED_JOB_ID } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const model: KlaviyoModel = KlaviyoSimulator.model()
+ * const job = model.jobs.get(SIMULATED_JOB_ID)
+ * if (job !== undefined) model.jobs.set(SIMULATED_JOB_ID, { ...job, status: "cancelled" })
+ * ```
  *
  * @since 0.1.0
  * @category simulator
@@ -186,6 +268,13 @@ export interface KlaviyoModel {
 /**
  * The id of the demo job the simulator holds by default.
  *
+ * @example
+ * ```ts
+ * import { SIMULATED_JOB_ID } from "@effect-klaviyo/catalog-jobs"
+ *
+ * console.log(SIMULATED_JOB_ID) // "01JDEM0CATEG0RYUPDATEJ0B01"
+ * ```
+ *
  * @since 0.1.0
  * @category simulator
  */
@@ -193,6 +282,13 @@ export const SIMULATED_JOB_ID = "01JDEM0CATEG0RYUPDATEJ0B01"
 
 /**
  * The API key the simulator accepts by default.
+ *
+ * @example
+ * ```ts
+ * import { KlaviyoClient, SIMULATED_API_KEY } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const layer = KlaviyoClient.layer({ apiKey: SIMULATED_API_KEY })
+ * ```
  *
  * @since 0.1.0
  * @category simulator
@@ -526,6 +622,14 @@ export const makeKlaviyoModel = (options: KlaviyoSimulatorOptions = {}): Klaviyo
 
 /**
  * The shape of {@link KlaviyoSimulator}.
+ *
+ * @example
+ * ```ts
+ * import { KlaviyoSimulator, type KlaviyoSimulatorApi } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const simulator: KlaviyoSimulatorApi = KlaviyoSimulator
+ * const layer = simulator.layer(simulator.model())
+ * ```
  *
  * @since 0.1.0
  * @category simulator

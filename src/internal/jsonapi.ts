@@ -29,7 +29,16 @@ export interface ResourceSpec {
   readonly idAttribute?: string
 }
 
-/** A resource identifier that `included` did not resolve. */
+/**
+ * A resource identifier that `included` did not resolve.
+ *
+ * @example
+ * ```ts
+ * import type { UnresolvedReference } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const missing: UnresolvedReference = { relationship: "categories", type: "catalog-category", id: "$custom:::$default:::GONE" }
+ * ```
+ */
 export interface UnresolvedReference {
   /** The relationship that names it, for example `categories`. */
   readonly relationship: string
