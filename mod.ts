@@ -83,6 +83,7 @@ export {
   type KlaviyoPromiseClient,
   makeKlaviyoClient,
   type MakeKlaviyoClientOptions,
+  type OwnBudget,
 } from "./src/promise.ts"
 export {
   type BulkJobAttributes,

@@ -18,13 +18,7 @@ import { InvalidRequest } from "./errors.ts"
 import { makeAttempt } from "./internal/attempt.ts"
 import { makeSend } from "./internal/send.ts"
 import { hasControlCharacter } from "./internal/wire.ts"
-import {
-  makeRateLimitBudget,
-  RateLimitBudget,
-  type RateLimitBudgetShape,
-  type RateLimitOptions,
-  unlimitedBudget,
-} from "./rate-limit.ts"
+import { makeRateLimitBudget, RateLimitBudget, type RateLimitOptions, unlimitedBudget } from "./rate-limit.ts"
 import { resolveRetry, type RetryOptions, type RetryPolicy } from "./retry.ts"
 import { DEFAULT_REVISION, parseRevision, type Revision } from "./revision.ts"
 
@@ -282,7 +276,7 @@ const positiveDuration = (input: Duration.Input | undefined, name: "timeout" | "
   if (input === undefined) return undefined
   const duration = Option.getOrUndefined(Duration.fromInput(input))
   return duration === undefined || !Duration.isGreaterThan(duration, Duration.zero)
-    ? new InvalidRequest({ input: "timeout", reason: `${name} must be a positive duration` })
+    ? new InvalidRequest({ input: name, reason: `${name} must be a positive duration` })
     : duration
 }
 
@@ -312,22 +306,33 @@ const resolveOptions = (options: KlaviyoClientOptions) =>
 
 const make = (
   options: KlaviyoClientOptions,
-  sharedBudget: RateLimitBudgetShape | undefined,
 ): Effect.Effect<KlaviyoClientShape, InvalidRequest, HttpClient.HttpClient> =>
   Effect.gen(function* () {
     const settings = yield* resolveOptions(options)
     const http = yield* HttpClient.HttpClient
     const rateLimit = options.rateLimit
-    const budget = rateLimit === false
-      ? unlimitedBudget
-      : rateLimit === "shared" && sharedBudget !== undefined
-      ? sharedBudget
+    const budget = rateLimit === false ? unlimitedBudget : rateLimit === "shared"
+      ? yield* Effect.flatMap(
+        Effect.serviceOption(RateLimitBudget),
+        Option.match({
+          onSome: Effect.succeed,
+          onNone: () =>
+            Effect.fail(
+              new InvalidRequest({
+                input: "rateLimit",
+                reason:
+                  'rateLimit: "shared" needs a RateLimitBudget in context: provide RateLimitBudget.layerMemory() or RateLimitBudget.layer(...)',
+              }),
+            ),
+        }),
+      )
       : yield* makeRateLimitBudget(typeof rateLimit === "object" ? rateLimit : {}).pipe(
         Effect.provide(RateLimiter.layerStoreMemory),
       )
     const attempt = makeAttempt(
       http,
       settings,
+      budget.withPermit,
       (status, headers) => status === 429 ? Effect.void : Effect.ignore(budget.observe(headers)),
     )
     return {
@@ -405,8 +410,9 @@ const KlaviyoClientBase: Context.ServiceClass<
 export class KlaviyoClient extends KlaviyoClientBase {
   /**
    * Builds the service from options (with a rate-limit budget of its own unless
-   * `rateLimit: false`); fails with `InvalidRequest` when an option cannot work (an empty key,
-   * plain http to a remote host, a malformed revision).
+   * `rateLimit: false`, or the one in context with `rateLimit: "shared"`); fails with
+   * `InvalidRequest` when an option cannot work (an empty key, plain http to a remote host, a
+   * malformed revision, `"shared"` without a `RateLimitBudget`).
    *
    * @example
    * ```ts
@@ -422,7 +428,7 @@ export class KlaviyoClient extends KlaviyoClientBase {
   static make(
     options: KlaviyoClientOptions,
   ): Effect.Effect<KlaviyoClientShape, InvalidRequest, HttpClient.HttpClient> {
-    return make(options, undefined)
+    return make(options)
   }
 
   /**
@@ -456,12 +462,7 @@ export class KlaviyoClient extends KlaviyoClientBase {
   static layer(
     options: KlaviyoClientOptions,
   ): Layer.Layer<KlaviyoClient, InvalidRequest, HttpClient.HttpClient | RateLimitBudget> {
-    return Layer.effect(
-      KlaviyoClient,
-      options.rateLimit === "shared"
-        ? Effect.flatMap(Effect.service(RateLimitBudget), (budget) => make(options, budget))
-        : make(options, undefined),
-    )
+    return Layer.effect(KlaviyoClient, make(options))
   }
 
   /**
@@ -484,7 +485,7 @@ export class KlaviyoClient extends KlaviyoClientBase {
       KlaviyoClient,
       Effect.flatMap(
         klaviyoClientConfig,
-        (fromEnv) => make({ ...fromEnv, ...dropUndefined(overrides) }, undefined),
+        (fromEnv) => make({ ...fromEnv, ...dropUndefined(overrides) }),
       ),
     )
   }

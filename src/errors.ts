@@ -51,6 +51,7 @@ export type InvalidInput =
   | "credentials"
   | "baseUrl"
   | "timeout"
+  | "deadline"
   | "client"
   | "retry"
   | "rateLimit"

@@ -17,6 +17,7 @@ import {
 } from "./catalog-category-bulk-update-job.ts"
 import { KlaviyoClient, type KlaviyoClientOptions } from "./client.ts"
 import { InvalidRequest } from "./errors.ts"
+import type { RateLimitOptions } from "./rate-limit.ts"
 
 /**
  * Options of {@link makeKlaviyoClient}: the client's options, and optionally the `HttpClient`
@@ -33,13 +34,30 @@ import { InvalidRequest } from "./errors.ts"
  * @since 0.1.0
  * @category promise
  */
-export type MakeKlaviyoClientOptions = KlaviyoClientOptions & {
+export type MakeKlaviyoClientOptions = OwnBudget<KlaviyoClientOptions> & {
   /**
    * The transport.
    * @default FetchHttpClient.layer
    */
   readonly httpClient?: Layer.Layer<HttpClient.HttpClient>
 }
+
+/**
+ * Client options whose rate limit is the client's own (`"shared"` needs an Effect context).
+ *
+ * @example
+ * ```ts
+ * import type { KlaviyoClientOptions, OwnBudget } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const options: OwnBudget<KlaviyoClientOptions> = { apiKey: "pk_example", rateLimit: { margin: "200 millis" } }
+ * ```
+ *
+ * @since 0.1.0
+ * @category promise
+ */
+export type OwnBudget<T> = T extends unknown
+  ? Omit<T, "rateLimit"> & { readonly rateLimit?: false | RateLimitOptions | undefined }
+  : never
 
 /**
  * Per-call options of the Promise facade.

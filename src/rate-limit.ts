@@ -21,12 +21,13 @@
  *
  * The longer window's permit is taken first and the shorter one's last, just before sending;
  * the shorter window's permit is waited for before the longer one is taken, so that no permit is
- * held while waiting for another (it would protect the wrong interval). A permit taken more
- * than half the margin (at most 10 ms) before the send is taken again rather than trusted.
+ * held while waiting for another (it would protect the wrong interval), and every permit is then
+ * held longer by the time since it was taken. Each hop of a redirect takes permits of its own.
  *
- * A 429 pauses every caller that shares the budget for its `Retry-After`; an answer whose
- * `RateLimit-Remaining` says the account is spent (another program may share it) pauses the
- * budget until `RateLimit-Reset`. Store keys are bounded: `limit` permits per window plus two
+ * A 429 pauses every caller that shares the budget for its `Retry-After` (at most `maxPause`);
+ * an answer whose `RateLimit-Remaining` leaves nothing for the requests in flight (another
+ * program may share the account) pauses the budget until `RateLimit-Reset`. A caller already
+ * waiting for a permit waits out a pause that began meanwhile. Store keys are bounded: `limit` permits per window plus two
  * counters, so the in-memory store does not grow.
  *
  * @module
@@ -89,12 +90,20 @@ export interface RateLimitOptions {
    */
   readonly steady?: RateLimitWindow | undefined
   /**
-   * Added to each window's hold time. It covers the spread of latency between the client's
-   * send and the server's count (requests sent `window` apart may arrive closer together), and
-   * (up to half of it, at most 10 ms) the time between taking the first permit and sending.
+   * Added to each window's hold time: it covers the spread of latency between the client's
+   * send and the server's count (requests sent `window` apart may arrive closer together) and
+   * the store's round trip between taking the last permit and sending. A margin shorter than
+   * those protects nothing; on this repository's benchmark machine 50 ms was enough.
    * @default "100 millis"
    */
   readonly margin?: Duration.Input | undefined
+  /**
+   * The longest a 429's `Retry-After` or a spent `RateLimit-Remaining` pauses the budget; calls
+   * made past it meet Klaviyo's answer themselves (a `Retry-After` beyond the client's
+   * `maxRetryAfter` fails them at once).
+   * @default "60 seconds"
+   */
+  readonly maxPause?: Duration.Input | undefined
   /**
    * The budget's store key prefix. Clients that share a budget share its keys.
    * @default "klaviyo:catalog-bulk-jobs"
@@ -140,18 +149,9 @@ interface ResolvedWindow {
   readonly name: string
   readonly limit: number
   readonly window: Duration.Duration
-  /** How long a permit is held: the window and the margin. */
+  /** How long a permit is held from when it is taken: the window and the margin. */
   readonly hold: Duration.Duration
-  /** How long before the send a permit may have been taken (half the margin, at most 10 ms). */
-  readonly slack: number
 }
-
-/**
- * How long before the send a permit may have been taken: the outer permits are taken just before
- * the innermost one (the inner ones were waited for first), so a few milliseconds cover the
- * store's round trips; the rest of the margin protects against latency spread.
- */
-const MAX_SLACK_MILLIS = 10
 
 /** The largest `limit` accepted: each permit is a store key. */
 const MAX_LIMIT = 100_000
@@ -184,10 +184,25 @@ const resolveWindow = (name: string, input: RateLimitWindow, fallback: RateLimit
 /** Checks the options and computes each window's hold, longest window first. */
 export const resolveRateLimit = (
   options: RateLimitOptions,
-): { readonly windows: ReadonlyArray<ResolvedWindow>; readonly key: string } | InvalidRequest => {
+):
+  | {
+    readonly windows: ReadonlyArray<ResolvedWindow>
+    readonly key: string
+    readonly maxPause: Duration.Duration
+  }
+  | InvalidRequest => {
   const margin = Option.getOrUndefined(Duration.fromInput(options.margin ?? "100 millis"))
-  if (margin === undefined || !Duration.isFinite(margin)) {
-    return new InvalidRequest({ input: "rateLimit", reason: "rateLimit.margin must be a finite duration" })
+  if (margin === undefined || !Duration.isFinite(margin) || !Duration.isGreaterThan(margin, Duration.zero)) {
+    return new InvalidRequest({
+      input: "rateLimit",
+      reason: "rateLimit.margin must be a positive, finite duration",
+    })
+  }
+  const maxPause = Option.getOrUndefined(Duration.fromInput(options.maxPause ?? "60 seconds"))
+  if (
+    maxPause === undefined || !Duration.isFinite(maxPause) || Duration.isLessThan(maxPause, Duration.zero)
+  ) {
+    return new InvalidRequest({ input: "rateLimit", reason: "rateLimit.maxPause must be a finite duration" })
   }
   const burst = resolveWindow("burst", options.burst ?? defaultBurst, defaultBurst)
   if (burst instanceof InvalidRequest) return burst
@@ -196,12 +211,8 @@ export const resolveRateLimit = (
   // Longest window first: its permit is taken first, the innermost one last, just before sending.
   const windows: Array<ResolvedWindow> = [burst, steady]
     .sort((a, b) => Duration.toMillis(b.window) - Duration.toMillis(a.window))
-    .map((window) => ({
-      ...window,
-      hold: Duration.millis(Duration.toMillis(window.window) + Duration.toMillis(margin)),
-      slack: Math.min(Duration.toMillis(margin) / 2, MAX_SLACK_MILLIS),
-    }))
-  return { windows, key: options.key ?? "klaviyo:catalog-bulk-jobs" }
+    .map((window) => ({ ...window, hold: Duration.sum(window.window, margin) }))
+  return { windows, key: options.key ?? "klaviyo:catalog-bulk-jobs", maxPause }
 }
 
 const defaultBurst: RateLimitWindow = { limit: 350, window: "1 second" }
@@ -221,7 +232,7 @@ export const makeRateLimitBudget = (
     const resolved = resolveRateLimit(options)
     if (resolved instanceof InvalidRequest) return yield* resolved
     const store = yield* RateLimiter.RateLimiterStore
-    const { key, windows } = resolved
+    const { key, maxPause, windows } = resolved
     const pauseKey = `${key}:pause`
     let inFlight = 0
 
@@ -278,59 +289,77 @@ export const makeRateLimitBudget = (
       })
 
     /**
+     * Holds a taken permit `millis` longer, so that it covers a send that comes that much later
+     * than it was taken (one atomic store operation: the count grows, which changes nothing for
+     * a held permit, and the expiry moves by `millis`).
+     */
+    const extend = (permit: string, millis: number): Effect.Effect<void, RateLimiter.RateLimiterError> =>
+      millis <= 0 ? Effect.void : Effect.asVoid(
+        store.fixedWindow({ key: permit, tokens: 1, refillRate: Duration.millis(millis), limit: undefined }),
+      )
+
+    /**
      * Takes a permit of every window. The inner windows' permits are first waited for (not
      * taken), so that the outer permits, taken next from the longest window in, are not held
-     * while waiting; the innermost is taken last, just before sending. Acquisitions in this
-     * process go one at a time, so that they do not queue behind each other's permits.
+     * while waiting; the innermost is taken last. A pause that began meanwhile is waited out;
+     * then every permit is held longer by the time since it was taken, so that each covers the
+     * send. Acquisitions in this process go one at a time, so that they do not queue behind each
+     * other's permits.
      */
     const mutex = yield* Semaphore.make(1)
     const takeAll: Effect.Effect<void, RateLimiter.RateLimiterError> = mutex.withPermits(1)(
       Effect.gen(function* () {
-        while (true) {
-          yield* waitOutPause
-          const permits: Array<string> = []
-          for (const window of windows) permits.push(yield* reserve(window))
-          for (let i = 1; i < windows.length; i++) yield* awaitFree(permits[i]!)
-          const takenAt: Array<number> = []
-          for (let i = 0; i < windows.length; i++) takenAt.push(yield* take(permits[i]!, windows[i]!))
-          const now = yield* Clock.currentTimeMillis
-          // A permit taken longer ago than its slack no longer covers the send: take new ones.
-          if (windows.every((window, i) => now - takenAt[i]! <= window.slack)) return
-        }
+        yield* waitOutPause
+        const permits: Array<string> = []
+        for (const window of windows) permits.push(yield* reserve(window))
+        for (let i = 1; i < windows.length; i++) yield* awaitFree(permits[i]!)
+        const takenAt: Array<number> = []
+        for (let i = 0; i < windows.length; i++) takenAt.push(yield* take(permits[i]!, windows[i]!))
+        yield* waitOutPause
+        const now = yield* Clock.currentTimeMillis
+        for (let i = 0; i < windows.length; i++) yield* extend(permits[i]!, now - takenAt[i]!)
       }),
     )
 
+    /**
+     * Pauses the budget: one atomic operation that starts a pause only when none is running (so
+     * that pauses from many callers or processes never add up); the pause is capped at
+     * `maxPause`.
+     */
     const pause = (duration: Duration.Duration): Effect.Effect<void, RateLimiter.RateLimiterError> =>
       Effect.gen(function* () {
-        const wanted = Math.ceil(Duration.toMillis(duration))
+        const wanted = Math.ceil(Math.min(Duration.toMillis(duration), Duration.toMillis(maxPause)))
         if (wanted <= 0) return
-        const current = yield* pausedFor
-        if (current >= wanted) return
-        yield* store.fixedWindow({
+        const [count] = yield* store.fixedWindow({
           key: pauseKey,
           tokens: 1,
-          refillRate: Duration.millis(wanted - current),
-          limit: undefined,
+          refillRate: Duration.millis(wanted),
+          limit: 1,
         })
-        yield* Metric.update(pauseMetric, 1)
+        if (count <= 1) yield* Metric.update(pauseMetric, 1)
       })
 
     return {
       withPermit: (effect) =>
         Effect.gen(function* () {
           const start = yield* Clock.currentTimeMillis
-          yield* takeAll
+          yield* takeAll.pipe(Effect.withSpan("klaviyo.rateLimit"))
           const waited = (yield* Clock.currentTimeMillis) - start
           if (waited > 0) yield* Metric.update(waitMetric, waited)
-          inFlight++
-          return yield* Effect.ensuring(effect, Effect.sync(() => inFlight--))
-        }).pipe(Effect.withSpan("klaviyo.rateLimit")),
+          return yield* Effect.acquireUseRelease(
+            Effect.sync(() => inFlight++),
+            () => effect,
+            () => Effect.sync(() => inFlight--),
+          )
+        }),
       pause,
       observe: (headers) => {
         const remaining = headerNumber(headers["ratelimit-remaining"])
         const reset = headerNumber(headers["ratelimit-reset"])
-        // The answer being read is still counted in flight: the others are inFlight - 1.
-        return remaining !== undefined && reset !== undefined && remaining <= inFlight - 1
+        // Called once the answer's request is no longer in flight: inFlight counts the others.
+        // RateLimit-Reset cannot be longer than the steady window; a larger value is misread.
+        return remaining !== undefined && reset !== undefined && remaining <= inFlight &&
+            reset * 1000 <= Duration.toMillis(windows[0]!.window)
           ? pause(Duration.seconds(reset))
           : Effect.void
       },

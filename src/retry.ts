@@ -10,6 +10,7 @@
  * @module
  */
 import * as Duration from "effect/Duration"
+import * as Option from "effect/Option"
 import type { DecodeError, KlaviyoApiError, TransportError } from "./errors.ts"
 
 /**
@@ -282,8 +283,10 @@ export const resolveRetry = (
 const resolveRetrySettings = (options: RetryOptions): RetrySettings | string => {
   const duration = (input: Duration.Input | undefined, fallback: Duration.Duration, name: string) => {
     if (input === undefined) return fallback
-    const parsed = Duration.fromInputUnsafe(input)
-    return Duration.isFinite(parsed) ? parsed : `retry.${name} must be a finite duration`
+    const parsed = Option.getOrUndefined(Duration.fromInput(input))
+    return parsed !== undefined && Duration.isFinite(parsed) && !Duration.isLessThan(parsed, Duration.zero)
+      ? parsed
+      : `retry.${name} must be a finite duration, zero or more`
   }
   const times = options.times ?? defaultRetrySettings.times
   if (!Number.isInteger(times) || times < 0) return "retry.times must be a whole number, 0 or more"

@@ -103,11 +103,12 @@ describe("observability", () => {
       rateLimit: {
         burst: { limit: 2, window: "1 second" },
         steady: { limit: 100, window: "1 minute" },
-        margin: "0 millis",
+        margin: "1 millis",
       },
     }, 3)
     expect(Exit.isSuccess(exit)).toBe(true)
-    // Two calls go at once; the third waits for the first burst permit to come free after 1 s.
-    expect(delta("klaviyo_rate_limit_wait_ms")).toBe(1000)
+    // Two calls go at once; the third waits for the first burst permit to come free after 1 s
+    // and the 1 ms margin.
+    expect(delta("klaviyo_rate_limit_wait_ms")).toBe(1001)
   })
 })

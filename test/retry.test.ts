@@ -217,12 +217,26 @@ describe("retrying on a Schedule", () => {
 })
 
 describe("deadlines", () => {
-  it("ends a call that retries past its deadline with a TransportError of kind deadline", async () => {
+  it("fails at once with the last failure when the next retry would come after the deadline", async () => {
     const { exit, times } = await underTestClock(
       Array.from({ length: 10 }, () => ({ status: 503, headers: { "retry-after": "1" } })),
       { deadline: "2500 millis", retry: { times: 10 } },
     )
+    // Attempts at 0, 1 s and 2 s; a retry at 3 s would pass the deadline, so the 503 is the answer.
     expect(times).toEqual([0, 1000, 2000])
+    const error = Exit.isFailure(exit) && exit.cause.reasons[0]?._tag === "Fail"
+      ? exit.cause.reasons[0].error
+      : undefined
+    expect(error).toMatchObject({ _tag: "KlaviyoApiError", status: 503 })
+  })
+
+  it("ends a call whose attempt is still running at the deadline with a TransportError of kind deadline", async () => {
+    const { exit, times } = await underTestClock([{ status: 503 }, { hang: true }], {
+      deadline: "2500 millis",
+      timeout: "10 seconds",
+      retry: { base: "100 millis" },
+    })
+    expect(times).toHaveLength(2)
     const error = Exit.isFailure(exit) && exit.cause.reasons[0]?._tag === "Fail"
       ? exit.cause.reasons[0].error
       : undefined

@@ -19,6 +19,7 @@ import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import type { ApiRequest, ApiResponse } from "../client.ts"
 import { DecodeError, KlaviyoApiError, TransportError } from "../errors.ts"
 import type { Revision } from "../revision.ts"
+import type * as RateLimiter from "effect/persistence/RateLimiter"
 import { parseApiErrorBody, parseRetryAfter } from "./wire.ts"
 
 /** What an attempt needs to know. */
@@ -34,6 +35,11 @@ export interface AttemptSettings {
 
 /** Called with every answer's status and headers (the rate-limit budget reads them). */
 export type OnAnswer = (status: number, headers: Readonly<Record<string, string>>) => Effect.Effect<void>
+
+/** Runs one request on the wire inside the rate-limit budget. */
+export type WithPermit = <A, E, R>(
+  effect: Effect.Effect<A, E, R>,
+) => Effect.Effect<A, E | RateLimiter.RateLimiterError, R>
 
 /** The most same-origin redirects followed. */
 const MAX_REDIRECTS = 5
@@ -113,6 +119,10 @@ const readCapped = (
     return new TextDecoder().decode(bytes)
   })
 
+/** Lets go of a body that will not be read: its stream is cancelled, which releases the connection. */
+const discard = (response: HttpClientResponse.HttpClientResponse): Effect.Effect<void> =>
+  response.stream.pipe(Stream.take(1), Stream.runDrain, Effect.ignore)
+
 const oversized = (url: string, max: number, what: string) =>
   Effect.fail(
     new TransportError({
@@ -179,6 +189,7 @@ const redirectNote = (location: string | undefined, next: URL | undefined, origi
 export const makeAttempt = (
   http: HttpClient.HttpClient,
   settings: AttemptSettings,
+  withPermit: WithPermit,
   onAnswer: OnAnswer,
 ): (request: ApiRequest) => Effect.Effect<ApiResponse, KlaviyoApiError | TransportError | DecodeError> => {
   const { authorization, baseUrl, maxBodyBytes, revision, secret, timeout } = settings
@@ -187,15 +198,53 @@ export const makeAttempt = (
 
   return (request) => {
     const firstUrl = requestUrl(baseUrl, request)
+    const timedOut = () =>
+      new TransportError({
+        kind: "timeout",
+        method: "GET",
+        url: firstUrl,
+        detail: `no complete answer within the per-attempt timeout of ${Duration.format(timeout)}`,
+      })
+    // The per-attempt timeout runs from the first send to the last byte of the body: waits for
+    // the rate-limit budget before the first send are not part of it. Each run of the attempt
+    // (each retry) starts its own clock.
+    const bounded = <A, E, R>(
+      sent: { at?: number },
+      effect: Effect.Effect<A, E, R>,
+    ): Effect.Effect<A, E | TransportError, R> =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) => {
+        const firstSent = sent.at ??= now
+        const left = Duration.toMillis(timeout) - (now - firstSent)
+        return left <= 0 ? Effect.fail(timedOut()) : Effect.timeoutOrElse(effect, {
+          duration: Duration.millis(left),
+          orElse: () => Effect.fail(timedOut()),
+        })
+      })
     return Effect.gen(function* () {
+      const sent: { at?: number } = {}
       const headers = { authorization: Redacted.value(authorization), revision: revision.value, accept }
       let url = firstUrl
       let response: HttpClientResponse.HttpClientResponse
       let note: string | undefined
       for (let hops = 0;; hops++) {
-        response = yield* http.execute(HttpClientRequest.get(url, { headers })).pipe(
-          Effect.mapError((error) => transportFailure(url, error)),
-        )
+        const hopUrl = url
+        // Every hop on the wire, redirects included, takes its own rate-limit permits.
+        response = yield* withPermit(bounded(sent, http.execute(HttpClientRequest.get(hopUrl, { headers }))))
+          .pipe(
+            Effect.mapError((error) =>
+              error._tag === "RateLimiterError"
+                ? new TransportError({
+                  kind: "network",
+                  method: "GET",
+                  url: hopUrl,
+                  detail: `the rate-limit store failed: ${error.message}`,
+                  cause: error,
+                })
+                : error._tag === "TransportError"
+                ? error
+                : transportFailure(hopUrl, error)
+            ),
+          )
         if (response.status < 300 || response.status >= 400 || response.status === 304) break
         const location = response.headers["location"]
         let next: URL | undefined
@@ -208,9 +257,10 @@ export const makeAttempt = (
           note = redirectNote(location, next, baseUrl.origin)
           break
         }
+        yield* bounded(sent, discard(response))
         url = next.href
       }
-      const text = yield* readCapped(response, url, maxBodyBytes)
+      const text = yield* bounded(sent, readCapped(response, url, maxBodyBytes))
       const responseHeaders: Record<string, string> = { ...response.headers }
       yield* onAnswer(response.status, responseHeaders)
       if (response.status >= 200 && response.status < 300) {
@@ -237,18 +287,6 @@ export const makeAttempt = (
       // fetch follows redirects by itself: ask it not to, so that the credential is never sent
       // to another origin whatever the platform does; same-origin redirects are followed above.
       manualRedirects,
-      Effect.timeoutOrElse({
-        duration: timeout,
-        orElse: () =>
-          Effect.fail(
-            new TransportError({
-              kind: "timeout",
-              method: "GET",
-              url: firstUrl,
-              detail: `no complete answer within the per-attempt timeout of ${Duration.format(timeout)}`,
-            }),
-          ),
-      }),
     )
   }
 }

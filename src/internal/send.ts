@@ -83,6 +83,7 @@ export const makeSend = (options: {
     Effect.suspend(() => {
       const url = requestUrl(options.baseUrl, request)
       let retries = 0
+      let deadlineAt = Number.POSITIVE_INFINITY
       // Effect.retry consults both the `while` predicate and the schedule for each failure; the
       // decision is made once per failure, whichever asks first, and shared.
       const decisions = new WeakMap<AttemptFailure, RetryDecision>()
@@ -91,7 +92,15 @@ export const makeSend = (options: {
           const known = decisions.get(failure)
           if (known !== undefined) return known
           retries++
-          const decision = honourRetryAfter(failure, policy(failure, retries, yield* Random.next))
+          let decision = honourRetryAfter(failure, policy(failure, retries, yield* Random.next))
+          const now = yield* Clock.currentTimeMillis
+          if (decision._tag === "Retry" && now + Duration.toMillis(decision.delay) >= deadlineAt) {
+            // Waiting would only end in the deadline's error: fail now, with what went wrong.
+            decision = {
+              _tag: "Stop",
+              reason: `the retry in ${Duration.format(decision.delay)} would come after the deadline`,
+            }
+          }
           decisions.set(failure, decision)
           if (decision._tag === "Stop") {
             if (retries > 1) yield* Effect.logDebug(`Not retrying ${request.operation}: ${decision.reason}`)
@@ -113,18 +122,7 @@ export const makeSend = (options: {
           yield* Metric.update(Metric.withAttributes(retriesMetric, { source: decision.source }), 1)
           return decision
         })
-      const retried = budget.withPermit(counted(request)).pipe(
-        Effect.mapError((failure) =>
-          failure._tag === "RateLimiterError"
-            ? new TransportError({
-              kind: "network",
-              method: "GET",
-              url,
-              detail: `the rate-limit store failed: ${failure.message}`,
-              cause: failure,
-            })
-            : failure
-        ),
+      const retried = counted(request).pipe(
         Effect.retry({
           while: (failure) => Effect.map(decisionFor(failure), (decision) => decision._tag === "Retry"),
           schedule: Schedule.forever.pipe(
@@ -136,7 +134,12 @@ export const makeSend = (options: {
           ),
         }),
       )
-      const bounded = deadline === undefined ? retried : retried.pipe(
+      const bounded = deadline === undefined ? retried : Effect.andThen(
+        Effect.map(Clock.currentTimeMillis, (now) => {
+          deadlineAt = now + Duration.toMillis(deadline)
+        }),
+        retried,
+      ).pipe(
         Effect.timeoutOrElse({
           duration: deadline,
           orElse: () =>

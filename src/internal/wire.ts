@@ -52,8 +52,9 @@ export const parseApiErrorBody = (text: string): { readonly errors: ReadonlyArra
 }
 
 /**
- * Reads `Retry-After`: whole seconds, or an HTTP date (measured from `nowMillis`). A missing or
- * unreadable header gives `undefined`; a date in the past gives zero.
+ * Reads `Retry-After`: seconds, or an HTTP date (measured from `nowMillis`). A missing or
+ * unreadable header (a negative number, a list, a date in another format) gives `undefined`, so
+ * that the retry falls back to the client's own backoff; a date in the past gives zero.
  */
 export const parseRetryAfter = (
   header: string | undefined,
@@ -61,7 +62,10 @@ export const parseRetryAfter = (
 ): Duration.Duration | undefined => {
   if (header === undefined) return undefined
   const trimmed = header.trim()
-  if (/^\d+$/.test(trimmed)) return Duration.seconds(Number(trimmed))
+  // Seconds: whole, as RFC 9110 says, or with a fraction, which some servers send.
+  if (/^\d+(?:\.\d+)?$/.test(trimmed)) return Duration.millis(Math.ceil(Number(trimmed) * 1000))
+  // An HTTP date, strictly: "Sun, 06 Nov 1994 08:49:37 GMT". Anything else is unreadable.
+  if (!/^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(trimmed)) return undefined
   const date = Date.parse(trimmed)
   if (Number.isNaN(date)) return undefined
   return Duration.millis(Math.max(0, date - nowMillis))

@@ -8,6 +8,7 @@ import { HttpClient, HttpClientError, HttpClientRequest, HttpClientResponse } fr
 export type Step =
   | { readonly status: number; readonly headers?: Record<string, string>; readonly body?: unknown }
   | { readonly fail: "network" }
+  | { readonly hang: true }
 
 export interface FakeTransport {
   readonly layer: Layer.Layer<HttpClient.HttpClient>
@@ -34,6 +35,7 @@ export const fakeTransport = (steps: ReadonlyArray<Step>): FakeTransport => {
       Effect.gen(function* () {
         times.push(yield* Effect.clockWith((clock) => Effect.succeed(clock.currentTimeMillisUnsafe())))
         const step = queue.shift() ?? { status: 200, body: ok }
+        if ("hang" in step) return yield* Effect.never
         if ("fail" in step) {
           return yield* new HttpClientError.HttpClientError({
             reason: new HttpClientError.TransportError({
