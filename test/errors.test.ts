@@ -190,6 +190,30 @@ describe("InvalidRequest, before anything is sent", () => {
       "rateLimit.burst.limit",
     ],
     ["a zero body cap", SIMULATED_JOB_ID, {}, { maxBodyBytes: 0 }, "maxBodyBytes", "1 or more"],
+    [
+      "a zero rate-limit margin",
+      SIMULATED_JOB_ID,
+      {},
+      { rateLimit: { margin: "0 millis" } },
+      "rateLimit",
+      "rateLimit.margin must be a positive",
+    ],
+    [
+      "a negative backoff",
+      SIMULATED_JOB_ID,
+      {},
+      { retry: { base: "-1 seconds" } },
+      "retry",
+      "retry.base must be a finite duration, zero or more",
+    ],
+    [
+      "a zero deadline",
+      SIMULATED_JOB_ID,
+      {},
+      { deadline: "0 millis" },
+      "deadline",
+      "deadline must be a positive duration",
+    ],
   ]
   for (const [name, id, options, clientOptions, input, reason] of cases) {
     it(`refuses ${name} and sends nothing`, async () => {
@@ -299,6 +323,21 @@ describe("KlaviyoApiError for every non-2xx answer", () => {
     const millis = Duration.toMillis(date.retryAfter!)
     expect(millis).toBeGreaterThan(55_000)
     expect(millis).toBeLessThanOrEqual(60_000)
+  })
+
+  it("reads a Retry-After with a fraction of a second, and ignores one it cannot read", async () => {
+    server.script({ status: 429, headers: { "retry-after": "1.5" }, body: "" })
+    const fraction = (await runError(getCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID), server, {
+      retry: false,
+    })) as KlaviyoApiError
+    expect(Duration.toMillis(fraction.retryAfter!)).toBe(1500)
+    for (const unreadable of ["-1", "10, 20", "soon", "2026-11-28T10:00:00Z"]) {
+      server.script({ status: 429, headers: { "retry-after": unreadable }, body: "" })
+      const error = (await runError(getCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID), server, {
+        retry: false,
+      })) as KlaviyoApiError
+      expect(error.retryAfter).toBeUndefined()
+    }
   })
 
   it("follows a same-origin redirect with the credential", async () => {

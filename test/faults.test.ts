@@ -197,6 +197,26 @@ describe("faults that persist end in the right tag after the right number of req
     const error = await runError(get(), server, { ...fast, maxBodyBytes: 1_000_000 })
     expect(error).toMatchObject({ _tag: "TransportError", kind: "oversized" })
     expect((error as { detail: string }).detail).toContain("declares 2000000 bytes")
+    // The body was not read, and its connection was let go rather than left to the garbage collector.
+    await waitFor(() => server.hanging() === 0)
+    expect(server.hanging()).toBe(0)
+  })
+})
+
+describe("redirects", () => {
+  it("lets go of the body of every redirect it follows", async () => {
+    const redirect = {
+      raw: (_req: unknown, res: import("node:http").ServerResponse) => {
+        res.writeHead(307, { location: `/api/catalog-category-bulk-update-jobs/${SIMULATED_JOB_ID}` })
+        res.write("a redirect body that is never finished")
+      },
+    }
+    server.script(redirect, redirect)
+    const job = await run(get(), server, fast)
+    expect(job.id).toBe(SIMULATED_JOB_ID)
+    expect(server.requests).toHaveLength(3)
+    await waitFor(() => server.hanging() === 0)
+    expect(server.hanging()).toBe(0)
   })
 })
 

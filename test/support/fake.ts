@@ -6,7 +6,13 @@ import { Effect, Layer } from "effect"
 import { HttpClient, HttpClientError, HttpClientRequest, HttpClientResponse } from "effect/http"
 
 export type Step =
-  | { readonly status: number; readonly headers?: Record<string, string>; readonly body?: unknown }
+  | {
+    readonly status: number
+    readonly headers?: Record<string, string>
+    readonly body?: unknown
+    /** How long the answer takes, by the clock the transport runs under. */
+    readonly delayMillis?: number
+  }
   | { readonly fail: "network" }
   | { readonly hang: true }
 
@@ -44,6 +50,7 @@ export const fakeTransport = (steps: ReadonlyArray<Step>): FakeTransport => {
             }),
           })
         }
+        if (step.delayMillis !== undefined) yield* Effect.sleep(step.delayMillis)
         return HttpClientResponse.fromWeb(
           request,
           new Response(step.body === undefined ? "" : JSON.stringify(step.body), {
