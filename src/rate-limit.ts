@@ -39,6 +39,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
 import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
 import * as Semaphore from "effect/Semaphore"
 import * as RateLimiter from "effect/persistence/RateLimiter"
 import { InvalidRequest } from "./errors.ts"
@@ -105,10 +106,26 @@ export interface RateLimitOptions {
    */
   readonly maxPause?: Duration.Input | undefined
   /**
-   * The budget's store key prefix. Clients that share a budget share its keys.
+   * The budget's store key prefix.
    * @default "klaviyo:catalog-bulk-jobs"
    */
   readonly key?: string | undefined
+  /**
+   * The Klaviyo account the budget is for (with OAuth, the account and the app): Klaviyo counts
+   * per account, so budgets with the same account share their limits, whatever the key or
+   * process. Without it the budget is scoped by a hash of `credential` (never the credential
+   * itself), and without that to one shared scope.
+   */
+  readonly account?: string | undefined
+  /** The API key or access token whose hash scopes the budget when no `account` is given. */
+  readonly credential?: string | Redacted.Redacted<string> | undefined
+  /**
+   * How long one store operation may take. A store that does not answer in time (Redis gone)
+   * then fails the request with a `TransportError` instead of holding it. Set it for a remote
+   * store; the in-memory store always answers at once.
+   * @default no timeout
+   */
+  readonly storeTimeout?: Duration.Input | undefined
 }
 
 /**
@@ -189,6 +206,7 @@ export const resolveRateLimit = (
     readonly windows: ReadonlyArray<ResolvedWindow>
     readonly key: string
     readonly maxPause: Duration.Duration
+    readonly storeTimeout: Duration.Duration | undefined
   }
   | InvalidRequest => {
   const margin = Option.getOrUndefined(Duration.fromInput(options.margin ?? "100 millis"))
@@ -212,7 +230,28 @@ export const resolveRateLimit = (
   const windows: Array<ResolvedWindow> = [burst, steady]
     .sort((a, b) => Duration.toMillis(b.window) - Duration.toMillis(a.window))
     .map((window) => ({ ...window, hold: Duration.sum(window.window, margin) }))
-  return { windows, key: options.key ?? "klaviyo:catalog-bulk-jobs", maxPause }
+  const storeTimeout = options.storeTimeout === undefined
+    ? undefined
+    : Option.getOrUndefined(Duration.fromInput(options.storeTimeout))
+  if (
+    options.storeTimeout !== undefined &&
+    (storeTimeout === undefined || !Duration.isGreaterThan(storeTimeout, Duration.zero))
+  ) {
+    return new InvalidRequest({
+      input: "rateLimit",
+      reason: "rateLimit.storeTimeout must be a positive duration",
+    })
+  }
+  // The limit class: the windows themselves, so that budgets with other limits never share keys.
+  const limitClass = windows.map((window) => `${window.limit}per${Duration.toMillis(window.window)}ms`).join(
+    "+",
+  )
+  return {
+    windows,
+    key: `${options.key ?? "klaviyo:catalog-bulk-jobs"}:${limitClass}`,
+    maxPause,
+    storeTimeout,
+  }
 }
 
 const defaultBurst: RateLimitWindow = { limit: 350, window: "1 second" }
@@ -224,6 +263,24 @@ const headerNumber = (value: string | undefined): number | undefined => {
   return match === null ? undefined : Number(match[1])
 }
 
+/**
+ * The scope of a budget's keys: the account when given; else the first 16 hex digits of the
+ * credential's SHA-256 (never the credential); else one shared scope.
+ */
+const budgetScope = (options: RateLimitOptions): Effect.Effect<string> => {
+  if (options.account !== undefined) return Effect.succeed(`account:${encodeURIComponent(options.account)}`)
+  const credential = options.credential
+  if (credential === undefined) return Effect.succeed("shared")
+  const text = Redacted.isRedacted(credential) ? Redacted.value(credential) : credential
+  return Effect.map(
+    Effect.promise(() => crypto.subtle.digest("SHA-256", new TextEncoder().encode(text))),
+    (digest) =>
+      `key:${
+        [...new Uint8Array(digest).slice(0, 8)].map((byte) => byte.toString(16).padStart(2, "0")).join("")
+      }`,
+  )
+}
+
 /** Builds a budget over the `RateLimiterStore` in context. */
 export const makeRateLimitBudget = (
   options: RateLimitOptions = {},
@@ -231,9 +288,28 @@ export const makeRateLimitBudget = (
   Effect.gen(function* () {
     const resolved = resolveRateLimit(options)
     if (resolved instanceof InvalidRequest) return yield* resolved
-    const store = yield* RateLimiter.RateLimiterStore
-    const { key, maxPause, windows } = resolved
+    const rawStore = yield* RateLimiter.RateLimiterStore
+    const { maxPause, storeTimeout, windows } = resolved
+    const key = `${resolved.key}:${yield* budgetScope(options)}`
     const pauseKey = `${key}:pause`
+    // With a storeTimeout, every store operation answers in time or fails: a lost store never
+    // holds a request.
+    const store = storeTimeout === undefined ? rawStore : {
+      fixedWindow: (operation: Parameters<typeof rawStore.fixedWindow>[0]) =>
+        rawStore.fixedWindow(operation).pipe(
+          Effect.timeoutOrElse({
+            duration: storeTimeout,
+            orElse: () =>
+              Effect.fail(
+                new RateLimiter.RateLimiterError({
+                  reason: new RateLimiter.RateLimitStoreError({
+                    message: `no answer within ${Duration.format(storeTimeout)}`,
+                  }),
+                }),
+              ),
+          }),
+        ),
+    }
     let inFlight = 0
 
     /** How long the budget is paused for, in milliseconds (0 when it is not). */

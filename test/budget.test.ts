@@ -198,3 +198,102 @@ describe("shared budgets", () => {
     expect(client.times).toEqual([0, 1010])
   })
 })
+
+describe("budget scopes and stores", () => {
+  /** A memory store that records the keys it is asked about. */
+  const recordingStore = (keys: Set<string>) =>
+    Layer.effect(
+      RateLimiter.RateLimiterStore,
+      Effect.gen(function* () {
+        const inner = yield* Effect.service(RateLimiter.RateLimiterStore)
+        return RateLimiter.RateLimiterStore.of({
+          ...inner,
+          fixedWindow: (options) => {
+            keys.add(options.key)
+            return inner.fixedWindow(options)
+          },
+        })
+      }),
+    ).pipe(Layer.provide(RateLimiter.layerStoreMemory))
+
+  /** Two calls, each through its own budget over one store; returns when each was sent. */
+  const twoBudgets = async (first: object, second: object, keys = new Set<string>()) => {
+    const a = sharedClient([])
+    const b = sharedClient([])
+    const limits = { burst: { limit: 1, window: "1 second" }, margin: "10 millis" } as const
+    const program = Effect.gen(function* () {
+      const store = yield* Effect.service(RateLimiter.RateLimiterStore)
+      const budget = (options: object) =>
+        RateLimitBudget.layer({ ...limits, ...options }).pipe(
+          Layer.provide(Layer.succeed(RateLimiter.RateLimiterStore, store)),
+        )
+      yield* Effect.all([
+        drive(
+          getCatalogCategoryBulkUpdateJob("job").pipe(Effect.provide(a.layer), Effect.provide(budget(first))),
+        ),
+        drive(
+          getCatalogCategoryBulkUpdateJob("job").pipe(
+            Effect.provide(b.layer),
+            Effect.provide(budget(second)),
+          ),
+        ),
+      ], { concurrency: 2 })
+    })
+    await program.pipe(
+      Effect.provide(recordingStore(keys)),
+      Effect.provide(TestClock.layer()),
+      Effect.runPromise,
+    )
+    return [...a.times, ...b.times].sort((x, y) => x - y)
+  }
+
+  it("share the limits of one account across budgets, and keep accounts apart", async () => {
+    expect(await twoBudgets({ account: "acme" }, { account: "acme" })).toEqual([0, 1010])
+    expect(await twoBudgets({ account: "acme" }, { account: "globex" })).toEqual([0, 0])
+  })
+
+  it("scope by a hash of the credential, never the credential itself", async () => {
+    const keys = new Set<string>()
+    const secret = "pk_0123456789abcdef0123456789abcdef"
+    expect(await twoBudgets({ credential: secret }, { credential: secret }, keys)).toEqual([0, 1010])
+    expect([...keys].some((key) => key.includes(secret) || key.includes("0123456789abcdef"))).toBe(false)
+    expect([...keys].every((key) => /:key:[0-9a-f]{16}:/.test(key))).toBe(true)
+  })
+
+  it("name the limits in the keys, so budgets with other limits never share them", async () => {
+    const keys = new Set<string>()
+    await twoBudgets(
+      { account: "acme" },
+      { account: "acme", steady: { limit: 100, window: "1 minute" } },
+      keys,
+    )
+    const classes = new Set([...keys].map((key) => key.split(":")[2]))
+    expect(classes).toEqual(new Set(["3500per60000ms+1per1000ms", "100per60000ms+1per1000ms"]))
+  })
+
+  it("fail a request with a TransportError when the store does not answer within storeTimeout", async () => {
+    const silentStore = Layer.succeed(
+      RateLimiter.RateLimiterStore,
+      RateLimiter.RateLimiterStore.of({
+        fixedWindow: () => Effect.never,
+        tokenBucket: () => Effect.never,
+        adaptiveConsume: () => Effect.never,
+        adaptiveFeedback: () => Effect.never,
+      }),
+    )
+    const client = sharedClient([])
+    const exit = await drive(getCatalogCategoryBulkUpdateJob("job").pipe(Effect.provide(client.layer))).pipe(
+      Effect.provide(RateLimitBudget.layer({ storeTimeout: "200 millis" }).pipe(Layer.provide(silentStore))),
+      Effect.provide(TestClock.layer()),
+      Effect.runPromise,
+    )
+    const error = Exit.isFailure(exit) && exit.cause.reasons[0]?._tag === "Fail"
+      ? exit.cause.reasons[0].error
+      : undefined
+    expect(error).toMatchObject({ _tag: "TransportError", kind: "network" })
+    expect((error as { detail: string }).detail).toBe(
+      "the rate-limit store failed: no answer within 200ms",
+    )
+    expect(client.times).toEqual([])
+  })
+})
