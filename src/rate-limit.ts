@@ -383,17 +383,33 @@ export const makeRateLimitBudget = (
      * other's permits.
      */
     const mutex = yield* Semaphore.make(1)
+    /** Delays up to a quarter of the margin are left to it rather than paid for with store calls. */
+    const quick = Math.max(
+      0,
+      ...windows.map((window) => Duration.toMillis(window.hold) - Duration.toMillis(window.window)),
+    ) / 4
     const takeAll: Effect.Effect<void, RateLimiter.RateLimiterError> = mutex.withPermits(1)(
       Effect.gen(function* () {
         yield* waitOutPause
+        const checked = yield* Clock.currentTimeMillis
         const permits: Array<string> = []
-        for (const window of windows) permits.push(yield* reserve(window))
+        for (const window of windows) {
+          permits.push(yield* reserve(window))
+        }
         for (let i = 1; i < windows.length; i++) yield* awaitFree(permits[i]!)
         const takenAt: Array<number> = []
         for (let i = 0; i < windows.length; i++) takenAt.push(yield* take(permits[i]!, windows[i]!))
-        yield* waitOutPause
-        const now = yield* Clock.currentTimeMillis
-        for (let i = 0; i < windows.length; i++) yield* extend(permits[i]!, now - takenAt[i]!)
+        let now = yield* Clock.currentTimeMillis
+        // A pause may have begun while this caller waited for its permits: wait it out too.
+        if (now - checked > quick) {
+          yield* waitOutPause
+          now = yield* Clock.currentTimeMillis
+        }
+        // A permit taken a while ago is held longer, so that it still covers the send; a few
+        // milliseconds (the store's round trips) are left to the margin.
+        for (let i = 0; i < windows.length; i++) {
+          if (now - takenAt[i]! > quick) yield* extend(permits[i]!, now - takenAt[i]!)
+        }
       }),
     )
 

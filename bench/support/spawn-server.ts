@@ -10,9 +10,11 @@ export interface LimitedServer {
 
 export const spawnLimitedServer = (rateLimit: SimulatedRateLimit): Promise<LimitedServer> =>
   new Promise((resolve, reject) => {
+    // Always run with tsx on Node, whatever runtime asks (the tests also run on Deno and Bun).
+    const tsx = new URL("../../node_modules/.bin/tsx", import.meta.url).pathname
     const child: ChildProcess = spawn(
-      process.execPath,
-      [...process.execArgv, new URL("./limited-server.ts", import.meta.url).pathname, JSON.stringify(rateLimit)],
+      tsx,
+      [new URL("./limited-server.ts", import.meta.url).pathname, JSON.stringify(rateLimit)],
       { stdio: ["ignore", "pipe", "inherit"] },
     )
     child.once("error", reject)

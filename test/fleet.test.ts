@@ -1,0 +1,176 @@
+/**
+ * A fleet: several processes share one account's budget through Redis (a real redis-server on
+ * 127.0.0.1) against a local Klaviyo stand-in that enforces the limits in fixed windows.
+ */
+import * as NodeRedis from "@effect/platform-node/NodeRedis"
+import { execFile } from "node:child_process"
+import { Effect, Exit, Layer } from "effect"
+import { FetchHttpClient } from "effect/http"
+import { RateLimiter } from "effect/persistence"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { spawnLimitedServer } from "../bench/support/spawn-server.ts"
+import {
+  getCatalogCategoryBulkUpdateJob,
+  KlaviyoClient,
+  RateLimitBudget,
+  SIMULATED_API_KEY,
+  SIMULATED_JOB_ID,
+} from "../mod.ts"
+import { type RedisServer, startRedis } from "./support/redis.ts"
+import { startServer, type TestServer } from "./support/server.ts"
+
+const tsx = new URL("../node_modules/.bin/tsx", import.meta.url).pathname
+const worker = new URL("./support/fleet-worker.ts", import.meta.url).pathname
+
+let redis: RedisServer
+beforeAll(async () => {
+  redis = await startRedis()
+})
+afterAll(() => redis.stop())
+
+interface WorkerReport {
+  readonly ok: number
+  readonly failures: ReadonlyArray<string>
+  readonly elapsed: number
+}
+
+const runWorker = (serverUrl: string, count: number, limits: object, account: string) =>
+  new Promise<WorkerReport>((resolve, reject) => {
+    execFile(tsx, [worker, redis.url, serverUrl, String(count), JSON.stringify(limits), account], {
+      timeout: 60_000,
+    }, (error, stdout) => {
+      if (error !== null) return reject(error)
+      resolve(JSON.parse(stdout.trim().split("\n").at(-1)!) as WorkerReport)
+    })
+  })
+
+describe("a fleet sharing one budget through Redis", () => {
+  it("four processes together meet no 429, and every request gets an answer", async () => {
+    const burst = { limit: 10, windowMillis: 1000 }
+    const steady = { limit: 30, windowMillis: 2000 }
+    const server = await spawnLimitedServer({ burst, steady, phaseMillis: Date.now() % 2000 + 337 })
+    try {
+      const limits = {
+        burst: { limit: burst.limit, window: "1 second" },
+        steady: { limit: steady.limit, window: "2 seconds" },
+        margin: "100 millis",
+      }
+      const reports = await Promise.all(
+        [1, 2, 3, 4].map(() => runWorker(server.url, 20, limits, "fleet-test")),
+      )
+      const stats = await server.stats()
+      expect(reports.map((report) => report.failures)).toEqual([[], [], [], []])
+      expect(reports.map((report) => report.ok)).toEqual([20, 20, 20, 20])
+      expect(stats.requests).toBe(80)
+      expect(stats.throttled).toBe(0)
+    } finally {
+      server.stop()
+    }
+  }, 90_000)
+})
+
+describe("a 429 seen by one process", () => {
+  it("pauses every other process sharing the budget, through Redis", async () => {
+    const server = await startServer()
+    try {
+      // Two budgets over two Redis connections: two processes, as far as the budget can tell.
+      const budget = () =>
+        RateLimitBudget.layer({ account: "pause-test", storeTimeout: "2 seconds" }).pipe(
+          Layer.provide(RateLimiter.layerStoreRedis()),
+          Layer.provide(NodeRedis.layer({ url: redis.url })),
+        )
+      const client = KlaviyoClient.layer({
+        apiKey: SIMULATED_API_KEY,
+        baseUrl: server.url,
+        rateLimit: "shared",
+        retry: false,
+      })
+        .pipe(Layer.provide(FetchHttpClient.layer))
+      const call = getCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID).pipe(Effect.provide(client))
+      server.script({ status: 429, headers: { "retry-after": "2" }, body: "" })
+      const first = await Effect.runPromiseExit(call.pipe(Effect.provide(budget())))
+      const pausedAt = Date.now()
+      const second = await Effect.runPromiseExit(call.pipe(Effect.provide(budget())))
+      const waited = Date.now() - pausedAt
+      expect(Exit.isFailure(first)).toBe(true)
+      expect(Exit.isSuccess(second)).toBe(true)
+      // The second process waited out (most of) the 2 s the first one was told to wait.
+      expect(waited).toBeGreaterThanOrEqual(1_800)
+      expect(server.requests).toHaveLength(2)
+    } finally {
+      await server.close()
+    }
+  }, 30_000)
+})
+
+describe("when Redis fails", () => {
+  let server: TestServer
+  beforeAll(async () => {
+    server = await startServer()
+  })
+  afterAll(() => server.close())
+
+  const call = () =>
+    getCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID).pipe(
+      Effect.provide(
+        KlaviyoClient.layer({
+          apiKey: SIMULATED_API_KEY,
+          baseUrl: server.url,
+          rateLimit: "shared",
+          retry: false,
+        })
+          .pipe(Layer.provide(FetchHttpClient.layer)),
+      ),
+    )
+  const budget = (redisUrl: string) =>
+    RateLimitBudget.layer({ account: "failures", storeTimeout: "500 millis" }).pipe(
+      Layer.provide(RateLimiter.layerStoreRedis()),
+      Layer.provide(NodeRedis.layer({ url: redisUrl })),
+    )
+
+  it("unreachable at start: the budget's layer fails with a RedisError, and nothing is sent", async () => {
+    const before = server.requests.length
+    const exit = await Effect.runPromiseExit(call().pipe(Effect.provide(budget("redis://127.0.0.1:1"))))
+    const error = Exit.isFailure(exit) && exit.cause.reasons[0]?._tag === "Fail"
+      ? exit.cause.reasons[0].error
+      : undefined
+    expect((error as { _tag?: string } | undefined)?._tag).toBe("RedisError")
+    expect(server.requests.length).toBe(before)
+  })
+
+  it(
+    "lost mid-run: calls fail with a TransportError within storeTimeout; back again: calls succeed",
+    async () => {
+      const own = await startRedis()
+      const port = own.port
+      let restarted: RedisServer | undefined
+      try {
+        const results = await Effect.gen(function* () {
+          const first = yield* Effect.exit(call())
+          yield* Effect.promise(() => own.stop())
+          const started = Date.now()
+          const lost = yield* Effect.exit(call())
+          const lostAfter = Date.now() - started
+          restarted = yield* Effect.promise(() => startRedis(port))
+          // node-redis reconnects on its own (backing off up to about 2 s).
+          let back = yield* Effect.exit(call())
+          for (let i = 0; i < 40 && Exit.isFailure(back); i++) {
+            yield* Effect.sleep("250 millis")
+            back = yield* Effect.exit(call())
+          }
+          return { first, lost, lostAfter, back }
+        }).pipe(Effect.provide(budget(own.url)), Effect.runPromise)
+        expect(Exit.isSuccess(results.first)).toBe(true)
+        const lostError = Exit.isFailure(results.lost) && results.lost.cause.reasons[0]?._tag === "Fail"
+          ? results.lost.cause.reasons[0].error
+          : undefined
+        expect(lostError).toMatchObject({ _tag: "TransportError", kind: "network" })
+        expect(results.lostAfter).toBeLessThan(5_000)
+        expect(Exit.isSuccess(results.back)).toBe(true)
+      } finally {
+        await restarted?.stop()
+      }
+    },
+    60_000,
+  )
+})
