@@ -1,6 +1,6 @@
 import { ConfigProvider, Effect, Exit, Layer } from "effect"
 import { FetchHttpClient } from "effect/http"
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import {
   getCatalogCategoryBulkUpdateJob,
   InvalidRequest,
@@ -9,16 +9,12 @@ import {
   SIMULATED_API_KEY,
   SIMULATED_JOB_ID,
 } from "../mod.ts"
-import { startServer, type TestServer } from "./support/server.ts"
+import { type TestServer, useServer } from "./support/server.ts"
 
 let server: TestServer
-beforeAll(async () => {
-  server = await startServer({ accessToken: "oauth-token-2" })
-})
-afterAll(() => server.close())
-beforeEach(() => {
-  server.requests.length = 0
-})
+useServer((started) => {
+  server = started
+}, { accessToken: "oauth-token-2" })
 
 const fromEnv = (env: Record<string, string>, overrides?: Parameters<typeof KlaviyoClient.layerConfig>[0]) =>
   getCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID).pipe(

@@ -1,18 +1,14 @@
 import { readFileSync } from "node:fs"
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { DecodeError, getCatalogCategoryBulkUpdateJob, SIMULATED_JOB_ID } from "../mod.ts"
 import { run, runError } from "./support/run.ts"
-import { startServer, type TestServer } from "./support/server.ts"
+import { type TestServer, useServer } from "./support/server.ts"
 
 const seedBody = readFileSync(new URL("./fixtures/seed-example.json", import.meta.url), "utf8")
 
 let server: TestServer
-beforeAll(async () => {
-  server = await startServer()
-})
-afterAll(() => server.close())
-beforeEach(() => {
-  server.requests.length = 0
+useServer((started) => {
+  server = started
 })
 
 const json = (body: unknown, contentType = "application/vnd.api+json") => ({

@@ -1,5 +1,5 @@
 import { Duration, Effect } from "effect"
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import {
   getCatalogCategoryBulkUpdateJob,
   type GetCatalogCategoryBulkUpdateJobOptions,
@@ -9,15 +9,11 @@ import {
   TransportError,
 } from "../mod.ts"
 import { runError } from "./support/run.ts"
-import { startServer, type TestServer } from "./support/server.ts"
+import { startServer, type TestServer, useServer } from "./support/server.ts"
 
 let server: TestServer
-beforeAll(async () => {
-  server = await startServer()
-})
-afterAll(() => server.close())
-beforeEach(() => {
-  server.requests.length = 0
+useServer((started) => {
+  server = started
 })
 
 describe("InvalidRequest, before anything is sent", () => {

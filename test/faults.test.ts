@@ -3,18 +3,14 @@
  * the number of requests it must take.
  */
 import { Effect, Exit, Fiber, Logger } from "effect"
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { getCatalogCategoryBulkUpdateJob, type KlaviyoClientBaseOptions, SIMULATED_JOB_ID } from "../mod.ts"
 import { clientLayer, run, runError } from "./support/run.ts"
-import { startServer, type TestServer } from "./support/server.ts"
+import { type TestServer, useServer } from "./support/server.ts"
 
 let server: TestServer
-beforeAll(async () => {
-  server = await startServer()
-})
-afterAll(() => server.close())
-beforeEach(() => {
-  server.requests.length = 0
+useServer((started) => {
+  server = started
 })
 
 const fast: KlaviyoClientBaseOptions = { retry: { times: 2, base: "10 millis" }, timeout: "500 millis" }

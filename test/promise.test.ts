@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import {
   InvalidRequest,
   KlaviyoApiError,
@@ -7,15 +7,11 @@ import {
   SIMULATED_API_KEY,
   SIMULATED_JOB_ID,
 } from "../mod.ts"
-import { startServer, type TestServer } from "./support/server.ts"
+import { type TestServer, useServer } from "./support/server.ts"
 
 let server: TestServer
-beforeAll(async () => {
-  server = await startServer()
-})
-afterAll(() => server.close())
-beforeEach(() => {
-  server.requests.length = 0
+useServer((started) => {
+  server = started
 })
 
 describe("the Promise facade", () => {

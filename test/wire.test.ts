@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { getCatalogCategoryBulkUpdateJob, SIMULATED_API_KEY, SIMULATED_JOB_ID } from "../mod.ts"
 import { run, runExit, runtimeName } from "./support/run.ts"
-import { startServer, type TestServer } from "./support/server.ts"
+import { type TestServer, useServer } from "./support/server.ts"
 
 let server: TestServer
-beforeAll(async () => {
-  server = await startServer({ accessToken: "oauth-token-1" })
-})
-afterAll(() => server.close())
-beforeEach(() => {
-  server.requests.length = 0
-})
+useServer((started) => {
+  server = started
+}, { accessToken: "oauth-token-1" })
 
 describe("the request on the wire", () => {
   it("runs on the runtime the npm script names", () => {

@@ -4,6 +4,7 @@
  * to answer the next requests differently (a status, a body, a redirect, silence).
  */
 import * as http from "node:http"
+import { afterAll, beforeAll, beforeEach } from "vitest"
 import type { AddressInfo } from "node:net"
 import { type KlaviyoModel, type KlaviyoSimulatorOptions, makeKlaviyoModel } from "../../mod.ts"
 
@@ -81,4 +82,20 @@ export const startServer = async (options: KlaviyoSimulatorOptions = {}): Promis
         server.close(() => resolve())
       }),
   }
+}
+
+/**
+ * Starts a server for the tests of a file (before all), closes it (after all) and clears its
+ * record of requests before each test; `use` receives it.
+ */
+export const useServer = (use: (server: TestServer) => void, options: KlaviyoSimulatorOptions = {}): void => {
+  let server: TestServer | undefined
+  beforeAll(async () => {
+    server = await startServer(options)
+    use(server)
+  })
+  afterAll(() => server?.close())
+  beforeEach(() => {
+    if (server !== undefined) server.requests.length = 0
+  })
 }
