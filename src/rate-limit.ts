@@ -16,7 +16,7 @@
  * holds it for `window + margin`. The n-th request takes permit `n mod limit`, the one taken
  * `limit` requests earlier, and waits exactly as long as that permit is still held (the store
  * answers with the time left). So no more than `limit` permits are held at once, each for at
- * least `window` after its request was sent: any `window`-long interval sees at most `limit`
+ * least `window` after its request was sent: every `window`-long interval sees at most `limit`
  * requests. `margin` absorbs the spread of network latency between the client and the server.
  *
  * The longer window's permit is taken first and the shorter one's last, just before sending;

@@ -4,7 +4,7 @@
  *
  * Retried: 429 (never sooner than `Retry-After`, which gets no jitter), 500, 502, 503, 504,
  * 524, network errors, broken bodies and per-attempt timeouts (a GET is safe to repeat).
- * Never retried: any other status, a decoding mismatch, a body over the size cap, the overall
+ * Never retried: every other status, a decoding mismatch, a body over the size cap, the overall
  * deadline. Our own delays back off exponentially with jitter.
  *
  * @module
