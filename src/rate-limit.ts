@@ -324,17 +324,17 @@ export const makeRateLimitBudget = (
         millis > 0 ? Effect.andThen(Effect.sleep(Duration.millis(millis)), waitOutPause) : Effect.void,
     )
 
-    /** Reserves the next permit of a window: its store key. */
-    const reserve = (window: ResolvedWindow): Effect.Effect<string, RateLimiter.RateLimiterError> =>
-      Effect.map(
-        store.fixedWindow({
-          key: `${key}:${window.name}:next`,
-          tokens: 1,
-          refillRate: window.hold,
-          limit: undefined,
-        }),
-        ([sequence]) => `${key}:${window.name}:${(Math.max(1, Math.round(sequence)) - 1) % window.limit}`,
-      )
+    /**
+     * Reserves the next permit of every window: one sequence shared by the windows (each request
+     * takes one permit of each), so one store operation gives every window's permit key.
+     */
+    const reserve: Effect.Effect<ReadonlyArray<string>, RateLimiter.RateLimiterError> = Effect.map(
+      store.fixedWindow({ key: `${key}:next`, tokens: 1, refillRate: windows[0]!.hold, limit: undefined }),
+      ([sequence]) =>
+        windows.map((window) =>
+          `${key}:${window.name}:${(Math.max(1, Math.round(sequence)) - 1) % window.limit}`
+        ),
+    )
 
     /** Waits until a permit is free, without taking it. */
     const awaitFree = (permit: string): Effect.Effect<void, RateLimiter.RateLimiterError> =>
@@ -392,10 +392,7 @@ export const makeRateLimitBudget = (
       Effect.gen(function* () {
         yield* waitOutPause
         const checked = yield* Clock.currentTimeMillis
-        const permits: Array<string> = []
-        for (const window of windows) {
-          permits.push(yield* reserve(window))
-        }
+        const permits = yield* reserve
         for (let i = 1; i < windows.length; i++) yield* awaitFree(permits[i]!)
         const takenAt: Array<number> = []
         for (let i = 0; i < windows.length; i++) takenAt.push(yield* take(permits[i]!, windows[i]!))
