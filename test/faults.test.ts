@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest"
 import { getCatalogCategoryBulkUpdateJob, type KlaviyoClientBaseOptions, SIMULATED_JOB_ID } from "../mod.ts"
 import { clientLayer, run, runError } from "./support/run.ts"
 import { type TestServer, useServer } from "./support/server.ts"
+import { failureOf } from "./support/clock.ts"
 
 let server: TestServer
 useServer((started) => {
@@ -92,9 +93,7 @@ describe("faults that persist end in the right tag after the right number of req
         Effect.provide(Logger.layer([Logger.make((entry) => void logs.push(String(entry.message)))])),
       ),
     )
-    const error = Exit.isFailure(exit) && exit.cause.reasons[0]?._tag === "Fail"
-      ? exit.cause.reasons[0].error
-      : undefined
+    const error = failureOf(exit)
     expect(error).toMatchObject({ _tag: "TransportError", kind: "network" })
     expect(logs.filter((line) => line.startsWith("Retrying"))).toHaveLength(2)
     expect(server.requests.length).toBeGreaterThanOrEqual(3)

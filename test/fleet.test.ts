@@ -18,6 +18,7 @@ import {
 } from "../mod.ts"
 import { type RedisServer, startRedis } from "./support/redis.ts"
 import { startServer, type TestServer } from "./support/server.ts"
+import { failureOf } from "./support/clock.ts"
 
 const tsx = new URL("../node_modules/.bin/tsx", import.meta.url).pathname
 const worker = new URL("./support/fleet-worker.ts", import.meta.url).pathname
@@ -131,9 +132,7 @@ describe("when Redis fails", () => {
   it("unreachable at start: the budget's layer fails with a RedisError, and nothing is sent", async () => {
     const before = server.requests.length
     const exit = await Effect.runPromiseExit(call().pipe(Effect.provide(budget("redis://127.0.0.1:1"))))
-    const error = Exit.isFailure(exit) && exit.cause.reasons[0]?._tag === "Fail"
-      ? exit.cause.reasons[0].error
-      : undefined
+    const error = failureOf(exit)
     expect((error as { _tag?: string } | undefined)?._tag).toBe("RedisError")
     expect(server.requests.length).toBe(before)
   })
@@ -161,9 +160,7 @@ describe("when Redis fails", () => {
           return { first, lost, lostAfter, back }
         }).pipe(Effect.provide(budget(own.url)), Effect.runPromise)
         expect(Exit.isSuccess(results.first)).toBe(true)
-        const lostError = Exit.isFailure(results.lost) && results.lost.cause.reasons[0]?._tag === "Fail"
-          ? results.lost.cause.reasons[0].error
-          : undefined
+        const lostError = failureOf(results.lost)
         expect(lostError).toMatchObject({ _tag: "TransportError", kind: "network" })
         expect(results.lostAfter).toBeLessThan(5_000)
         expect(Exit.isSuccess(results.back)).toBe(true)

@@ -1,8 +1,9 @@
 /** Every retry is visible: log lines (tested in retry.test.ts), span events and metrics. */
-import { Effect, Exit, Fiber, Layer, Metric, Tracer } from "effect"
+import { Effect, Exit, Layer, Metric, Tracer } from "effect"
 import { TestClock } from "effect/testing"
 import { describe, expect, it } from "vitest"
 import { getCatalogCategoryBulkUpdateJob, KlaviyoClient, type KlaviyoClientBaseOptions } from "../mod.ts"
+import { drive } from "./support/clock.ts"
 import { fakeTransport, type Step } from "./support/fake.ts"
 
 /** The counters' values, by name and attributes. */
@@ -37,7 +38,7 @@ const runObserved = (steps: ReadonlyArray<Step>, options: KlaviyoClientBaseOptio
     })
     const fake = fakeTransport(steps)
     const before = yield* counters
-    const fiber = yield* Effect.forkChild(Effect.exit(
+    const exit = yield* drive(
       // Each call's exit is kept, so that one call's failure does not interrupt the others.
       Effect.all(Array.from({ length: calls }, () => Effect.exit(getCatalogCategoryBulkUpdateJob("job-1"))), {
         concurrency: "unbounded",
@@ -47,15 +48,11 @@ const runObserved = (steps: ReadonlyArray<Step>, options: KlaviyoClientBaseOptio
         ),
         Effect.withTracer(tracer),
       ),
-    ))
-    let exit = fiber.pollUnsafe()
-    for (let i = 0; i < 10_000 && exit === undefined; i++) {
-      yield* TestClock.adjust("10 millis")
-      exit = fiber.pollUnsafe()
-    }
+      { step: "10 millis", maxSteps: 10_000 },
+    )
     const after = yield* counters
     const delta = (key: string) => (after.get(key) ?? 0) - (before.get(key) ?? 0)
-    return { exit: yield* Fiber.join(fiber), events, delta }
+    return { exit, events, delta }
   }).pipe(Effect.provide(TestClock.layer()), Effect.runPromise)
 
 describe("observability", () => {

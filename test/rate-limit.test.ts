@@ -1,4 +1,4 @@
-import { type Duration, Effect, Exit, Fiber, Layer } from "effect"
+import { Effect, Exit, Fiber, Layer } from "effect"
 import { TestClock } from "effect/testing"
 import { describe, expect, it } from "vitest"
 import {
@@ -12,6 +12,7 @@ import {
   SIMULATED_JOB_ID,
 } from "../mod.ts"
 import { fakeTransport } from "./support/fake.ts"
+import { drive, testNow } from "./support/clock.ts"
 import { minimumTime } from "./support/fixed-windows.ts"
 
 const burst = { limit: 10, windowMillis: 1000 }
@@ -22,17 +23,11 @@ const clientLimits = {
   margin: "20 millis",
 } as const
 
-/** Runs `effect` under TestClock, moving time in small steps until it ends; returns its exit and the end time. */
-const drive = <A, E, R>(effect: Effect.Effect<A, E, R>, step: Duration.Input = "5 millis") =>
+/** Runs `effect` under TestClock (see `drive`); returns its exit and the time it ended. */
+const driveTimed = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
   Effect.gen(function* () {
-    const fiber = yield* Effect.forkChild(Effect.exit(effect))
-    let exit = fiber.pollUnsafe()
-    for (let i = 0; i < 200_000 && exit === undefined; i++) {
-      yield* TestClock.adjust(step)
-      exit = fiber.pollUnsafe()
-    }
-    const end = yield* TestClock.testClockWith((clock) => Effect.succeed(clock.currentTimeMillisUnsafe()))
-    return { exit: yield* Fiber.join(fiber), end }
+    const exit = yield* drive(effect, { maxSteps: 200_000 })
+    return { exit, end: yield* testNow }
   })
 
 /** `count` concurrent calls from one client against a simulator that enforces the windows at `phase`. */
@@ -48,7 +43,7 @@ const flood = (count: number, phase: number, options: KlaviyoClientBaseOptions) 
       ),
     ),
   )
-  return drive(calls).pipe(
+  return driveTimed(calls).pipe(
     Effect.map((result) => ({ ...result, model })),
     Effect.provide(TestClock.layer()),
     Effect.runPromise,
@@ -93,7 +88,7 @@ describe("a shared budget", () => {
       ))
       yield* TestClock.adjust("100 millis")
       yield* Fiber.join(a)
-      return yield* drive(getCatalogCategoryBulkUpdateJob("job-1").pipe(Effect.provide(shared(second))))
+      return yield* driveTimed(getCatalogCategoryBulkUpdateJob("job-1").pipe(Effect.provide(shared(second))))
     })
     const { exit } = await program.pipe(
       Effect.provide(RateLimitBudget.layerMemory()),
@@ -115,7 +110,7 @@ describe("a shared budget", () => {
       Effect.all(Array.from({ length: n }, () => getCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID)), {
         concurrency: "unbounded",
       }).pipe(Effect.provide(client))
-    const { exit } = await drive(Effect.all([calls(45), calls(45)], { concurrency: 2 })).pipe(
+    const { exit } = await driveTimed(Effect.all([calls(45), calls(45)], { concurrency: 2 })).pipe(
       Effect.provide(RateLimitBudget.layerMemory(clientLimits)),
       Effect.provide(TestClock.layer()),
       Effect.runPromise,
@@ -137,9 +132,9 @@ describe("corrections from RateLimit-Remaining", () => {
     const times: Array<number> = []
     const one = Effect.gen(function* () {
       yield* getCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID)
-      times.push(yield* TestClock.testClockWith((clock) => Effect.succeed(clock.currentTimeMillisUnsafe())))
+      times.push(yield* testNow)
     })
-    const { exit } = await drive(
+    const { exit } = await driveTimed(
       Effect.all([one, one, one, one], { concurrency: 1 }).pipe(
         Effect.provide(
           KlaviyoClient.layer({ apiKey: SIMULATED_API_KEY, retry: false }).pipe(

@@ -1,4 +1,4 @@
-import { Duration, Effect, Exit, Fiber, Layer, Logger, References } from "effect"
+import { Duration, Effect, Exit, Layer, Logger, References } from "effect"
 import { TestClock } from "effect/testing"
 import { describe, expect, it } from "vitest"
 import {
@@ -14,6 +14,7 @@ import {
   TransportError,
   type TransportFailure,
 } from "../mod.ts"
+import { drive, failureOf } from "./support/clock.ts"
 import { fakeTransport, type Step } from "./support/fake.ts"
 
 const apiError = (status: number, retryAfterSeconds?: number) =>
@@ -111,21 +112,17 @@ const underTestClock = (
 ) =>
   Effect.gen(function* () {
     const fake = fakeTransport(steps)
-    const fiber = yield* getCatalogCategoryBulkUpdateJob("job-1").pipe(
-      Effect.provide(
-        KlaviyoClient.layer({ apiKey: "pk_test", rateLimit: false, ...options }).pipe(
-          Layer.provide(fake.layer),
+    const exit = yield* drive(
+      getCatalogCategoryBulkUpdateJob("job-1").pipe(
+        Effect.provide(
+          KlaviyoClient.layer({ apiKey: "pk_test", rateLimit: false, ...options }).pipe(
+            Layer.provide(fake.layer),
+          ),
         ),
       ),
-      Effect.exit,
-      Effect.forkChild,
+      { step: "10 millis", maxSteps: 20_000 },
     )
-    let exit = fiber.pollUnsafe()
-    for (let i = 0; i < 20_000 && exit === undefined; i++) {
-      yield* TestClock.adjust("10 millis")
-      exit = fiber.pollUnsafe()
-    }
-    return { exit: yield* Fiber.join(fiber), times: fake.times }
+    return { exit, times: fake.times }
   }).pipe(
     Effect.provide(Logger.layer([Logger.make((entry) => void logs.push(String(entry.message)))])),
     Effect.provideService(References.MinimumLogLevel, "All"),
@@ -157,7 +154,7 @@ describe("retrying on a Schedule", () => {
   it("sends a non-retried 4xx exactly once", async () => {
     const { exit, times } = await underTestClock([{ status: 404, body: { errors: [{ code: "not_found" }] } }])
     expect(times).toEqual([0])
-    expect(Exit.isFailure(exit) && exit.cause.reasons[0]?._tag === "Fail" && exit.cause.reasons[0].error)
+    expect(failureOf(exit))
       .toMatchObject({
         _tag: "KlaviyoApiError",
         status: 404,
@@ -167,9 +164,7 @@ describe("retrying on a Schedule", () => {
   it("fails at once with the 429 and its retryAfter when Retry-After is past maxRetryAfter", async () => {
     const { exit, times } = await underTestClock([{ status: 429, headers: { "retry-after": "120" } }])
     expect(times).toEqual([0])
-    const error = Exit.isFailure(exit) && exit.cause.reasons[0]?._tag === "Fail"
-      ? exit.cause.reasons[0].error
-      : undefined
+    const error = failureOf(exit)
     expect(error).toBeInstanceOf(KlaviyoApiError)
     expect(Duration.toSeconds((error as KlaviyoApiError).retryAfter!)).toBe(120)
   })
@@ -182,9 +177,7 @@ describe("retrying on a Schedule", () => {
       },
     )
     expect(times).toHaveLength(3)
-    const error = Exit.isFailure(exit) && exit.cause.reasons[0]?._tag === "Fail"
-      ? exit.cause.reasons[0].error
-      : undefined
+    const error = failureOf(exit)
     expect(error).toMatchObject({ _tag: "TransportError", kind: "network" })
   })
 
@@ -224,9 +217,7 @@ describe("deadlines", () => {
     )
     // Attempts at 0, 1 s and 2 s; a retry at 3 s would pass the deadline, so the 503 is the answer.
     expect(times).toEqual([0, 1000, 2000])
-    const error = Exit.isFailure(exit) && exit.cause.reasons[0]?._tag === "Fail"
-      ? exit.cause.reasons[0].error
-      : undefined
+    const error = failureOf(exit)
     expect(error).toMatchObject({ _tag: "KlaviyoApiError", status: 503 })
   })
 
@@ -237,9 +228,7 @@ describe("deadlines", () => {
       retry: { base: "100 millis" },
     })
     expect(times).toHaveLength(2)
-    const error = Exit.isFailure(exit) && exit.cause.reasons[0]?._tag === "Fail"
-      ? exit.cause.reasons[0].error
-      : undefined
+    const error = failureOf(exit)
     expect(error).toMatchObject({ _tag: "TransportError", kind: "deadline" })
     expect((error as TransportError).message).toContain("passed its deadline of 2s 500ms")
   })

@@ -272,7 +272,8 @@ export const makeAttempt = (
         }
       }
       const now = yield* Clock.currentTimeMillis
-      const parsed = parseApiErrorBody(scrub(text))
+      const scrubbed = scrub(text)
+      const parsed = parseApiErrorBody(scrubbed)
       return yield* new KlaviyoApiError({
         status: response.status,
         method: "GET",
@@ -280,7 +281,7 @@ export const makeAttempt = (
         revision: revision.value,
         errors: parsed.errors,
         retryAfter: parseRetryAfter(responseHeaders["retry-after"], now),
-        body: parsed.errors.length === 0 ? scrub(text).slice(0, 500) : undefined,
+        body: parsed.errors.length === 0 ? scrubbed.slice(0, 500) : undefined,
         note,
       })
     }).pipe(
