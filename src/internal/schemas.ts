@@ -9,17 +9,94 @@ import * as SchemaGetter from "effect/SchemaGetter"
 import * as SchemaIssue from "effect/SchemaIssue"
 import * as SchemaTransformation from "effect/SchemaTransformation"
 
-const isoDateTime =
-  /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:\.(\d+))?([Zz]|[+-]\d{2}(?::?\d{2})?)?$/
+/** Days in each month of a common year. */
+const monthDays = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+
+/** The digit at `index` (0-9), or -1. */
+const digit = (text: string, index: number): number => {
+  const code = text.charCodeAt(index) - 48
+  return code >= 0 && code <= 9 ? code : -1
+}
+
+/** The two-digit number at `index`, or -1. */
+const twoDigits = (text: string, index: number): number => {
+  const tens = digit(text, index)
+  const ones = digit(text, index + 1)
+  return tens < 0 || ones < 0 ? -1 : tens * 10 + ones
+}
 
 /**
  * Parses an ISO 8601 date-time as Klaviyo writes it. A value without an offset
  * (`2022-11-08T00:00:00`) is UTC, whatever the machine's time zone; fractions finer than a
  * millisecond (`.mmmmmm`) are truncated, since `Date` cannot hold them and some engines refuse
  * to parse them.
+ *
+ * The accepted form is `YYYY-MM-DD(T|t| )HH:MM[:SS][.f+][Z|z|(+|-)HH[[:]MM]]`, read character
+ * by character (every document holds one or more of these, a job with its categories hundreds).
  */
 export const parseUtcDateTime = (text: string): Date | undefined => {
-  const match = isoDateTime.exec(text)
+  const y1 = digit(text, 0), y2 = digit(text, 1), y3 = digit(text, 2), y4 = digit(text, 3)
+  if (y1 < 0 || y2 < 0 || y3 < 0 || y4 < 0 || text[4] !== "-" || text[7] !== "-") return undefined
+  const year = y1 * 1000 + y2 * 100 + y3 * 10 + y4
+  const month = twoDigits(text, 5)
+  const day = twoDigits(text, 8)
+  const separator = text[10]
+  if (month < 0 || day < 0 || (separator !== "T" && separator !== "t" && separator !== " ")) return undefined
+  const hours = twoDigits(text, 11)
+  const minutes = twoDigits(text, 14)
+  if (hours < 0 || text[13] !== ":" || minutes < 0) return undefined
+  let at = 16
+  let seconds = 0
+  if (text[at] === ":") {
+    seconds = twoDigits(text, at + 1)
+    if (seconds < 0) return undefined
+    at += 3
+  }
+  let millis = 0
+  if (text[at] === ".") {
+    const start = ++at
+    while (digit(text, at) >= 0) at++
+    if (at === start) return undefined
+    // Milliseconds: the first three digits, padded (".5" is 500).
+    for (let i = start; i < start + 3; i++) millis = millis * 10 + (i < at ? digit(text, i) : 0)
+  }
+  let offset = 0
+  const zone = text[at]
+  if (zone === "Z" || zone === "z") {
+    at++
+  } else if (zone === "+" || zone === "-") {
+    const offsetHours = twoDigits(text, at + 1)
+    if (offsetHours < 0) return undefined
+    at += 3
+    let offsetMinutes = 0
+    if (at < text.length) {
+      if (text[at] === ":") at++
+      offsetMinutes = twoDigits(text, at)
+      if (offsetMinutes < 0) return undefined
+      at += 2
+    }
+    // Offsets past 23:59 are refused by every engine; years before 100 (which `Date.UTC` maps
+    // to 19xx) are left to the engine's own parser: both keep the slow path's reading.
+    if (offsetHours > 23 || offsetMinutes > 59) return at === text.length ? parseViaString(text) : undefined
+    offset = (zone === "-" ? -1 : 1) * (offsetHours * 60 + offsetMinutes)
+  }
+  if (at !== text.length) return undefined
+  if (year < 100) return parseViaString(text)
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
+  const daysInMonth = month === 2 && leap ? 29 : monthDays[month - 1]
+  if (
+    daysInMonth === undefined || day < 1 || day > daysInMonth || hours > 23 || minutes > 59 || seconds > 59
+  ) return undefined
+  const date = new Date(Date.UTC(year, month - 1, day, hours, minutes, seconds, millis) - offset * 60_000)
+  return Number.isNaN(date.getTime()) ? undefined : date
+}
+
+/**
+ * The same reading through the engine's own ISO parser: a canonical string built from the
+ * parts, checked for a real day and time first (engines roll `02-30` or `24:00` over instead).
+ */
+const parseViaString = (text: string): Date | undefined => {
+  const match = isoDateTimeParts.exec(text)
   if (match === null) return undefined
   const [, day, time, fraction, zone] = match
   const millis = fraction === undefined ? "" : `.${fraction.slice(0, 3).padEnd(3, "0")}`
@@ -35,6 +112,10 @@ export const parseUtcDateTime = (text: string): Date | undefined => {
   const date = new Date(`${day}T${seconds}${millis}${offset}`)
   return Number.isNaN(date.getTime()) ? undefined : date
 }
+
+/** The form {@link parseUtcDateTime} accepts, as a pattern. */
+const isoDateTimeParts =
+  /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:\.(\d+))?([Zz]|[+-]\d{2}(?::?\d{2})?)?$/
 
 /** Whether `YYYY-MM-DD` and `HH:MM:SS` name a real moment (engines roll `02-30` or `24:00` over instead). */
 const isRealDateTime = (day: string, time: string): boolean => {
