@@ -1,0 +1,123 @@
+/**
+ * The decode stage's fast paths (written for `bench/decode.ts`) must read exactly what the slow
+ * paths read: the date-time scanner against the engine's ISO parser, and the document check
+ * against the envelope schema (a document it refuses still gets the schema's issues).
+ */
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import { describe, expect, it } from "vitest"
+import { decodePrimary, resolveIncluded } from "../src/internal/jsonapi.ts"
+import { parseUtcDateTime } from "../src/internal/schemas.ts"
+import { bulkJobResource, catalogCategoryResource } from "../src/resources.ts"
+
+describe("parseUtcDateTime", () => {
+  const cases: ReadonlyArray<readonly [string, string | undefined]> = [
+    ["2022-11-08T00:00:00", "2022-11-08T00:00:00.000Z"],
+    ["2022-11-08t00:00", "2022-11-08T00:00:00.000Z"],
+    ["2022-11-08 23:59:59z", "2022-11-08T23:59:59.000Z"],
+    ["2022-11-08T00:00:00.5+00:00", "2022-11-08T00:00:00.500Z"],
+    ["2022-11-08T00:00:00.123456789Z", "2022-11-08T00:00:00.123Z"],
+    ["2022-11-08T00:00:00+05", "2022-11-07T19:00:00.000Z"],
+    ["2022-11-08T00:00:00-0530", "2022-11-08T05:30:00.000Z"],
+    ["2022-11-08T00:00:00+23:59", "2022-11-07T00:01:00.000Z"],
+    ["2000-02-29T12:00:00Z", "2000-02-29T12:00:00.000Z"],
+    ["0100-01-01T00:00:00+01:00", "0099-12-31T23:00:00.000Z"],
+    // Years before 100 keep the engine's reading (and its day check, which maps them to 19xx).
+    ["0050-06-01T00:00:00Z", "0050-06-01T00:00:00.000Z"],
+    ["0000-02-29T00:00:00Z", undefined],
+    ["1900-02-29T00:00:00Z", undefined],
+    ["2022-02-30T00:00:00Z", undefined],
+    ["2022-13-01T00:00:00Z", undefined],
+    ["2022-00-01T00:00:00Z", undefined],
+    ["2022-11-00T00:00:00Z", undefined],
+    ["2022-11-08T24:00:00Z", undefined],
+    ["2022-11-08T00:60:00Z", undefined],
+    ["2022-11-08T00:00:60Z", undefined],
+    ["2022-11-08T00:00:00+24:00", undefined],
+    ["2022-11-08T00:00:00+05:60", undefined],
+    ["2022-11-08T00:00:00+05:", undefined],
+    ["2022-11-08T00:00:00+053", undefined],
+    ["2022-11-08T00:00:00.", undefined],
+    ["2022-11-08T00:00:00.Z", undefined],
+    ["2022-11-08T00:00:0", undefined],
+    ["2022-11-08T00:00:00ZZ", undefined],
+    ["2022-11-08", undefined],
+    ["2022-11-08X00:00:00", undefined],
+    ["22-11-08T00:00:00", undefined],
+    ["\uFF12022-11-08T00:00:00Z", undefined],
+    ["", undefined],
+  ]
+  it.each(cases)("%s", (text, expected) => {
+    expect(parseUtcDateTime(text)?.toISOString()).toBe(expected)
+  })
+})
+
+describe("the document check", () => {
+  const spec = bulkJobResource("catalog-category-bulk-update-job")
+  const decode = (body: unknown) =>
+    Effect.runSyncExit(
+      Effect.flatMap(
+        decodePrimary(spec, { id: "asked", primaryFields: undefined }, body, "http://127.0.0.1/x"),
+        (document) =>
+          resolveIncluded(document, [{
+            relationship: "categories",
+            spec: catalogCategoryResource,
+            fields: undefined,
+          }]),
+      ),
+    )
+  const attributes = { status: "queued", created_at: "2022-11-08T00:00:00", total_count: 1 }
+  const failure = (exit: Exit.Exit<unknown, unknown>) => {
+    if (Exit.isSuccess(exit)) throw new Error("expected a failure")
+    const reason = exit.cause.reasons[0]
+    return reason?._tag === "Fail" ? reason.error : undefined
+  }
+
+  it("reads only the members the schema keeps (links, meta and unknown members are ignored)", () => {
+    const exit = decode({
+      data: {
+        type: "catalog-category-bulk-update-job",
+        id: "job",
+        attributes: { ...attributes, extra: 1 },
+        relationships: {
+          categories: { data: [{ type: "catalog-category", id: "a", meta: {} }], links: {} },
+          other: {},
+        },
+        links: { self: "x" },
+      },
+      included: [{ type: "catalog-category", id: "a", attributes: { name: "A", other: 2 }, links: {} }],
+      meta: {},
+    })
+    expect(Exit.isSuccess(exit) && exit.value).toEqual({
+      type: "catalog-category-bulk-update-job",
+      id: "job",
+      status: "queued",
+      created_at: new Date("2022-11-08T00:00:00Z"),
+      total_count: 1,
+      categories: [{ type: "catalog-category", id: "a", name: "A" }],
+      unresolved: [],
+    })
+  })
+
+  it.each([
+    ["data is an array", { data: [] }, "data"],
+    ["attributes is an array", { data: { type: "t", attributes: [] } }, "data.attributes"],
+    ["an identifier without an id", {
+      data: {
+        type: "catalog-category-bulk-update-job",
+        attributes,
+        relationships: { categories: { data: [{ type: "catalog-category" }] } },
+      },
+    }, "data.relationships.categories.data[0].id"],
+    ["included is not an array", {
+      data: { type: "catalog-category-bulk-update-job", attributes },
+      included: {},
+    }, "included"],
+    ["an included resource with attributes null", {
+      data: { type: "catalog-category-bulk-update-job", attributes },
+      included: [{ type: "catalog-category", id: "a", attributes: null }],
+    }, "included[0].attributes"],
+  ])("a document it refuses gets the schema's issues: %s", (_, body, path) => {
+    expect(failure(decode(body))).toMatchObject({ _tag: "DecodeError", path })
+  })
+})
