@@ -189,16 +189,22 @@ const decodeError = (url: string, issues: ReadonlyArray<DecodeIssue>): DecodeErr
   return new DecodeError({ path: first.path, reason: first.message, issues, url })
 }
 
-const schemaCache = new WeakMap<ResourceSpec, Map<string, Schema.Decoder<Record<string, unknown>>>>()
+/** A decoder of a resource's attributes, as `Schema.decodeUnknownExit` makes it. */
+type AttributesDecoder = (
+  input: unknown,
+  options?: { readonly errors?: "first" | "all" },
+) => Exit.Exit<Record<string, unknown>, Schema.SchemaError>
 
-/** The attribute schema for a resource with the given fieldset (all attributes when `undefined`), cached. */
-const attributesSchema = (
+const decoderCache = new WeakMap<ResourceSpec, Map<string, AttributesDecoder>>()
+
+/** The attribute decoder for a resource with the given fieldset (all attributes when `undefined`), cached. */
+const attributesDecoder = (
   spec: ResourceSpec,
   fields: ReadonlyArray<string> | undefined,
-): Schema.Decoder<Record<string, unknown>> => {
+): AttributesDecoder => {
   const key = fields === undefined ? "*" : fields.join(",")
-  let byFields = schemaCache.get(spec)
-  if (byFields === undefined) schemaCache.set(spec, byFields = new Map())
+  let byFields = decoderCache.get(spec)
+  if (byFields === undefined) decoderCache.set(spec, byFields = new Map())
   const cached = byFields.get(key)
   if (cached !== undefined) return cached
   const struct: Record<string, Schema.Top> = {}
@@ -207,8 +213,9 @@ const attributesSchema = (
     struct[name] = attribute.required ? attribute.schema : Schema.optionalKey(attribute.schema)
   }
   const schema = Schema.Struct(struct) as unknown as Schema.Decoder<Record<string, unknown>>
-  byFields.set(key, schema)
-  return schema
+  const decoder: AttributesDecoder = Schema.decodeUnknownExit(schema)
+  byFields.set(key, decoder)
+  return decoder
 }
 
 /** Decodes a resource's attributes, or returns the issues found, their paths under `prefix`. */
@@ -218,7 +225,12 @@ const decodeAttributes = (
   attributes: unknown,
   prefix: ReadonlyArray<PropertyKey>,
 ): Record<string, unknown> | ReadonlyArray<DecodeIssue> => {
-  const exit = Schema.decodeUnknownExit(attributesSchema(spec, fields))(attributes, { errors: "all" })
+  const decode = attributesDecoder(spec, fields)
+  // The schema's fast path stops at the first issue; only a failure is decoded again with
+  // `errors: "all"`, to report every issue (a success is the same value either way).
+  const first = decode(attributes)
+  if (Exit.isSuccess(first)) return first.value
+  const exit = decode(attributes, { errors: "all" })
   if (Exit.isSuccess(exit)) return exit.value
   const error = exit.cause.reasons.find((reason) => reason._tag === "Fail")
   return error !== undefined && Schema.isSchemaError(error.error)
