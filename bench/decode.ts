@@ -16,7 +16,8 @@ import { decodePrimary, resolveIncluded } from "../src/internal/jsonapi.ts"
 import { bulkJobResource, catalogCategoryResource } from "../src/resources.ts"
 import { parseRevision, type Revision } from "../src/revision.ts"
 import { BENCH_JOB_ID, jobDocumentText } from "./support/job-document.ts"
-import { arg, median, runtimeName, runtimeVersion } from "./support/stats.ts"
+import { recordSection } from "./support/results.ts"
+import { arg, flag, median, runtimeName, runtimeVersion } from "./support/stats.ts"
 
 const categories = arg("categories", 1000)
 const seconds = arg("seconds", 2)
@@ -109,3 +110,14 @@ const ratio = median(samples.get("parse + decode + resolve (text to job)")!) / p
 console.log(
   `\nTarget (text to job at most 5x JSON.parse): ${ratio <= 5 ? "met" : "MISSED"} (${ratio.toFixed(2)}x)`,
 )
+
+if (!flag("no-write")) {
+  recordSection("decode", runtimeName, {
+    version: runtimeVersion,
+    date: new Date().toISOString(),
+    command: `npm run bench:decode (categories ${categories}, seconds ${seconds})`,
+    kilobytes: Math.round(text.length / 1024),
+    msPerDocument: Object.fromEntries(names.map((name) => [name, median(samples.get(name)!)])),
+    ratioToJsonParse: ratio,
+  })
+}
