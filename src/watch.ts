@@ -155,7 +155,7 @@ export interface WatchCatalogCategoryBulkUpdateJobOptions {
  */
 export type WatchedJob<O extends WatchCatalogCategoryBulkUpdateJobOptions> = CatalogCategoryBulkUpdateJob<
   O extends { readonly include: infer I extends ReadonlyArray<"categories"> } ? { readonly include: I }
-    : {}
+    : { readonly include?: undefined }
 >
 
 /**
