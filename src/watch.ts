@@ -24,6 +24,7 @@ import * as Stream from "effect/Stream"
 import {
   type CatalogCategoryBulkUpdateJob,
   getCatalogCategoryBulkUpdateJob,
+  type GetCatalogCategoryBulkUpdateJobOptions,
 } from "./catalog-category-bulk-update-job.ts"
 import { KlaviyoClient, type KlaviyoClientShape } from "./client.ts"
 import { InvalidRequest, type KlaviyoError, type TaggedErrorConstructor } from "./errors.ts"
@@ -155,7 +156,7 @@ export interface WatchCatalogCategoryBulkUpdateJobOptions {
  */
 export type WatchedJob<O extends WatchCatalogCategoryBulkUpdateJobOptions> = CatalogCategoryBulkUpdateJob<
   O extends { readonly include: infer I extends ReadonlyArray<"categories"> } ? { readonly include: I }
-    : { readonly include?: undefined }
+    : GetCatalogCategoryBulkUpdateJobOptions
 >
 
 /**
