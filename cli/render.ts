@@ -141,7 +141,7 @@ export const renderLive = (
 ): string => {
   const percent = `${Math.floor(progress.percent)}%`.padStart(4)
   const tail = `  ${percent}  ${status}`
-  const width = Math.max(10, Math.min(40, columns - tail.length - 2))
+  const width = Math.max(10, Math.min(40, columns - tail.length - 3))
   const details = [counts(progress), ...pace(progress, status), `${formatDuration(elapsed)} elapsed`]
   return [`▕${bar(progress.percent, width)}▏${tail}`, `  ${details.join(" · ")}`].join("\n")
 }
