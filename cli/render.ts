@@ -167,7 +167,7 @@ export const renderSummary = (job: ShownJob, progress: ShownProgress): string =>
     ? ""
     : seconds === 0
     ? " within a second of its creation"
-    : ` ${formatDuration(Duration.seconds(seconds))} after its creation`
+    : ` ${seconds < 60 ? `${seconds}s` : formatDuration(Duration.seconds(seconds))} after its creation`
   const lines = [
     `Job ${job.id} ${status}${took}: ${progress.completed} of ${progress.total} completed, ${progress.failed} failed.`,
   ]

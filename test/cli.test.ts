@@ -3,7 +3,7 @@
  * tests, with its output piped, and in a real terminal (tmux) whose screen is read back. The
  * simulated demo jobs run at 4x speed (the undocumented KLAVIYO_SIMULATOR_SPEED), about a second.
  */
-import { readFileSync } from "node:fs"
+import { readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { SIMULATED_JOB_ID } from "../mod.ts"
@@ -222,5 +222,24 @@ describe("klaviyo-catalog-jobs watch, in a terminal", () => {
     const bar = run.final.split("\n").find((line) => line.includes("▕"))
     expect(bar).toBe(`▕${"█".repeat(21)}▏  100%  complete`)
     expect(run.final).toContain("No errors.")
+  })
+})
+
+describe("the library and the program's dependencies", () => {
+  it("mod.ts and src/ never import the CLI or its dependencies", () => {
+    const root = join(import.meta.dirname, "..")
+    const sources = [
+      "mod.ts",
+      ...readdirSync(join(root, "src"), { recursive: true, encoding: "utf8" })
+        .filter((file) => file.endsWith(".ts"))
+        .map((file) => join("src", file)),
+    ]
+    const imports = sources.flatMap((file) =>
+      [...readFileSync(join(root, file), "utf8").matchAll(/^(?:import|export)\b[^;]*?\bfrom\s+"([^"]+)"/gm)]
+        .map(([, specifier]) => `${file}: ${specifier}`)
+    )
+    expect(imports.length).toBeGreaterThan(20)
+    const offending = imports.filter((line) => /: (log-update|@effect\/platform-node|.*\bcli\b)/.test(line))
+    expect(offending).toEqual([])
   })
 })
