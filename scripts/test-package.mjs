@@ -51,7 +51,7 @@ const expected = JSON.stringify({
 
 const cliExpected = JSON.stringify({
   status: "complete",
-  watched: ["Job demo-complete complete Ns after its creation: 240 of 240 completed, 0 failed.", "No errors."],
+  watched: ["Job demo-complete complete … its creation: 240 of 240 completed, 0 failed.", "No errors."],
 })
 
 const work = mkdtempSync(join(tmpdir(), "catalog-jobs-package-"))
@@ -101,7 +101,7 @@ try {
     try {
       const job = JSON.parse(run(command, [...prefix, "get", "01JDEM0CATEG0RYUPDATEJ0B01", "--json", "--fields", "status"], project, env))
       const watched = run(command, [...prefix, "watch", "demo-complete"], project, env).trim().split("\n").slice(-2)
-        .map((text) => text.replace(/ \d+s after/, " Ns after"))
+        .map((text) => text.replace(/ (\d+s after|within a second of) its creation/, " … its creation"))
       line = JSON.stringify({ status: job.status, watched })
     } catch (error) {
       line = String(error.message ?? error).split("\n")[0]
