@@ -95,7 +95,7 @@ const program = (env: Env): Effect.Effect<number> => {
       yield* notice
       const display: Display = yield* Effect.acquireRelease(
         Effect.sync(() =>
-          process.stdout.isTTY === true
+          process.stdout.isTTY === true && env["TERM"] !== "dumb"
             ? liveDisplay(process.stdout, Date.now())
             : plainDisplay(process.stdout)
         ),

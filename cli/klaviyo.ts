@@ -86,8 +86,6 @@ export const simulatedModel = (now: Date, speed: number): KlaviyoSimulatorOption
 
 /** Where the program's requests go, and how to say so. */
 export interface Target {
-  /** `undefined` for the real API. */
-  readonly simulated: boolean
   /** One line for stderr: which Klaviyo, and why. */
   readonly notice: string
   /** The client, ready to use. */
@@ -102,7 +100,6 @@ export const target = (env: Env, now: Date): Target => {
   const live = apiKey || read(env, "KLAVIYO_ACCESS_TOKEN") !== undefined
   if (live) {
     return {
-      simulated: false,
       notice: `Asking Klaviyo at ${read(env, "KLAVIYO_BASE_URL") ?? "https://a.klaviyo.com"} (${
         apiKey ? "KLAVIYO_API_KEY" : "KLAVIYO_ACCESS_TOKEN"
       } is set).`,
@@ -117,7 +114,6 @@ export const target = (env: Env, now: Date): Target => {
     ? { apiKey: SIMULATED_API_KEY }
     : { apiKey: SIMULATED_API_KEY, revision }
   return {
-    simulated: true,
     notice: "No KLAVIYO_API_KEY set: asking the built-in simulated Klaviyo.",
     layer: KlaviyoClient.layer(options).pipe(
       Layer.provide(KlaviyoSimulator.layer(simulatedModel(now, factor))),

@@ -121,11 +121,14 @@ const pace = (progress: ShownProgress, status: BulkJobStatus): ReadonlyArray<str
 const counts = (progress: ShownProgress): string =>
   `${progress.processed}/${progress.total} processed (${progress.completed} completed, ${progress.failed} failed)`
 
-/** The bar itself: `width` cells, full blocks for what is done, eighths for the partial cell. */
+/**
+ * The bar itself: `width` cells, full blocks for what is done, eighths for the partial cell (but
+ * not the one-eighth block, which looks like the bar's right edge).
+ */
 export const bar = (percent: number, width: number): string => {
   const cells = (Math.min(100, Math.max(0, percent)) / 100) * width
   const full = Math.floor(cells)
-  const partial = full < width ? " ▏▎▍▌▋▊▉"[Math.floor((cells - full) * 8)] ?? "" : ""
+  const partial = full < width ? "  ▎▍▌▋▊▉"[Math.floor((cells - full) * 8)] ?? "" : ""
   return `${"█".repeat(full)}${partial}${" ".repeat(Math.max(0, width - full - partial.length))}`
 }
 

@@ -5,15 +5,60 @@
  */
 import { readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
+import { Duration } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { SIMULATED_JOB_ID } from "../mod.ts"
-import { runInTerminal, runPiped } from "./support/pty.ts"
+import { bar, formatDuration, renderLive } from "../cli/render.ts"
+import { cleanupCli, runInTerminal, runPiped } from "./support/pty.ts"
 import { startServer, type TestServer } from "./support/server.ts"
 
 const fast = { KLAVIYO_SIMULATOR_SPEED: "4" }
 const NOTICE = "No KLAVIYO_API_KEY set: asking the built-in simulated Klaviyo."
 const ESCAPE = "\u001b"
 const version = JSON.parse(readFileSync(join(import.meta.dirname, "..", "package.json"), "utf8")).version
+
+afterAll(cleanupCli)
+
+describe("what the program draws", () => {
+  it("a bar of full blocks and one partial cell, always `width` cells wide", () => {
+    expect(bar(0, 8)).toBe("        ")
+    expect(bar(50, 8)).toBe("████    ")
+    expect(bar(100, 8)).toBe("████████")
+    expect(bar(59.375, 8)).toBe("████▊   ") // 4.75 cells
+    expect(bar(1, 8)).toBe("        ") // an eighth of a cell would look like the bar's edge
+    expect(bar(150, 4)).toBe("████")
+    expect(bar(-5, 4)).toBe("    ")
+  })
+
+  it("durations for people", () => {
+    expect(formatDuration(Duration.millis(850))).toBe("850ms")
+    expect(formatDuration(Duration.millis(4_240))).toBe("4.2s")
+    expect(formatDuration(Duration.seconds(42))).toBe("42s")
+    expect(formatDuration(Duration.seconds(185))).toBe("3m 05s")
+    expect(formatDuration(Duration.minutes(130))).toBe("2h 10m")
+  })
+
+  it("the live view: the bar fits the terminal, the details follow what is known", () => {
+    const progress = {
+      total: 200,
+      completed: 48,
+      failed: 2,
+      processed: 50,
+      percent: 25,
+      rate: 12.5,
+      remaining: Duration.seconds(12),
+    }
+    expect(renderLive(progress, "processing", Duration.seconds(5), 80).split("\n")).toEqual([
+      `▕${"█".repeat(10)}${" ".repeat(30)}▏   25%  processing`,
+      "  50/200 processed (48 completed, 2 failed) · 13/s · 12s left · 5.0s elapsed",
+    ])
+    expect(renderLive({ ...progress, rate: null, remaining: null }, "processing", Duration.zero, 40))
+      .toContain("measuring rate · time left unknown")
+    expect(renderLive(progress, "queued", Duration.zero, 30).split("\n")[0]).toBe(
+      `▕███▎${" ".repeat(9)}▏   25%  queued`, // 13 cells: 30 columns less the text and a margin
+    )
+  })
+})
 
 describe.concurrent("klaviyo-catalog-jobs get", () => {
   it("prints the job as a table, and says on stderr that it asks the simulator", async () => {
@@ -197,7 +242,7 @@ describe("klaviyo-catalog-jobs watch, in a terminal", () => {
     })
     expect(run.code).toBe(1)
     // While the job runs: a partly filled bar with its percentage, the counts, a rate, the time left.
-    const running = run.screens.filter((screen) => /▕█+[^▏]*▏ +\d+% {2}processing/.test(screen))
+    const running = run.screens.filter((screen) => /▕█+[▎▍▌▋▊▉ ]*▏ +\d+% {2}processing/.test(screen))
     expect(running.length).toBeGreaterThanOrEqual(1)
     expect(
       running.some((screen) =>
@@ -216,12 +261,23 @@ describe("klaviyo-catalog-jobs watch, in a terminal", () => {
     expect(run.final).toContain("[exit 1]")
   })
 
+  it("Ctrl-C stops a watch with 130, leaving the last bar on the screen and the cursor visible", async () => {
+    const run = await runInTerminal(["watch", "demo-complete"], {}, {
+      interruptWhen: (screen) => / processing$/m.test(screen),
+    })
+    expect(run.code).toBe(130)
+    expect(run.final).toMatch(/▕[█▎▍▌▋▊▉ ]{40}▏ +\d+% {2}processing\n {2}\d+\/240 processed/)
+    expect(run.final).not.toContain("Job demo-complete complete")
+    expect(run.cursorVisible).toBe(true)
+  })
+
   it("fits the bar to a narrow terminal", async () => {
     const run = await runInTerminal(["watch", "demo-complete"], fast, { columns: 40, rows: 20 })
     expect(run.code).toBe(0)
     const bar = run.final.split("\n").find((line) => line.includes("▕"))
     expect(bar).toBe(`▕${"█".repeat(21)}▏  100%  complete`)
     expect(run.final).toContain("No errors.")
+    expect(run.cursorVisible).toBe(true)
   })
 })
 

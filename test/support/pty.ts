@@ -5,6 +5,7 @@
  * `.ci/run` installs tmux.
  */
 import { execFileSync, spawn } from "node:child_process"
+import { rmSync } from "node:fs"
 import { join } from "node:path"
 
 const root = join(import.meta.dirname, "..", "..")
@@ -27,6 +28,9 @@ const runtime = "Deno" in globalThis ? "deno" : process.versions.bun !== undefin
  */
 const nodeBundle = join(root, ".cache", "cli-test", `cli-${process.pid}.mjs`)
 let bundled: Promise<unknown> | undefined
+
+/** Removes what {@link prepareCli} made. */
+export const cleanupCli = (): void => rmSync(nodeBundle, { force: true })
 
 /** Prepares the program for this runtime (call before the first run). */
 export const prepareCli = async (): Promise<void> => {
@@ -103,6 +107,8 @@ export interface TerminalRun {
   /** The last screen, once the program had ended. */
   readonly final: string
   readonly code: number
+  /** Whether the terminal's cursor was visible at the end (a program that hides it must give it back). */
+  readonly cursorVisible: boolean
 }
 
 let sessions = 0
@@ -114,7 +120,13 @@ let sessions = 0
 export const runInTerminal = async (
   args: ReadonlyArray<string>,
   env: Readonly<Record<string, string>> = {},
-  options: { readonly columns?: number; readonly rows?: number; readonly everyMillis?: number } = {},
+  options: {
+    readonly columns?: number
+    readonly rows?: number
+    readonly everyMillis?: number
+    /** Press Ctrl-C once a screen matches this. */
+    readonly interruptWhen?: (screen: string) => boolean
+  } = {},
 ): Promise<TerminalRun> => {
   await prepareCli()
   const socket = `catalog-jobs-cli-${process.pid}-${++sessions}`
@@ -123,8 +135,9 @@ export const runInTerminal = async (
       encoding: "utf8",
       env: { ...baseEnv(), ...env, LANG: "C.UTF-8" },
     })
-  // The shell prints the exit code when the program ends, and keeps the pane open to read it.
-  const shell = `${cliCommand(args).map(quote).join(" ")}; echo "[exit $?]"; sleep 60`
+  // The shell prints the exit code when the program ends, and keeps the pane open to read it; it
+  // survives a Ctrl-C meant for the program (a trap, not an ignore, which the program would inherit).
+  const shell = `trap : INT; ${cliCommand(args).map(quote).join(" ")}; echo "[exit $?]"; sleep 60`
   tmux(
     "new-session",
     "-d",
@@ -139,16 +152,24 @@ export const runInTerminal = async (
     shell,
   )
   const screens: Array<string> = []
+  let interrupted = false
   try {
-    const deadline = Date.now() + 20_000
+    const deadline = Date.now() + 15_000
     while (Date.now() < deadline) {
       const screen = tmux("capture-pane", "-p", "-t", "cli").replace(/\s+$/, "")
       if (screen !== screens.at(-1)) screens.push(screen)
-      const exit = /^\[exit (\d+)\]$/m.exec(screen)
-      if (exit !== null) return { screens, final: screen, code: Number(exit[1]) }
+      const exit = /\[exit (\d+)\]$/m.exec(screen) // after the ^C the terminal echoed, if any
+      if (exit !== null) {
+        const cursorVisible = tmux("display-message", "-p", "-t", "cli", "#{cursor_flag}").trim() === "1"
+        return { screens, final: screen, code: Number(exit[1]), cursorVisible }
+      }
+      if (!interrupted && options.interruptWhen?.(screen) === true) {
+        interrupted = true
+        tmux("send-keys", "-t", "cli", "C-c")
+      }
       await new Promise((resolve) => setTimeout(resolve, options.everyMillis ?? 50))
     }
-    throw new Error(`cli ${args.join(" ")} did not end in the terminal within 20 s:\n${screens.at(-1) ?? ""}`)
+    throw new Error(`cli ${args.join(" ")} did not end in the terminal within 15 s:\n${screens.at(-1) ?? ""}`)
   } finally {
     try {
       tmux("kill-server")
