@@ -2,6 +2,7 @@
  * The command-line program as its users meet it: run as a subprocess on the runtime running the
  * tests, with its output piped, and in a real terminal (tmux) whose screen is read back. The
  * simulated demo jobs run at 4x speed (the undocumented KLAVIYO_SIMULATOR_SPEED), about a second.
+ * One run at a time: the suite runs other files beside this one, some of them timing-sensitive.
  */
 import { readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
@@ -60,7 +61,7 @@ describe("what the program draws", () => {
   })
 })
 
-describe.concurrent("klaviyo-catalog-jobs get", () => {
+describe("klaviyo-catalog-jobs get", () => {
   it("prints the job as a table, and says on stderr that it asks the simulator", async () => {
     const run = await runPiped(["get", SIMULATED_JOB_ID])
     expect(run.code).toBe(0)
@@ -128,7 +129,7 @@ describe.concurrent("klaviyo-catalog-jobs get", () => {
   })
 })
 
-describe.concurrent("klaviyo-catalog-jobs usage", () => {
+describe("klaviyo-catalog-jobs usage", () => {
   it.for(
     [
       ["no command", []],
@@ -187,7 +188,7 @@ describe("klaviyo-catalog-jobs against a server that wants another key", () => {
   })
 })
 
-describe.concurrent("klaviyo-catalog-jobs watch, piped", () => {
+describe("klaviyo-catalog-jobs watch, piped", () => {
   it("prints one plain line per change, then the summary; exits 0 for a job with no failures", async () => {
     const run = await runPiped(["watch", "demo-complete"], fast)
     expect(run.code).toBe(0)
