@@ -1,115 +1,197 @@
+#!/usr/bin/env node
 /**
- * `npm start [-- <job_id>]`: fetches a catalog category bulk update job with its categories
- * and prints it. Against the real API when `KLAVIYO_API_KEY` (or `KLAVIYO_ACCESS_TOKEN`) is
- * set, against the built-in simulated Klaviyo otherwise; it says which.
+ * `klaviyo-catalog-jobs`: the command-line program.
  *
- * Exit codes: 0 fetched, 2 usage or invalid input, 3 API, network or decoding error.
+ * - `get <job_id>` prints a catalog category bulk update job (a table; `--json` for machines,
+ *   `--fields` to choose the job's fields, `--include categories` for its categories).
+ * - `watch <job_id>` follows the job until it ends: a live progress bar on a terminal, one plain
+ *   line per change otherwise, then a summary of its errors.
+ *
+ * Against the real API when `KLAVIYO_API_KEY` (or `KLAVIYO_ACCESS_TOKEN`) is set, against the
+ * built-in simulated Klaviyo otherwise (it says so on stderr). Exit codes: 0 done (a watched job
+ * complete with no failures), 1 a watched job complete with failures or cancelled, 2 a usage
+ * error, 3 an API, network or decoding error.
+ *
+ * It is built on the library's public API only (`./mod.ts`); the library never imports it.
  *
  * @module
  */
+import * as Cause from "effect/Cause"
+import * as Argument from "effect/cli/Argument"
+import * as CliError from "effect/cli/CliError"
+import * as CliOutput from "effect/cli/CliOutput"
+import * as Command from "effect/cli/Command"
+import * as Flag from "effect/cli/Flag"
+import * as TerminalCapabilities from "effect/cli/TerminalCapabilities"
+import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
-import * as FetchHttpClient from "effect/http/FetchHttpClient"
+import * as Option from "effect/Option"
+import * as Schedule from "effect/Schedule"
+import * as Stream from "effect/Stream"
 import {
-  type CatalogCategoryBulkUpdateJob,
+  type BulkJobField,
   getCatalogCategoryBulkUpdateJob,
-  KlaviyoClient,
-  type KlaviyoError,
-  KlaviyoSimulator,
-  SIMULATED_API_KEY,
-  SIMULATED_JOB_ID,
+  watchCatalogCategoryBulkUpdateJob,
 } from "./mod.ts"
+import { type Display, liveDisplay, plainDisplay } from "./cli/display.ts"
+import { type Env, target } from "./cli/klaviyo.ts"
+import { platformLayer } from "./cli/platform.ts"
+import { renderJob, renderJson, renderSummary, type ShownJob } from "./cli/render.ts"
+import { VERSION } from "./cli/version.ts"
 
-type FullJob = CatalogCategoryBulkUpdateJob<{ include: ["categories"] }>
+/** The exit codes. */
+const EXIT = { ok: 0, jobFailed: 1, usage: 2, api: 3, interrupted: 130 } as const
 
-const env = (name: string): string | undefined => {
-  const value = process.env[name]
-  return value === undefined || value === "" ? undefined : value
-}
-
-const when = (date: Date | null | undefined): string =>
-  date === null || date === undefined
-    ? "-"
-    : `${date.toISOString().replace("T", " ").replace(/\.\d{3}Z$/, "")} UTC`
-
-/** Renders a job for a person: a table of its attributes, then its errors and categories. */
-export const renderJob = (job: FullJob): string => {
-  const lines = [
-    `Job ${job.id} (${job.type})`,
-    `  status      ${job.status}`,
-    `  progress    ${job.completed_count ?? 0} of ${job.total_count} completed, ${
-      job.failed_count ?? 0
-    } failed`,
-    `  created     ${when(job.created_at)}`,
-    `  completed   ${when(job.completed_at)}`,
-    `  expires     ${when(job.expires_at)}`,
-  ]
-  const errors = job.errors ?? []
-  lines.push(`  errors      ${errors.length === 0 ? "none" : errors.length}`)
-  for (const error of errors) {
-    const where = error.source?.pointer ? ` (at ${error.source.pointer})` : ""
-    lines.push(`    - ${error.code}: ${error.title}: ${error.detail}${where}`)
-  }
-  lines.push(`  categories  ${job.categories.length}`)
-  const width = Math.max(0, ...job.categories.map((category) => category.id.length))
-  for (const category of job.categories) {
-    lines.push(
-      `    ${category.id.padEnd(width)}  ${category.name ?? "-"}  (updated ${when(category.updated)})`,
-    )
-  }
-  for (const missing of job.unresolved) {
-    lines.push(`    ${missing.id.padEnd(width)}  (not in the response's included resources)`)
-  }
-  return lines.join("\n")
-}
-
-const main = Effect.gen(function* () {
-  const apiKey = env("KLAVIYO_API_KEY") !== undefined
-  const live = apiKey || env("KLAVIYO_ACCESS_TOKEN") !== undefined
-  const jobId = process.argv[2] ?? (live ? undefined : SIMULATED_JOB_ID)
-  if (jobId === undefined) {
-    console.error("usage: npm start -- <job_id>   (a job id is needed against the real API)")
-    return 2
-  }
-  console.log(
-    live
-      ? `Asking Klaviyo at ${env("KLAVIYO_BASE_URL") ?? "https://a.klaviyo.com"} (${
-        apiKey ? "KLAVIYO_API_KEY" : "KLAVIYO_ACCESS_TOKEN"
-      } is set).`
-      : "No KLAVIYO_API_KEY set: asking the built-in simulated Klaviyo.",
-  )
-  const layer = live
-    ? KlaviyoClient.layerConfig().pipe(Layer.provide(FetchHttpClient.layer))
-    : KlaviyoClient.layer({ apiKey: SIMULATED_API_KEY }).pipe(Layer.provide(KlaviyoSimulator.layer()))
-  return yield* getCatalogCategoryBulkUpdateJob(jobId, { include: ["categories"] }).pipe(
-    Effect.map((job) => {
-      console.log(renderJob(job))
-      return 0
-    }),
-    // Provided before the errors are handled, so that a bad option (KLAVIYO_REVISION=bad) is handled too.
-    Effect.provide(layer),
-    Effect.catchTags({
-      InvalidRequest: (error) => report(error, 2),
-      KlaviyoApiError: (error) => report(error, 3),
-      TransportError: (error) => report(error, 3),
-      DecodeError: (error) => report(error, 3),
-      ConfigError: (error) => report(error, 2),
-    }),
-  )
-})
-
-const report = (error: KlaviyoError | { readonly _tag: string; readonly message: string }, code: number) =>
-  Effect.sync(() => {
-    console.error(`${error._tag}: ${error.message}`)
-    return code
-  })
-
-Effect.runPromise(main).then(
-  (code) => {
-    process.exitCode = code
-  },
-  (defect: unknown) => {
-    console.error(defect)
-    process.exitCode = 3
-  },
+const jobId = Argument.String("job_id").pipe(
+  Argument.withDescription("The job's id, as Klaviyo returned it when the job was created."),
 )
+const include = Flag.Literals("include", ["categories"]).pipe(
+  Flag.withDescription("Fetch the job's categories too (resolved from the response's included resources)."),
+  Flag.optional,
+)
+
+/** The program on `env`: its value is the exit code. */
+const program = (env: Env): Effect.Effect<number> => {
+  const startedAt = Date.now()
+  const klaviyo = target(env, new Date(startedAt))
+  let code: number = EXIT.ok
+  const notice = Console.error(klaviyo.notice)
+
+  const get = Command.make("get", {
+    jobId,
+    json: Flag.Boolean("json").pipe(
+      Flag.withDescription("Print the job as JSON (dates in ISO 8601, UTC)."),
+      Flag.withDefault(false),
+    ),
+    fields: Flag.String("fields").pipe(
+      Flag.withDescription(
+        "Only these job fields, comma-separated, with the spec's names (status,completed_count,...).",
+      ),
+      Flag.optional,
+    ),
+    include,
+  }, (input) =>
+    Effect.gen(function* () {
+      yield* notice
+      const fields = Option.map(
+        input.fields,
+        // The names are checked against the revision by the library before anything is sent.
+        (list) =>
+          list.split(",").map((name) => name.trim()).filter((name) => name !== "") as Array<BulkJobField>,
+      )
+      const job: ShownJob = yield* getCatalogCategoryBulkUpdateJob(input.jobId, {
+        ...(Option.isSome(fields) ? { fields: { "catalog-category-bulk-update-job": fields.value } } : {}),
+        ...(Option.isSome(input.include) ? { include: [input.include.value] } : {}),
+      })
+      yield* Console.log(input.json ? renderJson(job) : renderJob(job))
+    }).pipe(Effect.provide(klaviyo.layer))).pipe(
+      Command.withDescription("Fetch a catalog category bulk update job and print it."),
+    )
+
+  const watch = Command.make("watch", { jobId }, (input) =>
+    Effect.gen(function* () {
+      yield* notice
+      const display: Display = yield* Effect.acquireRelease(
+        Effect.sync(() =>
+          process.stdout.isTTY === true && env["TERM"] !== "dumb"
+            ? liveDisplay(process.stdout, Date.now())
+            : plainDisplay(process.stdout)
+        ),
+        (display) => Effect.sync(display.close),
+      )
+      // On a terminal the clock and the time left move between polls.
+      yield* Effect.sync(display.tick).pipe(Effect.repeat(Schedule.spaced("250 millis")), Effect.forkScoped)
+      const last = yield* watchCatalogCategoryBulkUpdateJob(
+        input.jobId,
+        klaviyo.interval === undefined ? {} : { interval: klaviyo.interval },
+      ).pipe(
+        Stream.tap((snapshot) =>
+          Effect.sync(() =>
+            display.show({ status: snapshot.job.status, progress: snapshot.progress, at: snapshot.at })
+          )
+        ),
+        Stream.runLast,
+      )
+      yield* Effect.sync(display.close)
+      if (Option.isNone(last)) return yield* Effect.die("the watch ended before the first poll")
+      const { job, progress } = last.value
+      yield* Console.log(renderSummary(job, progress))
+      code = job.status === "complete" && progress.failed === 0 ? EXIT.ok : EXIT.jobFailed
+    }).pipe(Effect.scoped, Effect.provide(klaviyo.layer))).pipe(
+      Command.withDescription(
+        "Follow a job until it ends: a progress bar on a terminal, plain lines otherwise, then its errors.",
+      ),
+    )
+
+  const cli = Command.make("klaviyo-catalog-jobs").pipe(
+    Command.withDescription(
+      "Klaviyo catalog category bulk update jobs. Reads KLAVIYO_API_KEY (or KLAVIYO_ACCESS_TOKEN), " +
+        "KLAVIYO_REVISION and KLAVIYO_BASE_URL; with no key it asks the built-in simulated Klaviyo.",
+    ),
+    Command.withSubcommands([get, watch]),
+  )
+
+  const report = (tag: string, message: string, exitCode: number) =>
+    Console.error(`${tag}: ${message}`).pipe(Effect.as(exitCode))
+
+  return Command.run(cli, { version: VERSION }).pipe(
+    Effect.map(() => code),
+    Effect.catchTags({
+      InvalidRequest: (error) => report(error._tag, error.message, EXIT.usage),
+      ConfigError: (error) => report(error._tag, error.message, EXIT.usage),
+      KlaviyoApiError: (error) => report(error._tag, error.message, EXIT.api),
+      TransportError: (error) => report(error._tag, error.message, EXIT.api),
+      DecodeError: (error) => report(error._tag, error.message, EXIT.api),
+      JobWatchError: (error) => report(error._tag, error.message, EXIT.api),
+    }),
+    // effect/cli's own errors (an unknown flag, a missing argument, ...) were shown with the
+    // help: a usage error, rather than effect/cli's exit code 1.
+    Effect.catchIf(CliError.isCliError, () => Effect.succeed(EXIT.usage)),
+    Effect.catchCause((cause) =>
+      Cause.hasInterruptsOnly(cause)
+        ? Effect.failCause(cause)
+        : Console.error(`Unexpected failure:\n${Cause.pretty(cause)}`).pipe(Effect.as(EXIT.api))
+    ),
+    Effect.provide(Layer.merge(CliOutput.layerPresenter(usageOnStderr), platformLayer)),
+  )
+}
+
+/**
+ * effect/cli's presenter, except that help shown because of a usage error goes to stderr with
+ * the error, so that stdout carries only what was asked for.
+ */
+const usageOnStderr: CliOutput.Presenter = {
+  present: (event) =>
+    Effect.gen(function* () {
+      const { canColor } = yield* TerminalCapabilities.TerminalCapabilities
+      const formatter = CliOutput.defaultFormatter({ colors: canColor })
+      switch (event._tag) {
+        case "Help":
+          return yield* (event.reason === "Requested" ? Console.log : Console.error)(
+            formatter.formatHelpDoc(event.helpDoc),
+          )
+        case "InvalidInvocation":
+          yield* Console.error(formatter.formatHelpDoc(event.helpDoc))
+          return yield* Console.error(formatter.formatErrors(event.errors))
+        case "Version":
+          return yield* Console.log(formatter.formatVersion(event.name, event.version))
+      }
+    }),
+}
+
+// The exit code is set rather than forced with process.exit(), so that what was written to a pipe
+// is flushed first. Ctrl-C interrupts the program (the display's finalizer leaves the terminal
+// tidy) and exits 130.
+const fiber = Effect.runFork(program(process.env))
+const keepAlive = setInterval(() => {}, 2_147_483_647)
+const interrupt = () => fiber.interruptUnsafe()
+process.on("SIGINT", interrupt)
+process.on("SIGTERM", interrupt)
+fiber.addObserver((exit) => {
+  clearInterval(keepAlive)
+  process.off("SIGINT", interrupt)
+  process.off("SIGTERM", interrupt)
+  process.exitCode = Exit.isSuccess(exit) ? exit.value : EXIT.interrupted
+})

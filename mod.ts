@@ -121,12 +121,25 @@ export {
   SIMULATED_API_KEY,
   SIMULATED_JOB_ID,
   type SimulatedCategory,
+  type SimulatedFault,
   type SimulatedJob,
+  type SimulatedJobProgress,
   type SimulatedRateLimit,
   type SimulatorRequest,
   type SimulatorResponse,
   type SimulatorStats,
 } from "./src/simulator.ts"
+export {
+  awaitCatalogCategoryBulkUpdateJob,
+  type JobProgress,
+  type JobSnapshot,
+  JobWatchError,
+  type JobWatchErrorFields,
+  type JobWatchFailure,
+  watchCatalogCategoryBulkUpdateJob,
+  type WatchCatalogCategoryBulkUpdateJobOptions,
+  type WatchedJob,
+} from "./src/watch.ts"
 
 /**
  * A job as `getCatalogCategoryBulkUpdateJob` returns it without options (the name DESIGN.md's

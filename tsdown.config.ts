@@ -1,28 +1,52 @@
 import { readFileSync, writeFileSync } from "node:fs"
 import { defineConfig, type UserConfig } from "tsdown"
 
-/** `npm run build`: dist/mod.js and dist/mod.d.ts, ESM, effect left external. */
-const config: UserConfig = defineConfig({
-  entry: { mod: "mod.ts" },
+const shared = {
   format: "esm",
-  platform: "neutral",
   target: "es2022",
   outDir: "dist",
-  clean: true,
   // Source maps for the JavaScript only: a declaration map would point at sources that are not
   // in the package (tsdown also writes a reference to a .d.ts.map it never emits).
   sourcemap: true,
-  dts: { sourcemap: false },
-  deps: { neverBundle: [/^effect(\/.*)?$/] },
   fixedExtension: false,
   hash: false,
-  hooks: {
-    // tsdown writes `//# sourceMappingURL=mod.d.ts.map` even when it writes no such map.
-    "build:done": () => {
-      const file = "dist/mod.d.ts"
-      writeFileSync(file, readFileSync(file, "utf8").replace(/\n\/\/# sourceMappingURL=mod\.d\.ts\.map\s*$/, "\n"))
+} as const
+
+/**
+ * `npm run build`, two builds into dist/:
+ * - the library: dist/mod.js and dist/mod.d.ts, platform-neutral, effect left external;
+ * - the `klaviyo-catalog-jobs` bin: dist/cli.js, for Node (Deno and Bun run it too), which
+ *   imports the library from ./mod.js rather than carrying a copy, and leaves its own
+ *   dependencies (log-update, @effect/platform-node-shared) external.
+ */
+const config: Array<UserConfig> = [
+  defineConfig({
+    ...shared,
+    entry: { mod: "mod.ts" },
+    platform: "neutral",
+    clean: ["dist/mod.*"],
+    dts: { sourcemap: false },
+    deps: { neverBundle: [/^effect(\/.*)?$/] },
+    hooks: {
+      // tsdown writes `//# sourceMappingURL=mod.d.ts.map` even when it writes no such map.
+      "build:done": () => {
+        const file = "dist/mod.d.ts"
+        writeFileSync(file, readFileSync(file, "utf8").replace(/\n\/\/# sourceMappingURL=mod\.d\.ts\.map\s*$/, "\n"))
+      },
     },
-  },
-})
+  }),
+  defineConfig({
+    ...shared,
+    entry: { cli: "cli.ts" },
+    platform: "node",
+    clean: ["dist/cli.*"],
+    dts: false,
+    deps: { neverBundle: [/^effect(\/.*)?$/, /^@effect\/platform-node-shared\//, /^log-update$/] },
+    plugins: [{
+      name: "library-from-mod-js",
+      resolveId: (source: string) => /^\.\.?\/mod\.ts$/.test(source) ? { id: "./mod.js", external: true } : null,
+    }],
+  }),
+]
 
 export default config

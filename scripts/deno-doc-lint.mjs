@@ -6,12 +6,32 @@ import { spawnSync } from "node:child_process"
 import { join } from "node:path"
 
 const deno = join(import.meta.dirname, "..", "node_modules", ".bin", "deno")
-const result = spawnSync(deno, ["doc", "--lint", "mod.ts"], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } })
+const result = spawnSync(deno, ["doc", "--lint", "mod.ts"], {
+  encoding: "utf8",
+  env: { ...process.env, NO_COLOR: "1" },
+})
 const output = `${result.stdout}\n${result.stderr}`
-const findings = [...output.matchAll(/^(?:error|warning)\[([\w-]+)\]: (.*)$/gm)].map(([, code, text]) => ({ code, text }))
+const findings = [...output.matchAll(/^(?:error|warning)\[([\w-]+)\]: (.*)$/gm)].map(([, code, text]) => ({
+  code,
+  text,
+}))
 const npmTypes = new Set([
-  "Config", "Context", "Duration", "Effect", "HttpClient", "Input", "Layer", "RateLimiterError",
-  "RateLimiterStore", "Redacted", "YieldableError", "ConfigError", "Schema", "Cause",
+  "Config",
+  "Context",
+  "Duration",
+  "Effect",
+  "Schedule",
+  "Stream",
+  "HttpClient",
+  "Input",
+  "Layer",
+  "RateLimiterError",
+  "RateLimiterStore",
+  "Redacted",
+  "YieldableError",
+  "ConfigError",
+  "Schema",
+  "Cause",
 ])
 const accepted = (finding) => {
   if (finding.code !== "private-type-ref") return false
@@ -21,7 +41,9 @@ const accepted = (finding) => {
 const rejected = findings.filter((finding) => !accepted(finding))
 for (const finding of rejected) console.error(`deno doc --lint: ${finding.code}: ${finding.text}`)
 console.log(
-  `deno doc --lint: ${findings.length} findings, ${findings.length - rejected.length} accepted (private-type-ref to npm types or class bases), ${rejected.length} rejected`,
+  `deno doc --lint: ${findings.length} findings, ${
+    findings.length - rejected.length
+  } accepted (private-type-ref to npm types or class bases), ${rejected.length} rejected`,
 )
 
 // Every exported symbol has JSDoc with an example (the examples are type-checked by
@@ -37,5 +59,7 @@ const withoutExample = symbols
   )
   .map((symbol) => symbol.name)
 for (const name of withoutExample) console.error(`deno doc: ${name} has no example`)
-console.log(`deno doc: ${symbols.length} exported symbols, ${symbols.length - withoutExample.length} with an example`)
+console.log(
+  `deno doc: ${symbols.length} exported symbols, ${symbols.length - withoutExample.length} with an example`,
+)
 process.exit(rejected.length === 0 && withoutExample.length === 0 ? 0 : 1)

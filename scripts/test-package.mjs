@@ -2,6 +2,8 @@
 // project (offline: from the tarball and the npm cache), and runs one program with it on Node
 // and on Bun; Deno runs the same program against mod.ts through deno.json's exports. The
 // program fetches a job from the simulator through the Effect API and the Promise facade.
+// Then the installed bin, klaviyo-catalog-jobs, runs against the simulator (no key) on Node (as
+// npx runs it: the file itself, through its #! line), Bun and Deno: `get --json` and `watch`.
 import { execFileSync } from "node:child_process"
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -9,8 +11,8 @@ import { join } from "node:path"
 
 const root = join(import.meta.dirname, "..")
 const bin = (name) => join(root, "node_modules", ".bin", name)
-const run = (command, args, cwd) =>
-  execFileSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] })
+const run = (command, args, cwd, env = process.env) =>
+  execFileSync(command, args, { cwd, env, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] })
 
 const program = `import { Effect } from "effect"
 import {
@@ -47,6 +49,11 @@ const expected = JSON.stringify({
   rejected: "KlaviyoApiError 401",
 })
 
+const cliExpected = JSON.stringify({
+  status: "complete",
+  watched: ["Job demo-complete complete … its creation: 240 of 240 completed, 0 failed.", "No errors."],
+})
+
 const work = mkdtempSync(join(tmpdir(), "catalog-jobs-package-"))
 let failed = false
 const check = (runtime, output) => {
@@ -61,7 +68,15 @@ try {
   const project = join(work, "project")
   mkdirSync(project)
   writeFileSync(join(project, "package.json"), JSON.stringify({ name: "user-project", private: true, type: "module" }))
-  run("npm", ["install", "--offline", "--no-audit", "--no-fund", "--silent", join(work, tarball), `effect@${version}`], project)
+  // @effect/platform-node-shared (the bin's) depends on @types/ws, which wants any @types/node:
+  // offline, the one in this repository's lock (in the npm cache) must be named, or npm asks the
+  // registry for the newest.
+  const typesNode = JSON.parse(readFileSync(join(root, "node_modules", "@types", "node", "package.json"), "utf8")).version
+  run(
+    "npm",
+    ["install", "--offline", "--no-audit", "--no-fund", "--silent", join(work, tarball), `effect@${version}`, `@types/node@${typesNode}`],
+    project,
+  )
   writeFileSync(join(project, "program.mjs"), program)
   check("node (packed)", run(process.execPath, ["program.mjs"], project))
   check("bun (packed)", run(bin("bun"), ["program.mjs"], project))
@@ -70,6 +85,31 @@ try {
   mkdirSync(denoDir, { recursive: true })
   writeFileSync(join(denoDir, "program.ts"), program)
   check("deno (mod.ts)", run(bin("deno"), ["run", "--allow-env", "--allow-read", join(denoDir, "program.ts")], root))
+
+  // The bin, with no key: the simulator; a watch of a demo job that ends complete with no failures.
+  const env = { ...process.env, KLAVIYO_SIMULATOR_SPEED: "8" }
+  for (const name of Object.keys(env)) if (name.startsWith("KLAVIYO_API") || name === "KLAVIYO_ACCESS_TOKEN") delete env[name]
+  const installed = join(project, "node_modules", ".bin", "klaviyo-catalog-jobs")
+  const cliFile = join(project, "node_modules", "@effect-klaviyo", "catalog-jobs", "dist", "cli.js")
+  const runtimes = [
+    ["node (packed bin)", installed, []],
+    ["bun (packed bin)", bin("bun"), [installed]],
+    ["deno (packed bin)", bin("deno"), ["run", "--allow-all", "--quiet", cliFile]],
+  ]
+  for (const [runtime, command, prefix] of runtimes) {
+    let line
+    try {
+      const job = JSON.parse(run(command, [...prefix, "get", "01JDEM0CATEG0RYUPDATEJ0B01", "--json", "--fields", "status"], project, env))
+      const watched = run(command, [...prefix, "watch", "demo-complete"], project, env).trim().split("\n").slice(-2)
+        .map((text) => text.replace(/ (\d+s after|within a second of) its creation/, " … its creation"))
+      line = JSON.stringify({ status: job.status, watched })
+    } catch (error) {
+      line = String(error.message ?? error).split("\n")[0]
+    }
+    const ok = line === cliExpected
+    failed ||= !ok
+    console.log(`${ok ? "ok  " : "FAIL"} ${runtime}: ${line}`)
+  }
 } finally {
   rmSync(work, { recursive: true, force: true })
 }

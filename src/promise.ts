@@ -5,9 +5,11 @@
  * @module
  */
 import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Stream from "effect/Stream"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import type * as HttpClient from "effect/http/HttpClient"
 import {
@@ -18,6 +20,13 @@ import {
 import { KlaviyoClient, type KlaviyoClientOptions } from "./client.ts"
 import { InvalidRequest } from "./errors.ts"
 import type { RateLimitOptions } from "./rate-limit.ts"
+import {
+  awaitCatalogCategoryBulkUpdateJob,
+  type JobSnapshot,
+  watchCatalogCategoryBulkUpdateJob,
+  type WatchCatalogCategoryBulkUpdateJobOptions,
+  type WatchedJob,
+} from "./watch.ts"
 
 /**
  * Options of {@link makeKlaviyoClient}: the client's options, and optionally the `HttpClient`
@@ -103,6 +112,30 @@ export interface KlaviyoPromiseClient {
     options?: O,
     call?: CallOptions,
   ) => Promise<CatalogCategoryBulkUpdateJob<O>>
+  /**
+   * Waits for a job to end and resolves with it as it ended (`complete` or `cancelled`);
+   * rejects with the same errors, or a `JobWatchError` (the job disappeared or expired, or the
+   * deadline passed).
+   */
+  readonly awaitCatalogCategoryBulkUpdateJob: <
+    const O extends WatchCatalogCategoryBulkUpdateJobOptions = WatchCatalogCategoryBulkUpdateJobOptions,
+  >(
+    jobId: string,
+    options?: O,
+    call?: CallOptions,
+  ) => Promise<WatchedJob<O>>
+  /**
+   * Watches a job: `for await` over its snapshots, emitted when something changed, until it
+   * ends. The loop throws what the watch fails with; leaving it early stops the polling;
+   * aborting the signal stops it and throws the signal's reason.
+   */
+  readonly watchCatalogCategoryBulkUpdateJob: <
+    const O extends WatchCatalogCategoryBulkUpdateJobOptions = WatchCatalogCategoryBulkUpdateJobOptions,
+  >(
+    jobId: string,
+    options?: O,
+    call?: CallOptions,
+  ) => AsyncIterable<JobSnapshot<WatchedJob<O>>>
   /** Releases what the client holds. Calls made after it reject. */
   readonly close: () => Promise<void>
   /** The same as `close`, for `await using`. */
@@ -144,24 +177,48 @@ export const makeKlaviyoClient = (options: MakeKlaviyoClientOptions): KlaviyoPro
     closed = true
     return runtime.dispose()
   }
+  const checkOpen = (signal: AbortSignal | undefined) => {
+    signal?.throwIfAborted()
+    if (closed) {
+      throw new InvalidRequest({
+        input: "client",
+        reason: "the client is closed; make a new one with makeKlaviyoClient",
+      })
+    }
+  }
+  /** Runs one call: resolves with its value, rejects with its error or the signal's reason. */
+  const run = async <A, E>(effect: Effect.Effect<A, E, KlaviyoClient>, signal: AbortSignal | undefined) => {
+    checkOpen(signal)
+    const exit = await runtime.runPromiseExit(effect, signal === undefined ? undefined : { signal })
+    if (Exit.isSuccess(exit)) return exit.value
+    if (signal?.aborted === true) throw signal.reason
+    throw Cause.squash(exit.cause)
+  }
   return {
-    getCatalogCategoryBulkUpdateJob: async (jobId, jobOptions, call) => {
-      const signal = call?.signal
-      signal?.throwIfAborted()
-      if (closed) {
-        throw new InvalidRequest({
-          input: "client",
-          reason: "the client is closed; make a new one with makeKlaviyoClient",
-        })
-      }
-      const exit = await runtime.runPromiseExit(
-        getCatalogCategoryBulkUpdateJob(jobId, jobOptions),
-        signal === undefined ? undefined : { signal },
-      )
-      if (Exit.isSuccess(exit)) return exit.value
-      if (signal?.aborted === true) throw signal.reason
-      throw Cause.squash(exit.cause)
-    },
+    getCatalogCategoryBulkUpdateJob: (jobId, jobOptions, call) =>
+      run(getCatalogCategoryBulkUpdateJob(jobId, jobOptions), call?.signal),
+    awaitCatalogCategoryBulkUpdateJob: (jobId, watchOptions, call) =>
+      run(awaitCatalogCategoryBulkUpdateJob(jobId, watchOptions), call?.signal),
+    watchCatalogCategoryBulkUpdateJob: (jobId, watchOptions, call) => ({
+      async *[Symbol.asyncIterator]() {
+        const signal = call?.signal
+        checkOpen(signal)
+        const context = await runtime.context()
+        const aborted: Effect.Effect<void> = signal === undefined
+          ? Effect.never
+          : Effect.callback<void>((resume) => {
+            const onAbort = () => resume(Effect.void)
+            if (signal.aborted) return onAbort()
+            signal.addEventListener("abort", onAbort, { once: true })
+            return Effect.sync(() => signal.removeEventListener("abort", onAbort))
+          })
+        yield* Stream.toAsyncIterableWith(
+          watchCatalogCategoryBulkUpdateJob(jobId, watchOptions).pipe(Stream.interruptWhen(aborted)),
+          context,
+        )
+        signal?.throwIfAborted()
+      },
+    }),
     close,
     [Symbol.asyncDispose]: close,
   }

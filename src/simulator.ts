@@ -9,9 +9,11 @@
  * @module
  */
 import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as HttpClient from "effect/http/HttpClient"
+import * as HttpClientError from "effect/http/HttpClientError"
 import * as HttpClientResponse from "effect/http/HttpClientResponse"
 import type { BulkJobError, BulkJobStatus } from "./resources.ts"
 import { parseRevision, type Revision } from "./revision.ts"
@@ -81,7 +83,91 @@ export interface SimulatedJob {
   readonly expires_at?: Date | null
   /** The ids of the categories it updates, in order (they need not all exist). */
   readonly categories?: ReadonlyArray<string>
+  /**
+   * Makes the job move as time passes (the `Clock`'s time: under `TestClock`, as the test
+   * adjusts it): from `created_at` it is `queued`, then `processing`, then `complete` (or
+   * `cancelled`), and it answers 404 once it has expired. With `progress`, `status`, the counts,
+   * `completed_at`, `errors` and `expires_at` are computed and the values given are ignored.
+   */
+  readonly progress?: SimulatedJobProgress
 }
+
+/**
+ * How a simulated job moves over time: its operations are `total_count` category updates,
+ * processed one after another at `perSecond`.
+ *
+ * @example
+ * ```ts
+ * import type { SimulatedJob, SimulatedJobProgress } from "@effect-klaviyo/catalog-jobs"
+ *
+ * // Queued for 2 s, then 5 operations a second; operations 3 and 7 fail.
+ * const progress: SimulatedJobProgress = { queuedMillis: 2_000, perSecond: 5, failures: [3, 7] }
+ * const job: SimulatedJob = { id: "job-1", status: "queued", created_at: new Date(0), total_count: 20, progress }
+ * ```
+ *
+ * @since 0.1.0
+ * @category simulator
+ */
+export interface SimulatedJobProgress {
+  /**
+   * How long the job stays `queued` after `created_at`.
+   * @default 1000
+   */
+  readonly queuedMillis?: number
+  /**
+   * Operations processed per second once `processing`.
+   * @default 10
+   */
+  readonly perSecond?: number
+  /** The operations (0-based, in category order) that fail, each with an error in `errors`. */
+  readonly failures?: ReadonlyArray<number>
+  /** The job is `cancelled` once this many operations have been processed. */
+  readonly cancelAfter?: number
+  /**
+   * How long the job is kept from `created_at`: `expires_at` is then (Klaviyo sets it while the
+   * job still runs), and past it the job answers 404, whatever its status.
+   * @default 604800000 (7 days)
+   */
+  readonly keepMillis?: number
+  /** Klaviyo's counts as they come, from the job's state: to serve odd counts such as the spec's example. */
+  readonly counts?: (state: {
+    readonly completed: number
+    readonly failed: number
+    readonly total: number
+  }) => { readonly completed_count: number; readonly failed_count: number; readonly total_count: number }
+}
+
+/**
+ * A fault the simulator serves instead of (or on top of) its answer, on demand: a 5xx (or any)
+ * status, a connection reset, or a slow answer.
+ *
+ * @example
+ * ```ts
+ * import { KlaviyoSimulator, type SimulatedFault } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const model = KlaviyoSimulator.model()
+ * const faults: ReadonlyArray<SimulatedFault> = [{ status: 503 }, { reset: true }, { delayMillis: 2_000 }]
+ * model.inject(...faults) // the next three requests meet them, in order
+ * ```
+ *
+ * @since 0.1.0
+ * @category simulator
+ */
+export type SimulatedFault =
+  | {
+    /** The status to answer with, for example 503. */
+    readonly status: number
+    /** A `Retry-After` header, in seconds. */
+    readonly retryAfter?: number
+  }
+  | {
+    /** The connection is reset before any answer. */
+    readonly reset: true
+  }
+  | {
+    /** The answer comes this much later. */
+    readonly delayMillis: number
+  }
 
 /**
  * How to set up a simulator.
@@ -237,6 +323,10 @@ export interface SimulatorResponse {
   readonly headers: Readonly<Record<string, string>>
   /** The body text. */
   readonly body: string
+  /** Send nothing and reset the connection (a fault from {@link KlaviyoModel.inject}). */
+  readonly reset?: boolean
+  /** Answer this many milliseconds late (a fault from {@link KlaviyoModel.inject}). */
+  readonly delayMillis?: number
 }
 
 /**
@@ -263,6 +353,12 @@ export interface KlaviyoModel {
   readonly jobs: Map<string, SimulatedJob>
   /** The categories, by id. */
   readonly categories: Map<string, SimulatedCategory>
+  /** Queues faults: each of the next requests meets the next fault, in order. */
+  readonly inject: (...faults: ReadonlyArray<SimulatedFault>) => void
+  /** The faults still queued. */
+  readonly pendingFaults: () => number
+  /** The job as it stands at `nowMillis` (moved along by its `progress`), or undefined once gone. */
+  readonly jobAt: (id: string, nowMillis: number) => SimulatedJob | undefined
 }
 
 /**
@@ -371,6 +467,56 @@ const formatDate = (date: Date | null | undefined, legacy: boolean): string | nu
     ? date.toISOString().slice(0, 19)
     : date.toISOString().replace(/\.\d{3}Z$/, "+00:00")
 
+const SEVEN_DAYS = 7 * 24 * 60 * 60 * 1000
+
+/** A job with `progress` as it stands at `now`; `undefined` once it has expired. */
+const simulateJob = (job: SimulatedJob, now: number): SimulatedJob | undefined => {
+  const progress = job.progress
+  if (progress === undefined) return job
+  const created = job.created_at.getTime()
+  const startAt = created + Math.max(0, progress.queuedMillis ?? 1000)
+  const perSecond = progress.perSecond ?? 10
+  const total = Math.max(0, job.total_count)
+  const limit = Math.max(0, Math.min(total, progress.cancelAfter ?? total))
+  const processed = now < startAt || perSecond <= 0
+    ? 0
+    : Math.min(limit, Math.floor(((now - startAt) * perSecond) / 1000))
+  const endedAt = perSecond > 0 ? startAt + Math.ceil((limit * 1000) / perSecond) : Number.POSITIVE_INFINITY
+  const final = now >= startAt && processed === limit && now >= endedAt
+  const status: BulkJobStatus = now < startAt
+    ? "queued"
+    : final
+    ? limit < total ? "cancelled" : "complete"
+    : "processing"
+  const expiresAt = created + (progress.keepMillis ?? SEVEN_DAYS)
+  if (now >= expiresAt) return undefined
+  const failing = [...new Set(progress.failures ?? [])].filter((index) => index >= 0 && index < processed)
+    .sort((a, b) => a - b)
+  const failed = failing.length
+  const completed = processed - failed
+  const counts = progress.counts?.({ completed, failed, total }) ??
+    { completed_count: completed, failed_count: failed, total_count: total }
+  return {
+    ...job,
+    status,
+    ...counts,
+    completed_at: final ? new Date(endedAt) : null,
+    expires_at: new Date(expiresAt),
+    errors: failing.map((index) => {
+      const category = job.categories?.[index]
+      return {
+        id: `${job.id}-operation-${index}`,
+        code: "invalid",
+        title: "Invalid input",
+        detail: `The category ${
+          category ?? `at ${index}`
+        } could not be updated: it has no name in the payload.`,
+        source: { pointer: `/data/attributes/categories/${index}` },
+      }
+    }),
+  }
+}
+
 /**
  * Builds the simulator's model: answer requests with {@link KlaviyoModel.handle}, move jobs
  * along by replacing them in {@link KlaviyoModel.jobs}.
@@ -477,8 +623,25 @@ export const makeKlaviyoModel = (options: KlaviyoSimulatorOptions = {}): Klaviyo
     return headers
   }
 
+  const faults: Array<SimulatedFault> = []
+
   const handle = (request: SimulatorRequest, nowMillis?: number): SimulatorResponse => {
     stats.requests++
+    const fault = faults.shift()
+    if (fault !== undefined && "reset" in fault) return { status: 0, headers: {}, body: "", reset: true }
+    if (fault !== undefined && "status" in fault) {
+      const answer = errorResponse(fault.status, "error", "Simulated fault.", `A simulated ${fault.status}.`)
+      return fault.retryAfter === undefined
+        ? answer
+        : { ...answer, headers: { ...answer.headers, "retry-after": String(fault.retryAfter) } }
+    }
+    const answer = answerAt(request, nowMillis ?? Date.now())
+    return fault !== undefined && "delayMillis" in fault
+      ? { ...answer, delayMillis: fault.delayMillis }
+      : answer
+  }
+
+  const answerAt = (request: SimulatorRequest, now: number): SimulatorResponse => {
     const url = new URL(request.url)
     const match = JOB_PATH.exec(url.pathname)
     if (match === null) return errorResponse(404, "not_found", "Not found.", `No route for ${url.pathname}.`)
@@ -507,7 +670,7 @@ export const makeKlaviyoModel = (options: KlaviyoSimulatorOptions = {}): Klaviyo
         "Missing or invalid private key.",
       )
     }
-    const limited = throttle(nowMillis ?? Date.now())
+    const limited = throttle(now)
     if ("status" in limited && typeof limited.status === "number") return limited as SimulatorResponse
     const rateHeaders = limited as Record<string, string>
     const revisionHeader = request.headers["revision"]
@@ -555,7 +718,8 @@ export const makeKlaviyoModel = (options: KlaviyoSimulatorOptions = {}): Klaviyo
       )
     }
     const id = decodeURIComponent(match[1]!)
-    const job = jobs.get(id)
+    const stored = jobs.get(id)
+    const job = stored === undefined ? undefined : simulateJob(stored, now)
     if (job === undefined) {
       return errorResponse(
         404,
@@ -617,7 +781,20 @@ export const makeKlaviyoModel = (options: KlaviyoSimulatorOptions = {}): Klaviyo
     }
   }
 
-  return { handle, stats, jobs, categories }
+  return {
+    handle,
+    stats,
+    jobs,
+    categories,
+    inject: (...more) => {
+      faults.push(...more)
+    },
+    pendingFaults: () => faults.length,
+    jobAt: (id, nowMillis) => {
+      const job = jobs.get(id)
+      return job === undefined ? undefined : simulateJob(job, nowMillis)
+    },
+  }
 }
 
 /**
@@ -677,11 +854,22 @@ export const KlaviyoSimulator: KlaviyoSimulatorApi = {
     return Layer.succeed(
       HttpClient.HttpClient,
       HttpClient.make((request, url) =>
-        Effect.map(Clock.currentTimeMillis, (now) => {
+        Effect.gen(function* () {
           const answer = model.handle(
             { method: request.method, url: url.href, headers: request.headers },
-            now,
+            yield* Clock.currentTimeMillis,
           )
+          if (answer.reset === true) {
+            return yield* new HttpClientError.HttpClientError({
+              reason: new HttpClientError.TransportError({
+                request,
+                description: "the simulated connection was reset (ECONNRESET)",
+              }),
+            })
+          }
+          if (answer.delayMillis !== undefined && answer.delayMillis > 0) {
+            yield* Effect.sleep(Duration.millis(answer.delayMillis))
+          }
           return HttpClientResponse.fromWeb(
             request,
             new Response(answer.body, { status: answer.status, headers: answer.headers }),

@@ -85,3 +85,107 @@ describe("the Promise facade", () => {
     await client.close()
   })
 })
+
+describe("the Promise facade's watch", () => {
+  /** A job on the real clock: queued 100 ms, then 4 operations 40 a second (done at 200 ms). */
+  const quickJob = (
+    id: string,
+    progress: { readonly queuedMillis?: number; readonly perSecond?: number } = {},
+  ) => ({
+    id,
+    status: "queued" as const,
+    created_at: new Date(),
+    total_count: 4,
+    categories: ["a", "b", "c", "d"],
+    progress: { queuedMillis: 100, perSecond: 40, failures: [2], ...progress },
+  })
+
+  it("awaits a job to its end", async () => {
+    const model = KlaviyoSimulator.model({ jobs: [quickJob("quick")] })
+    await using client = makeKlaviyoClient({
+      apiKey: SIMULATED_API_KEY,
+      httpClient: KlaviyoSimulator.layer(model),
+    })
+    const job = await client.awaitCatalogCategoryBulkUpdateJob("quick", { interval: { min: "20 millis" } })
+    expect([job.status, job.completed_count, job.failed_count]).toEqual(["complete", 3, 1])
+  })
+
+  it("iterates over the snapshots with for await, ending with the job", async () => {
+    const model = KlaviyoSimulator.model({ jobs: [quickJob("iterated")] })
+    await using client = makeKlaviyoClient({
+      apiKey: SIMULATED_API_KEY,
+      httpClient: KlaviyoSimulator.layer(model),
+    })
+    const statuses: Array<string> = []
+    for await (
+      const snapshot of client.watchCatalogCategoryBulkUpdateJob("iterated", {
+        interval: { min: "20 millis" },
+      })
+    ) {
+      statuses.push(snapshot.job.status)
+    }
+    expect(statuses[0]).toBe("queued")
+    expect(statuses[statuses.length - 1]).toBe("complete")
+    expect(statuses.filter((status) => status === "complete")).toHaveLength(1)
+  })
+
+  it("stops polling when the loop is left early", async () => {
+    const model = KlaviyoSimulator.model({ jobs: [quickJob("left", { queuedMillis: 60_000 })] })
+    await using client = makeKlaviyoClient({
+      apiKey: SIMULATED_API_KEY,
+      httpClient: KlaviyoSimulator.layer(model),
+    })
+    for await (
+      const snapshot of client.watchCatalogCategoryBulkUpdateJob("left", { interval: { min: "10 millis" } })
+    ) {
+      expect(snapshot.poll).toBe(1)
+      break
+    }
+    const after = model.stats.requests
+    await new Promise((resolve) => setTimeout(resolve, 150))
+    expect(model.stats.requests).toBe(after)
+  })
+
+  it("rejects with the signal's reason when aborted, and stops polling", async () => {
+    const model = KlaviyoSimulator.model({ jobs: [quickJob("aborted", { queuedMillis: 60_000 })] })
+    await using client = makeKlaviyoClient({
+      apiKey: SIMULATED_API_KEY,
+      httpClient: KlaviyoSimulator.layer(model),
+    })
+    const controller = new AbortController()
+    setTimeout(() => controller.abort(new Error("user gave up")), 100)
+    await expect(
+      client.awaitCatalogCategoryBulkUpdateJob("aborted", {
+        interval: { min: "10 millis", max: "10 millis" },
+      }, {
+        signal: controller.signal,
+      }),
+    ).rejects.toThrow("user gave up")
+    const seen: Array<number> = []
+    const again = new AbortController()
+    setTimeout(() => again.abort(new Error("enough")), 100)
+    await expect((async () => {
+      for await (
+        const snapshot of client.watchCatalogCategoryBulkUpdateJob("aborted", {
+          interval: { max: "10 millis", min: "10 millis" },
+        }, {
+          signal: again.signal,
+        })
+      ) seen.push(snapshot.poll)
+    })()).rejects.toThrow("enough")
+    expect(seen).toEqual([1])
+    const after = model.stats.requests
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(model.stats.requests).toBe(after)
+  })
+
+  it("rejects with the same typed errors", async () => {
+    await using client = makeKlaviyoClient({
+      apiKey: SIMULATED_API_KEY,
+      httpClient: KlaviyoSimulator.layer(),
+    })
+    await expect(client.awaitCatalogCategoryBulkUpdateJob("no-such-job")).rejects.toBeInstanceOf(
+      KlaviyoApiError,
+    )
+  })
+})

@@ -2,14 +2,17 @@
  * Type tests: `tsc --noEmit` (part of `npm test`) checks these assertions; vitest runs the
  * calls too, so the values behind the types are real.
  */
-import { Effect } from "effect"
+import { Effect, type Stream } from "effect"
 import { describe, expect, expectTypeOf, it } from "vitest"
 import {
+  awaitCatalogCategoryBulkUpdateJob,
   type BulkJobError,
   type BulkJobStatus,
   type CatalogCategory,
   getCatalogCategoryBulkUpdateJob,
   type Job,
+  type JobSnapshot,
+  type JobWatchError,
   KlaviyoClient,
   type KlaviyoError,
   KlaviyoSimulator,
@@ -17,6 +20,7 @@ import {
   SIMULATED_API_KEY,
   SIMULATED_JOB_ID,
   type UnresolvedReference,
+  watchCatalogCategoryBulkUpdateJob,
 } from "../mod.ts"
 
 const simulated = <A, E>(effect: Effect.Effect<A, E, KlaviyoClient>): Promise<A> =>
@@ -131,5 +135,22 @@ describe("types that follow the request", () => {
     expectTypeOf(job).not.toHaveProperty("total_count")
     expectTypeOf(job.categories).toEqualTypeOf<ReadonlyArray<CatalogCategory>>()
     expect(job.categories).toHaveLength(3)
+  })
+})
+
+describe("watch types", () => {
+  it("types a watched job like a fetched one: categories only with include", () => {
+    const plain = watchCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID)
+    expectTypeOf(plain).toEqualTypeOf<
+      Stream.Stream<JobSnapshot<Job>, KlaviyoError | JobWatchError, KlaviyoClient>
+    >()
+    const withCategories = awaitCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID, { include: ["categories"] })
+    expectTypeOf<Effect.Success<typeof withCategories>["categories"]>().toEqualTypeOf<
+      ReadonlyArray<CatalogCategory>
+    >()
+    expectTypeOf<Effect.Success<typeof withCategories>["status"]>().toEqualTypeOf<BulkJobStatus>()
+    // @ts-expect-error: without include there are no categories
+    expectTypeOf<Effect.Success<ReturnType<typeof awaitCatalogCategoryBulkUpdateJob<{}>>>["categories"]>()
+    expect(typeof plain).toBe("object")
   })
 })

@@ -60,8 +60,24 @@ export const startServer = async (options: KlaviyoSimulatorOptions = {}): Promis
       return
     }
     const answer = scripted ?? model.handle({ method: req.method ?? "GET", url: url.href, headers })
-    res.writeHead(answer.status, { ...answer.headers })
-    res.end(answer.body ?? "")
+    // The model's faults, as a real server would meet them: a reset connection, a late answer.
+    if ("reset" in answer && answer.reset === true) {
+      req.socket.destroy()
+      return
+    }
+    const send = () => {
+      res.writeHead(answer.status, { ...answer.headers })
+      res.end(answer.body ?? "")
+    }
+    const delay = "delayMillis" in answer && typeof answer.delayMillis === "number" ? answer.delayMillis : 0
+    if (delay > 0) {
+      hanging.add(res)
+      const timer = setTimeout(send, delay)
+      res.on("close", () => {
+        clearTimeout(timer)
+        hanging.delete(res)
+      })
+    } else send()
   })
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
   const { port } = server.address() as AddressInfo
