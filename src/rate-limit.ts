@@ -432,7 +432,7 @@ export const makeRateLimitBudget = (
       withPermit: (effect) =>
         Effect.gen(function* () {
           const start = yield* Clock.currentTimeMillis
-          yield* takeAll.pipe(Effect.withSpan("klaviyo.rateLimit"))
+          yield* takeAll.pipe(Effect.withSpan("klaviyo.rateLimit", undefined, { captureStackTrace: false }))
           const waited = (yield* Clock.currentTimeMillis) - start
           if (waited > 0) yield* Metric.update(waitMetric, waited)
           return yield* Effect.acquireUseRelease(

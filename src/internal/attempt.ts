@@ -12,7 +12,7 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
-import type * as HttpClient from "effect/http/HttpClient"
+import * as HttpClient from "effect/http/HttpClient"
 import type * as HttpClientError from "effect/http/HttpClientError"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
@@ -40,6 +40,11 @@ export type OnAnswer = (status: number, headers: Readonly<Record<string, string>
 export type WithPermit = <A, E, R>(
   effect: Effect.Effect<A, E, R>,
 ) => Effect.Effect<A, E | RateLimiter.RateLimiterError, R>
+
+/** A status the loop below treats as a redirect (304 is an answer, not a redirect). */
+const isRedirect = (status: number): boolean => status >= 300 && status < 400 && status !== 304
+
+const always = (): boolean => true
 
 /** The most same-origin redirects followed. */
 const MAX_REDIRECTS = 5
@@ -95,6 +100,16 @@ const readCapped = (
     const declared = Number(response.headers["content-length"])
     if (Number.isFinite(declared) && declared > max) {
       return yield* oversized(url, max, `declares ${declared} bytes`)
+    }
+    // A body whose length is declared (and not compressed, which could inflate past it) is
+    // within the cap: read it whole, which costs less than counting it chunk by chunk. The
+    // platform fails the read if the body does not match its declared length.
+    const encoding = response.headers["content-encoding"]
+    if (
+      response.headers["content-length"] !== undefined && Number.isInteger(declared) && declared >= 0 &&
+      (encoding === undefined || encoding.trim().toLowerCase() === "identity")
+    ) {
+      return yield* Effect.mapError(response.text, (error) => transportFailure(url, error))
     }
     const chunks: Array<Uint8Array> = []
     let size = 0
@@ -225,27 +240,46 @@ export const makeAttempt = (
       const headers = { authorization: Redacted.value(authorization), revision: revision.value, accept }
       let url = firstUrl
       let response: HttpClientResponse.HttpClientResponse
+      let text: string | undefined
       let note: string | undefined
       for (let hops = 0;; hops++) {
         const hopUrl = url
-        // Every hop on the wire, redirects included, takes its own rate-limit permits.
-        response = yield* withPermit(bounded(sent, http.execute(HttpClientRequest.get(hopUrl, { headers }))))
-          .pipe(
-            Effect.mapError((error) =>
-              error._tag === "RateLimiterError"
-                ? new TransportError({
-                  kind: "network",
-                  method: "GET",
-                  url: hopUrl,
-                  detail: `the rate-limit store failed: ${error.message}`,
-                  cause: error,
-                })
-                : error._tag === "TransportError"
-                ? error
-                : transportFailure(hopUrl, error)
+        // Every hop on the wire, redirects included, takes its own rate-limit permits. The
+        // request and the reading of its body run under one timeout race (a redirect's body is
+        // not read here: it is let go, or read below when the redirect is not followed).
+        const hop = yield* withPermit(bounded(
+          sent,
+          Effect.flatMap(
+            http.execute(HttpClientRequest.get(hopUrl, { headers })).pipe(
+              Effect.mapError((error) => transportFailure(hopUrl, error)),
             ),
-          )
-        if (response.status < 300 || response.status >= 400 || response.status === 304) break
+            (answer): Effect.Effect<
+              { readonly answer: HttpClientResponse.HttpClientResponse; readonly body: string | undefined },
+              TransportError
+            > =>
+              isRedirect(answer.status)
+                ? Effect.succeed({ answer, body: undefined })
+                : Effect.map(readCapped(answer, hopUrl, maxBodyBytes), (body) => ({ answer, body })),
+          ),
+        )).pipe(
+          Effect.mapError((error) =>
+            error._tag === "RateLimiterError"
+              ? new TransportError({
+                kind: "network",
+                method: "GET",
+                url: hopUrl,
+                detail: `the rate-limit store failed: ${error.message}`,
+                cause: error,
+              })
+              : error
+          ),
+          // The platform's own client span is left out: `klaviyo.send` is the span of this
+          // request, and no trace headers are sent to Klaviyo.
+          Effect.provideService(HttpClient.TracerDisabledWhen, always),
+        )
+        response = hop.answer
+        text = hop.body
+        if (!isRedirect(response.status)) break
         const location = response.headers["location"]
         let next: URL | undefined
         try {
@@ -260,19 +294,19 @@ export const makeAttempt = (
         yield* bounded(sent, discard(response))
         url = next.href
       }
-      const text = yield* bounded(sent, readCapped(response, url, maxBodyBytes))
+      const body = text ?? (yield* bounded(sent, readCapped(response, url, maxBodyBytes)))
       const responseHeaders: Record<string, string> = { ...response.headers }
       yield* onAnswer(response.status, responseHeaders)
       if (response.status >= 200 && response.status < 300) {
         return {
           status: response.status,
           headers: responseHeaders,
-          body: yield* parseJson(text, responseHeaders, url),
+          body: yield* parseJson(body, responseHeaders, url),
           url,
         }
       }
       const now = yield* Clock.currentTimeMillis
-      const scrubbed = scrub(text)
+      const scrubbed = scrub(body)
       const parsed = parseApiErrorBody(scrubbed)
       return yield* new KlaviyoApiError({
         status: response.status,

@@ -162,6 +162,12 @@ export const buildRequest = (
     })
   })
 
+/**
+ * The library's spans capture no stack trace: it would point into the library, not at the
+ * caller, and it costs a stack walk per span on every call.
+ */
+const noStack: { readonly captureStackTrace: false } = { captureStackTrace: false }
+
 /** Runs the whole pipeline for one resource: build, send, decode, resolve; each stage a span. */
 export const getResource = (
   endpoint: GetEndpoint,
@@ -171,18 +177,20 @@ export const getResource = (
   Effect.gen(function* () {
     const client = yield* KlaviyoClient
     const prepared = yield* buildRequest(endpoint, id, options, client.revision).pipe(
-      Effect.withSpan("klaviyo.buildRequest"),
+      Effect.withSpan("klaviyo.buildRequest", undefined, noStack),
     )
     const response = yield* client.send(prepared.request)
     const document = yield* decodePrimary(endpoint.resource, prepared, response.body, response.url).pipe(
-      Effect.withSpan("klaviyo.decode"),
+      Effect.withSpan("klaviyo.decode", undefined, noStack),
     )
-    return yield* resolveIncluded(document, prepared.inclusions).pipe(Effect.withSpan("klaviyo.resolve"))
+    return yield* resolveIncluded(document, prepared.inclusions).pipe(
+      Effect.withSpan("klaviyo.resolve", undefined, noStack),
+    )
   }).pipe(
     Effect.withSpan(`klaviyo.${endpoint.operation}`, {
       attributes: {
         "klaviyo.resource_type": endpoint.resource.type,
         "klaviyo.id": typeof id === "string" ? id : "",
       },
-    }),
+    }, noStack),
   )

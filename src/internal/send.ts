@@ -25,6 +25,17 @@ const retriesMetric = Metric.counter("klaviyo_retries_total", {
 })
 const rateLimitedMetric = Metric.counter("klaviyo_429_total", { description: "429 answers from Klaviyo" })
 
+/** The request counter of each outcome, made once (outcomes are few: statuses and failure kinds). */
+const requestsByOutcome = new Map<string, Metric.Counter<number>>()
+const requestsBy = (label: string): Metric.Counter<number> => {
+  let counter = requestsByOutcome.get(label)
+  if (counter === undefined) {
+    counter = Metric.withAttributes(requestsMetric, { outcome: label })
+    requestsByOutcome.set(label, counter)
+  }
+  return counter
+}
+
 /** The outcome label of an attempt, for metrics. */
 const outcome = (exit: ApiResponse | AttemptFailure): string =>
   "_tag" in exit
@@ -67,13 +78,13 @@ export const makeSend = (options: {
       ),
       Effect.onExit((exit) =>
         Metric.update(
-          Metric.withAttributes(requestsMetric, {
-            outcome: exit._tag === "Success"
+          requestsBy(
+            exit._tag === "Success"
               ? outcome(exit.value)
               : exit.cause.reasons[0]?._tag === "Fail"
               ? outcome(exit.cause.reasons[0].error)
               : "interrupted",
-          }),
+          ),
           1,
         )
       ),
@@ -158,7 +169,7 @@ export const makeSend = (options: {
       return bounded.pipe(
         Effect.withSpan("klaviyo.send", {
           attributes: { "klaviyo.operation": request.operation, "klaviyo.revision": options.revision },
-        }),
+        }, { captureStackTrace: false }),
       )
     })
 }
