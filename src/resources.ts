@@ -10,7 +10,7 @@
  */
 import * as Schema from "effect/Schema"
 import type { ResourceSpec } from "./internal/jsonapi.ts"
-import { Integer, UtcDateTime } from "./internal/schemas.ts"
+import { fast, Integer, UtcDateTime } from "./internal/schemas.ts"
 import type { Revision } from "./revision.ts"
 
 /**
@@ -168,20 +168,23 @@ const JobError = Schema.Struct({
   source: Schema.optionalKey(Schema.Struct({ pointer: Schema.optionalKey(Schema.NullOr(Schema.String)) })),
 })
 
-const attribute = (schema: Schema.Top, required = false) => ({
+const attribute = (schema: Schema.Top, required: boolean, twin?: (value: unknown) => unknown) => ({
   schema: schema as Schema.Decoder<unknown>,
   required,
+  fast: twin,
 })
 
+const statuses: ReadonlyArray<BulkJobStatus> = ["cancelled", "complete", "processing", "queued"]
+
 const jobAttributes: ResourceSpec["attributes"] = {
-  status: attribute(Schema.Literals(["cancelled", "complete", "processing", "queued"]), true),
-  created_at: attribute(UtcDateTime, true),
-  total_count: attribute(Integer, true),
-  completed_count: attribute(Schema.NullOr(Integer)),
-  failed_count: attribute(Schema.NullOr(Integer)),
-  completed_at: attribute(Schema.NullOr(UtcDateTime)),
-  errors: attribute(Schema.NullOr(Schema.Array(JobError))),
-  expires_at: attribute(Schema.NullOr(UtcDateTime)),
+  status: attribute(Schema.Literals(statuses), true, fast.literal(statuses)),
+  created_at: attribute(UtcDateTime, true, fast.dateTime),
+  total_count: attribute(Integer, true, fast.integer),
+  completed_count: attribute(Schema.NullOr(Integer), false, fast.nullableInteger),
+  failed_count: attribute(Schema.NullOr(Integer), false, fast.nullableInteger),
+  completed_at: attribute(Schema.NullOr(UtcDateTime), false, fast.nullableDateTime),
+  errors: attribute(Schema.NullOr(Schema.Array(JobError)), false, fast.nullableEmptyArray),
+  expires_at: attribute(Schema.NullOr(UtcDateTime), false, fast.nullableDateTime),
 }
 
 const jobAttributeNames: ReadonlyArray<string> = Object.keys(jobAttributes)
@@ -198,9 +201,9 @@ export const bulkJobResource = (type: string): ResourceSpec => ({
 export const catalogCategoryResource: ResourceSpec = {
   type: "catalog-category",
   attributes: {
-    external_id: attribute(Schema.NullOr(Schema.String)),
-    name: attribute(Schema.NullOr(Schema.String)),
-    updated: attribute(Schema.NullOr(UtcDateTime)),
+    external_id: attribute(Schema.NullOr(Schema.String), false, fast.nullableString),
+    name: attribute(Schema.NullOr(Schema.String), false, fast.nullableString),
+    updated: attribute(Schema.NullOr(UtcDateTime), false, fast.nullableDateTime),
   },
   fields: (revision: Revision) =>
     revision.jobIdAttribute ? ["external_id", "name", "updated"] : ["external_id", "id", "name", "updated"],

@@ -6,7 +6,7 @@
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import { describe, expect, it } from "vitest"
-import { decodePrimary, resolveIncluded } from "../src/internal/jsonapi.ts"
+import { decodePrimary, resolveIncluded, type ResourceSpec } from "../src/internal/jsonapi.ts"
 import { parseUtcDateTime } from "../src/internal/schemas.ts"
 import { bulkJobResource, catalogCategoryResource } from "../src/resources.ts"
 
@@ -119,5 +119,74 @@ describe("the document check", () => {
     }, "included[0].attributes"],
   ])("a document it refuses gets the schema's issues: %s", (_, body, path) => {
     expect(failure(decode(body))).toMatchObject({ _tag: "DecodeError", path })
+  })
+})
+
+describe("the attributes' plain-code decoders", () => {
+  /** The same resource with no fast decoders: every value goes through the schema. */
+  const schemaOnly = (spec: ResourceSpec): ResourceSpec => ({
+    ...spec,
+    attributes: Object.fromEntries(
+      Object.entries(spec.attributes).map(([name, attribute]) => [name, { ...attribute, fast: undefined }]),
+    ),
+  })
+  const job = bulkJobResource("catalog-category-bulk-update-job")
+  const slowJob = schemaOnly(job)
+  const slowCategory = schemaOnly(catalogCategoryResource)
+  const run = (jobSpec: ResourceSpec, categorySpec: ResourceSpec, attributes: unknown, included: unknown) =>
+    Effect.runSyncExit(
+      Effect.flatMap(
+        decodePrimary(jobSpec, { id: "asked", primaryFields: undefined }, {
+          data: {
+            type: "catalog-category-bulk-update-job",
+            id: "j",
+            attributes,
+            relationships: { categories: { data: [{ type: "catalog-category", id: "c" }] } },
+          },
+          included: [{ type: "catalog-category", id: "c", attributes: included }],
+        }, "http://127.0.0.1/x"),
+        (document) =>
+          resolveIncluded(document, [{ relationship: "categories", spec: categorySpec, fields: undefined }]),
+      ),
+    )
+  // Values of every kind for every attribute: good ones, nulls, wrong types, odd numbers and dates.
+  const values: ReadonlyArray<unknown> = [
+    null,
+    "",
+    "queued",
+    "complete",
+    "2022-11-08T00:00:00",
+    "2022-02-30T00:00:00Z",
+    "0050-06-01T00:00:00Z",
+    0,
+    -3,
+    1.5,
+    2 ** 60,
+    [],
+    [{ id: "e", code: "c", title: "t", detail: "d" }],
+    [{ id: 1 }],
+    {},
+    true,
+  ]
+  it("decode every combination exactly as the schema does, issues included", () => {
+    const base = { status: "processing", created_at: "2022-11-08T00:00:00+00:00", total_count: 10 }
+    let compared = 0
+    for (const name of [...Object.keys(job.attributes), "absent"]) {
+      for (const value of [...values, undefined]) {
+        const attributes: Record<string, unknown> = { ...base }
+        if (value === undefined) delete attributes[name]
+        else attributes[name] = value
+        const category = {
+          name: value ?? null,
+          external_id: "x",
+          updated: value === undefined ? null : value,
+        }
+        const fastExit = run(job, catalogCategoryResource, attributes, category)
+        const slowExit = run(slowJob, slowCategory, attributes, category)
+        expect(fastExit).toEqual(slowExit)
+        compared++
+      }
+    }
+    expect(compared).toBe(9 * 17)
   })
 })

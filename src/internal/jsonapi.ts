@@ -7,6 +7,7 @@
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Schema from "effect/Schema"
+import { DECLINE } from "./schemas.ts"
 import * as SchemaIssue from "effect/SchemaIssue"
 import { DecodeError, type DecodeIssue } from "../errors.ts"
 import type { Revision } from "../revision.ts"
@@ -15,6 +16,11 @@ import type { Revision } from "../revision.ts"
 export interface AttributeSpec {
   readonly schema: Schema.Decoder<unknown>
   readonly required: boolean
+  /**
+   * The same decoding in plain code for the common values: the decoded value, or
+   * {@link DECLINE} for anything it is not sure of (the schema then decides and reports).
+   */
+  readonly fast?: ((value: unknown) => unknown) | undefined
 }
 
 /** A resource type as the spec describes it. */
@@ -195,27 +201,58 @@ type AttributesDecoder = (
   options?: { readonly errors?: "first" | "all" },
 ) => Exit.Exit<Record<string, unknown>, Schema.SchemaError>
 
-const decoderCache = new WeakMap<ResourceSpec, Map<string, AttributesDecoder>>()
+/** The attributes a fieldset selects, with their schema's decoder. */
+interface SelectedAttributes {
+  readonly decode: AttributesDecoder
+  readonly selected: ReadonlyArray<readonly [string, AttributeSpec]>
+}
+
+const decoderCache = new WeakMap<ResourceSpec, Map<string, SelectedAttributes>>()
 
 /** The attribute decoder for a resource with the given fieldset (all attributes when `undefined`), cached. */
 const attributesDecoder = (
   spec: ResourceSpec,
   fields: ReadonlyArray<string> | undefined,
-): AttributesDecoder => {
+): SelectedAttributes => {
   const key = fields === undefined ? "*" : fields.join(",")
   let byFields = decoderCache.get(spec)
   if (byFields === undefined) decoderCache.set(spec, byFields = new Map())
   const cached = byFields.get(key)
   if (cached !== undefined) return cached
   const struct: Record<string, Schema.Top> = {}
+  const selected: Array<readonly [string, AttributeSpec]> = []
   for (const [name, attribute] of Object.entries(spec.attributes)) {
     if (fields !== undefined && !fields.includes(name)) continue
     struct[name] = attribute.required ? attribute.schema : Schema.optionalKey(attribute.schema)
+    selected.push([name, attribute])
   }
   const schema = Schema.Struct(struct) as unknown as Schema.Decoder<Record<string, unknown>>
-  const decoder: AttributesDecoder = Schema.decodeUnknownExit(schema)
+  const decoder: SelectedAttributes = { decode: Schema.decodeUnknownExit(schema), selected }
   byFields.set(key, decoder)
   return decoder
+}
+
+/**
+ * The attributes decoded in plain code, or `undefined` when any of them is left to the schema:
+ * the selected attributes only, an absent optional one left absent, as the schema does.
+ */
+const fastAttributes = (
+  selected: ReadonlyArray<readonly [string, AttributeSpec]>,
+  attributes: unknown,
+): Record<string, unknown> | undefined => {
+  if (!isObject(attributes)) return undefined
+  const out: Record<string, unknown> = {}
+  for (const [name, attribute] of selected) {
+    if (!Object.hasOwn(attributes, name)) {
+      if (attribute.required) return undefined
+      continue
+    }
+    if (attribute.fast === undefined) return undefined
+    const value = attribute.fast(attributes[name])
+    if (value === DECLINE) return undefined
+    out[name] = value
+  }
+  return out
 }
 
 /** Decodes a resource's attributes, or returns the issues found, their paths under `prefix`. */
@@ -225,7 +262,9 @@ const decodeAttributes = (
   attributes: unknown,
   prefix: ReadonlyArray<PropertyKey>,
 ): Record<string, unknown> | ReadonlyArray<DecodeIssue> => {
-  const decode = attributesDecoder(spec, fields)
+  const { decode, selected } = attributesDecoder(spec, fields)
+  const fast = fastAttributes(selected, attributes)
+  if (fast !== undefined) return fast
   // The schema's fast path stops at the first issue; only a failure is decoded again with
   // `errors: "all"`, to report every issue (a success is the same value either way).
   const first = decode(attributes)

@@ -150,3 +150,26 @@ export const UtcDateTime: Schema.decodeTo<Schema.Date, Schema.String> = Schema.S
 
 /** A whole number; Klaviyo's counts may be negative in its examples, so no sign is imposed. */
 export const Integer: Schema.Number = Schema.Number.check(Schema.isInt())
+
+/** What a fast attribute decoder answers for a value it leaves to the schema. */
+export const DECLINE: unique symbol = Symbol("DECLINE")
+
+/**
+ * Plain-code twins of the attribute schemas, for the common values only: each returns what the
+ * schema would, or {@link DECLINE} for anything else (the schema then decides, and reports).
+ */
+export const fast = {
+  nullableString: (value: unknown): unknown => value === null || typeof value === "string" ? value : DECLINE,
+  integer: (value: unknown): unknown => Number.isSafeInteger(value) ? value : DECLINE,
+  nullableInteger: (value: unknown): unknown =>
+    value === null || Number.isSafeInteger(value) ? value : DECLINE,
+  dateTime: (value: unknown): unknown =>
+    typeof value === "string" ? parseUtcDateTime(value) ?? DECLINE : DECLINE,
+  nullableDateTime: (value: unknown): unknown =>
+    value === null ? null : typeof value === "string" ? parseUtcDateTime(value) ?? DECLINE : DECLINE,
+  literal: (allowed: ReadonlyArray<string>) => (value: unknown): unknown =>
+    typeof value === "string" && allowed.includes(value) ? value : DECLINE,
+  /** `null`, or an empty list: anything else goes through the schema. */
+  nullableEmptyArray: (value: unknown): unknown =>
+    value === null ? null : Array.isArray(value) && value.length === 0 ? [] : DECLINE,
+}
