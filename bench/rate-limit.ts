@@ -1,5 +1,5 @@
 /**
- * `npm run bench:rate-limit [-- --requests 7000 --trials 1 --margin 50 --steady-ms 3000]`
+ * `npm run bench:rate-limit [-- --requests 7000 --trials 1 --margin 100 --steady-ms 3000]`
  *
  * A local server on 127.0.0.1 enforces Klaviyo's fixed windows, scaled down in time (burst 35
  * per 100 ms, steady 350 per 3 s), at a random phase. The client sends the requests as fast as
@@ -25,7 +25,7 @@ const requests = arg("requests", 7000)
 const trials = arg("trials", 1)
 const burst = { limit: 35, windowMillis: 100 }
 const steady = { limit: 350, windowMillis: arg("steady-ms", 3000) }
-const margin = arg("margin", 50)
+const margin = arg("margin", 100)
 
 const trial = async (index: number) => {
   const phase = Date.now() + Math.floor(Math.random() * steady.windowMillis)

@@ -6,7 +6,13 @@
  * @module
  */
 import * as Duration from "effect/Duration"
-import type { BulkJobError, BulkJobStatus, CatalogCategory, UnresolvedReference } from "../mod.ts"
+import type {
+  BulkJobError,
+  BulkJobStatus,
+  CatalogCategory,
+  JobProgress,
+  UnresolvedReference,
+} from "../mod.ts"
 
 /** A job as `get` may receive it: with `--fields`, any attribute can be missing. */
 export interface ShownJob {
@@ -24,16 +30,8 @@ export interface ShownJob {
   readonly unresolved?: ReadonlyArray<UnresolvedReference>
 }
 
-/** The progress figures the display needs (the library's `JobProgress` has them). */
-export interface ShownProgress {
-  readonly total: number
-  readonly completed: number
-  readonly failed: number
-  readonly processed: number
-  readonly percent: number
-  readonly rate: number | null
-  readonly remaining: Duration.Duration | null
-}
+/** The progress figures the display needs: the library's, without its notes on what was corrected. */
+export type ShownProgress = Omit<JobProgress, "adjusted">
 
 /** A date as the table shows it: `2026-11-27 14:00:00 UTC`, `-` for none. */
 export const when = (date: Date | null | undefined): string =>
