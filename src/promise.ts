@@ -173,18 +173,21 @@ export const makeKlaviyoClient = (options: MakeKlaviyoClientOptions): KlaviyoPro
     ),
   )
   let closed = false
+  const closedError = () =>
+    new InvalidRequest({
+      input: "client",
+      reason: "the client is closed; make a new one with makeKlaviyoClient",
+    })
+  /** The watches being iterated: `close` stops them (their fibers are not the runtime's). */
+  const watches = new Set<AbortController>()
   const close = () => {
     closed = true
+    for (const watch of watches) watch.abort(closedError())
     return runtime.dispose()
   }
   const checkOpen = (signal: AbortSignal | undefined) => {
     signal?.throwIfAborted()
-    if (closed) {
-      throw new InvalidRequest({
-        input: "client",
-        reason: "the client is closed; make a new one with makeKlaviyoClient",
-      })
-    }
+    if (closed) throw closedError()
   }
   /** Runs one call: resolves with its value, rejects with its error or the signal's reason. */
   const run = async <A, E>(effect: Effect.Effect<A, E, KlaviyoClient>, signal: AbortSignal | undefined) => {
@@ -201,22 +204,27 @@ export const makeKlaviyoClient = (options: MakeKlaviyoClientOptions): KlaviyoPro
       run(awaitCatalogCategoryBulkUpdateJob(jobId, watchOptions), call?.signal),
     watchCatalogCategoryBulkUpdateJob: (jobId, watchOptions, call) => ({
       async *[Symbol.asyncIterator]() {
-        const signal = call?.signal
-        checkOpen(signal)
+        checkOpen(call?.signal)
         const context = await runtime.context()
-        const aborted: Effect.Effect<void> = signal === undefined
-          ? Effect.never
-          : Effect.callback<void>((resume) => {
-            const onAbort = () => resume(Effect.void)
-            if (signal.aborted) return onAbort()
-            signal.addEventListener("abort", onAbort, { once: true })
-            return Effect.sync(() => signal.removeEventListener("abort", onAbort))
-          })
-        yield* Stream.toAsyncIterableWith(
-          watchCatalogCategoryBulkUpdateJob(jobId, watchOptions).pipe(Stream.interruptWhen(aborted)),
-          context,
-        )
-        signal?.throwIfAborted()
+        // Stopped by the caller's signal, or by `close`.
+        const own = new AbortController()
+        const signal = call?.signal === undefined ? own.signal : AbortSignal.any([call.signal, own.signal])
+        const aborted: Effect.Effect<void> = Effect.callback<void>((resume) => {
+          const onAbort = () => resume(Effect.void)
+          if (signal.aborted) return onAbort()
+          signal.addEventListener("abort", onAbort, { once: true })
+          return Effect.sync(() => signal.removeEventListener("abort", onAbort))
+        })
+        watches.add(own)
+        try {
+          yield* Stream.toAsyncIterableWith(
+            watchCatalogCategoryBulkUpdateJob(jobId, watchOptions).pipe(Stream.interruptWhen(aborted)),
+            context,
+          )
+          signal.throwIfAborted()
+        } finally {
+          watches.delete(own)
+        }
       },
     }),
     close,

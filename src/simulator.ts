@@ -353,7 +353,10 @@ export interface KlaviyoModel {
   readonly jobs: Map<string, SimulatedJob>
   /** The categories, by id. */
   readonly categories: Map<string, SimulatedCategory>
-  /** Queues faults: each of the next requests meets the next fault, in order. */
+  /**
+   * Queues faults: each of the next requests meets the next fault, in order. A status outside
+   * 200–599 or a negative delay throws a `RangeError` here, not later.
+   */
   readonly inject: (...faults: ReadonlyArray<SimulatedFault>) => void
   /** The faults still queued. */
   readonly pendingFaults: () => number
@@ -787,6 +790,18 @@ export const makeKlaviyoModel = (options: KlaviyoSimulatorOptions = {}): Klaviyo
     jobs,
     categories,
     inject: (...more) => {
+      for (const fault of more) {
+        if (
+          "status" in fault && !(Number.isInteger(fault.status) && fault.status >= 200 && fault.status <= 599)
+        ) {
+          throw new RangeError(
+            `a simulated fault's status must be a whole number from 200 to 599, not ${fault.status}`,
+          )
+        }
+        if ("delayMillis" in fault && !(Number.isFinite(fault.delayMillis) && fault.delayMillis >= 0)) {
+          throw new RangeError(`a simulated fault's delayMillis must be a finite number of at least 0`)
+        }
+      }
       faults.push(...more)
     },
     pendingFaults: () => faults.length,
@@ -870,9 +885,11 @@ export const KlaviyoSimulator: KlaviyoSimulatorApi = {
           if (answer.delayMillis !== undefined && answer.delayMillis > 0) {
             yield* Effect.sleep(Duration.millis(answer.delayMillis))
           }
+          // A status that cannot have a body (204, 205, 304) is sent without one.
+          const bodiless = answer.status === 204 || answer.status === 205 || answer.status === 304
           return HttpClientResponse.fromWeb(
             request,
-            new Response(answer.body, { status: answer.status, headers: answer.headers }),
+            new Response(bodiless ? null : answer.body, { status: answer.status, headers: answer.headers }),
           )
         })
       ),

@@ -382,12 +382,18 @@ const resolveBounds = (options: WatchCatalogCategoryBulkUpdateJobOptions): Bound
 type AnyJob = BulkJobAttributes & { readonly id: string; readonly type: string }
 type WatchError = KlaviyoError | JobWatchError
 
+/** The latest snapshot a poll made, emitted or not (for the deadline's error). */
+interface LastPolled {
+  last: JobSnapshot<AnyJob> | undefined
+}
+
 /** One job's polls: each fetch, made into a snapshot; the stream of those worth emitting. */
 const pollJob = (
   jobId: string,
   include: ReadonlyArray<"categories"> | undefined,
   bounds: Bounds,
   schedule: Schedule.Schedule<unknown, JobSnapshot<BulkJobAttributes>> | undefined,
+  polled: LastPolled,
 ): Stream.Stream<JobSnapshot<AnyJob>, WatchError, KlaviyoClient> =>
   Stream.unwrap(Effect.sync(() => {
     let polls = 0
@@ -440,6 +446,7 @@ const pollJob = (
         poll: polls,
       }
       last = snapshot
+      polled.last = snapshot
       return snapshot
     })
     const cadence: Schedule.Schedule<unknown, JobSnapshot<BulkJobAttributes>> = schedule ??
@@ -463,6 +470,7 @@ const pollJob = (
 interface SharedPoll {
   readonly stream: Stream.Stream<JobSnapshot<AnyJob>, WatchError>
   readonly scope: Scope.Closeable
+  readonly polled: LastPolled
   watchers: number
 }
 
@@ -471,11 +479,17 @@ const sharedPolls = new WeakMap<KlaviyoClientShape, Map<string, SharedPoll>>()
 /** Joining and leaving shared polls go one at a time, so that two watchers never start two polls. */
 const registry = Semaphore.makeUnsafe(1)
 
+/** Takes a poll out of the registry (once it failed, or its last watcher left): the next watcher starts afresh. */
+const detach = (client: KlaviyoClientShape, key: string, entry: SharedPoll): void => {
+  const polls = sharedPolls.get(client)
+  if (polls?.get(key) === entry) polls.delete(key)
+}
+
 const joinShared = (
   client: KlaviyoClientShape,
   key: string,
-  source: Stream.Stream<JobSnapshot<AnyJob>, WatchError, KlaviyoClient>,
-): Effect.Effect<Stream.Stream<JobSnapshot<AnyJob>, WatchError>, never, Scope.Scope> =>
+  source: (polled: LastPolled) => Stream.Stream<JobSnapshot<AnyJob>, WatchError, KlaviyoClient>,
+): Effect.Effect<SharedPoll, never, Scope.Scope> =>
   Effect.acquireRelease(
     registry.withPermits(1)(Effect.gen(function* () {
       let polls = sharedPolls.get(client)
@@ -486,24 +500,32 @@ const joinShared = (
       const existing = polls.get(key)
       if (existing !== undefined) {
         existing.watchers++
-        return existing.stream
+        return existing
       }
       const scope = yield* Scope.make()
-      const stream = yield* Stream.share(
-        source.pipe(Stream.provideService(KlaviyoClient, client)),
+      const polled: LastPolled = { last: undefined }
+      const entry: { -readonly [K in keyof SharedPoll]: SharedPoll[K] } = {
+        stream: Stream.empty,
+        scope,
+        polled,
+        watchers: 1,
+      }
+      entry.stream = yield* Stream.share(
+        source(polled).pipe(
+          Stream.provideService(KlaviyoClient, client),
+          // A failed poll is not handed to watchers who join later: they start a new one.
+          Stream.tapError(() => Effect.sync(() => detach(client, key, entry))),
+        ),
         { capacity: "unbounded", replay: 1 },
       ).pipe(Scope.provide(scope))
-      polls.set(key, { stream, scope, watchers: 1 })
-      return stream
+      polls.set(key, entry)
+      return entry
     })),
-    () =>
+    (entry) =>
       registry.withPermits(1)(Effect.gen(function* () {
-        const polls = sharedPolls.get(client)
-        const entry = polls?.get(key)
-        if (polls === undefined || entry === undefined) return
         entry.watchers--
         if (entry.watchers > 0) return
-        polls.delete(key)
+        detach(client, key, entry)
         yield* Scope.close(entry.scope, Exit.void)
       })),
   )
@@ -564,22 +586,29 @@ export const watchCatalogCategoryBulkUpdateJob = <
     const include = settings.include === undefined || settings.include.length === 0
       ? undefined
       : settings.include
-    const source = pollJob(jobId, include, bounds, settings.schedule)
-    let stream: Stream.Stream<JobSnapshot<AnyJob>, WatchError, KlaviyoClient> = source
+    let polled: LastPolled = { last: undefined }
+    let stream: Stream.Stream<JobSnapshot<AnyJob>, WatchError, KlaviyoClient>
     if (settings.schedule === undefined) {
       const client = yield* Effect.service(KlaviyoClient)
       const key = JSON.stringify([jobId, include ?? [], bounds.min, bounds.max])
-      stream = yield* joinShared(client, key, source)
+      const shared = yield* joinShared(
+        client,
+        key,
+        (holder) => pollJob(jobId, include, bounds, undefined, holder),
+      )
+      polled = shared.polled
+      stream = shared.stream
+    } else {
+      stream = pollJob(jobId, include, bounds, settings.schedule, polled)
     }
     if (deadline !== undefined) {
-      let last: JobSnapshot<AnyJob> | undefined
       const millis = deadline
       stream = stream.pipe(
-        Stream.tap((snapshot) => Effect.sync(() => (last = snapshot))),
         Stream.interruptWhen(
           Effect.sleep(Duration.millis(millis)).pipe(
-            Effect.andThen(Effect.suspend(() =>
-              Effect.fail(
+            Effect.andThen(Effect.suspend(() => {
+              const last = polled.last
+              return Effect.fail(
                 new JobWatchError({
                   reason: "deadline",
                   jobId,
@@ -589,7 +618,7 @@ export const watchCatalogCategoryBulkUpdateJob = <
                   last,
                 }),
               )
-            )),
+            })),
           ),
         ),
       )

@@ -179,6 +179,26 @@ describe("the Promise facade's watch", () => {
     expect(model.stats.requests).toBe(after)
   })
 
+  it("stops a watch being iterated when the client is closed", async () => {
+    const model = KlaviyoSimulator.model({ jobs: [quickJob("closed", { queuedMillis: 60_000 })] })
+    const client = makeKlaviyoClient({ apiKey: SIMULATED_API_KEY, httpClient: KlaviyoSimulator.layer(model) })
+    const seen: Array<number> = []
+    const loop = (async () => {
+      for await (
+        const snapshot of client.watchCatalogCategoryBulkUpdateJob("closed", {
+          interval: { min: "10 millis", max: "10 millis" },
+        })
+      ) seen.push(snapshot.poll)
+    })()
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    await client.close()
+    await expect(loop).rejects.toMatchObject({ _tag: "InvalidRequest", input: "client" })
+    expect(seen).toEqual([1])
+    const after = model.stats.requests
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(model.stats.requests).toBe(after)
+  })
+
   it("rejects with the same typed errors", async () => {
     await using client = makeKlaviyoClient({
       apiKey: SIMULATED_API_KEY,

@@ -154,6 +154,25 @@ describe("the API key never appears", () => {
     expectNoSecret(text)
   })
 
+  it("in a DecodeError for a 2xx body that echoes it (not JSON, or the wrong content type)", async () => {
+    for (
+      const [contentType, body] of [
+        ["text/plain", `echo: Klaviyo-API-Key ${SECRET}`],
+        ["application/json", `Klaviyo-API-Key ${SECRET} is not JSON`],
+      ]
+    ) {
+      server.script({ status: 200, headers: { "content-type": contentType! }, body: body! })
+      const { exit, text } = await observe(
+        getCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID),
+        clientLayer(server, { apiKey: SECRET }),
+      )
+      expect(Exit.isFailure(exit)).toBe(true)
+      expect(text).toContain("DecodeError")
+      expect(text).toContain("Klaviyo-API-Key <redacted>")
+      expectNoSecret(text)
+    }
+  })
+
   it("in the KlaviyoClient service when inspected", async () => {
     const service = await Effect.runPromise(
       Effect.gen(function* () {

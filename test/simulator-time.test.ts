@@ -157,6 +157,21 @@ describe("faults on demand, through the simulator's layer", () => {
     expect(model.pendingFaults()).toBe(0)
   })
 
+  it("refuses a status no answer can have when it is injected, and sends 204 without a body", async () => {
+    const model = KlaviyoSimulator.model()
+    expect(() => model.inject({ status: 99 })).toThrow(
+      "a simulated fault's status must be a whole number from 200 to 599, not 99",
+    )
+    expect(() => model.inject({ delayMillis: -1 })).toThrow(RangeError)
+    expect(model.pendingFaults()).toBe(0)
+    model.inject({ status: 204 })
+    const error = failureOf(
+      await throughLayer(model, getCatalogCategoryBulkUpdateJob("01JDEM0CATEG0RYUPDATEJ0B01")),
+    )
+    expect(error).toMatchObject({ _tag: "DecodeError" })
+    expect((error as { reason: string }).reason).toContain("found an empty body")
+  })
+
   it("resets the connection: a TransportError of kind network", async () => {
     const model = KlaviyoSimulator.model()
     model.inject({ reset: true })

@@ -220,6 +220,11 @@ describe("watchCatalogCategoryBulkUpdateJob", () => {
     if (error?._tag !== "JobWatchError") return
     expect(error.reason).toBe("deadline")
     expect(error.last?.job.status).toBe("queued")
+    // The last poll, not the last snapshot emitted (poll 1 was the last one that changed anything).
+    // Polls come at 0, 1, 3 and 7 s after the first, which runs after the driver's first 100 ms
+    // step of the test clock.
+    expect(error.last?.poll).toBe(4)
+    expect(error.last?.at.getTime()).toBe(7_100)
     expect(error.detail).toBe("the job was still queued when the watch's deadline of 10s passed")
     // Polls at 0, 1, 3 and 7 s.
     expect(model.stats.requests).toBe(4)
@@ -296,6 +301,30 @@ describe("watchCatalogCategoryBulkUpdateJob", () => {
     expect(third.map((s) => s.poll)).toEqual(first.map((s) => s.poll).filter((poll) => poll >= 10))
     expect(again.map((s) => [s.poll, s.job.status])).toEqual([[1, "complete"]])
     expect(model.stats.requests).toBe(24)
+  })
+
+  it("does not hand a failed poll to a watcher who joins later: it polls afresh", async () => {
+    const model = KlaviyoSimulator.model({ jobs: [job("job-retry", 2, { queuedMillis: 0, perSecond: 1 })] })
+    const exit = await withSimulator(
+      model,
+      Effect.gen(function* () {
+        // A slow first watcher: it is still on its first snapshot when the shared poll fails.
+        const slow = yield* Effect.forkChild(Effect.exit(collect(
+          watchCatalogCategoryBulkUpdateJob("job-retry").pipe(Stream.tap(() => Effect.sleep("10 seconds"))),
+        )))
+        yield* Effect.sleep("500 millis")
+        model.inject({ status: 400 })
+        yield* Effect.sleep("5 seconds")
+        const late = yield* collect(watchCatalogCategoryBulkUpdateJob("job-retry"))
+        return { slow: yield* Fiber.join(slow), late }
+      }),
+    )
+    expect(Exit.isSuccess(exit)).toBe(true)
+    if (!Exit.isSuccess(exit)) return
+    expect(failureOf(exit.value.slow)).toMatchObject({ _tag: "KlaviyoApiError", status: 400 })
+    expect(exit.value.late.map((s) => [s.poll, s.job.status])).toEqual([[1, "complete"]])
+    // The first poll, the one that failed, and the late watcher's own.
+    expect(model.stats.requests).toBe(3)
   })
 
   it("does not share a poll between different include options", async () => {

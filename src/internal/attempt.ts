@@ -97,25 +97,27 @@ const readCapped = (
   max: number,
 ): Effect.Effect<string, TransportError> =>
   Effect.gen(function* () {
-    const declared = Number(response.headers["content-length"])
-    if (Number.isFinite(declared) && declared > max) {
+    const length = response.headers["content-length"]
+    const declared = length !== undefined && /^\s*\d+\s*$/.test(length) ? Number(length) : undefined
+    if (declared !== undefined && declared > max) {
+      // Let the body go (its stream cancelled, the connection released) without reading it.
+      yield* discard(response)
       return yield* oversized(url, max, `declares ${declared} bytes`)
     }
     // A body whose length is declared (and not compressed, which could inflate past it) is
     // within the cap: read it whole, which costs less than counting it chunk by chunk. The
-    // platform fails the read if the body does not match its declared length.
+    // platform fails the read if the body is shorter than declared, and stops at its length;
+    // the size is checked again all the same, for a transport that would not.
     const encoding = response.headers["content-encoding"]
-    if (
-      response.headers["content-length"] !== undefined && Number.isInteger(declared) && declared >= 0 &&
-      (encoding === undefined || encoding.trim().toLowerCase() === "identity")
-    ) {
-      return yield* Effect.mapError(response.text, (error) => transportFailure(url, error))
+    if (declared !== undefined && (encoding === undefined || encoding.trim().toLowerCase() === "identity")) {
+      const bytes = yield* Effect.mapError(response.arrayBuffer, (error) => transportFailure(url, error))
+      if (bytes.byteLength > max) return yield* oversized(url, max, `sent ${bytes.byteLength} bytes`)
+      return new TextDecoder().decode(bytes)
     }
     const chunks: Array<Uint8Array> = []
     let size = 0
     let tooLarge = false
-    yield* response.stream.pipe(
-      Stream.mapError((error) => transportFailure(url, error)),
+    const read = yield* response.stream.pipe(
       Stream.takeUntil((chunk) => {
         size += chunk.byteLength
         if (size > max) tooLarge = true
@@ -123,7 +125,12 @@ const readCapped = (
         return tooLarge
       }),
       Stream.runDrain,
+      Effect.as(true),
+      // An answer with no body at all (a 204, say) reads as empty text, not as a broken body.
+      Effect.catchIf((error) => error.reason._tag === "EmptyBodyError", () => Effect.succeed(false)),
+      Effect.mapError((error) => transportFailure(url, error)),
     )
+    if (!read) return ""
     if (tooLarge) return yield* oversized(url, max, "kept going")
     const bytes = new Uint8Array(size)
     let offset = 0
@@ -166,6 +173,7 @@ const parseJson = (
   text: string,
   headers: Readonly<Record<string, string>>,
   url: string,
+  scrub: (text: string) => string,
 ): Effect.Effect<unknown, DecodeError> => {
   const contentType = headers["content-type"]
   const fail = (reason: string) =>
@@ -174,7 +182,7 @@ const parseJson = (
   if (contentType !== undefined && !jsonContentType.test(contentType.trim())) {
     return fail(
       `Expected a JSON:API document (application/vnd.api+json), found content-type ${contentType}: ${
-        JSON.stringify(text.slice(0, 80))
+        JSON.stringify(scrub(text.slice(0, 200)).slice(0, 80))
       }`,
     )
   }
@@ -184,8 +192,8 @@ const parseJson = (
   } catch (error) {
     return fail(
       `Expected a JSON:API document, found a body that is not JSON (${shown}): ${
-        JSON.stringify(text.slice(0, 80))
-      }${error instanceof Error ? ` (${error.message})` : ""}`,
+        JSON.stringify(scrub(text.slice(0, 200)).slice(0, 80))
+      }${error instanceof Error ? ` (${scrub(error.message).replace(/"[^"]*"(?:\.\.\.)?/g, "…")})` : ""}`,
     )
   }
 }
@@ -288,7 +296,7 @@ export const makeAttempt = (
           next = undefined
         }
         if (next === undefined || next.origin !== baseUrl.origin || hops >= MAX_REDIRECTS) {
-          note = redirectNote(location, next, baseUrl.origin)
+          note = redirectNote(location === undefined ? undefined : scrub(location), next, baseUrl.origin)
           break
         }
         yield* bounded(sent, discard(response))
@@ -301,7 +309,7 @@ export const makeAttempt = (
         return {
           status: response.status,
           headers: responseHeaders,
-          body: yield* parseJson(body, responseHeaders, url),
+          body: yield* parseJson(body, responseHeaders, url, scrub),
           url,
         }
       }
