@@ -264,11 +264,13 @@ const RATE_SAMPLES = 6
 
 /**
  * Makes a job's counts sane and computes its progress; `samples` are the recent observations of
- * the processed count while the job ran (oldest first), for the rate and the time left.
+ * the processed count while the job ran (oldest first), for the rate and the time left, and
+ * `at`, when given, counts this observation among them.
  */
 export const jobProgress = (
   job: Pick<BulkJobAttributes, "status" | "total_count" | "completed_count" | "failed_count">,
   samples: ReadonlyArray<Sample> = [],
+  at?: number,
 ): JobProgress => {
   const adjusted: Array<string> = []
   let total = count("total_count", job.total_count, adjusted)
@@ -297,8 +299,9 @@ export const jobProgress = (
     adjusted.push(`the job is complete with ${processed} of ${total} operations counted: percent read as 100`)
     percent = 100
   }
-  const first = samples[0]
-  const last = samples[samples.length - 1]
+  const window = at === undefined ? samples : [...samples, { at, processed }].slice(-RATE_SAMPLES)
+  const first = window[0]
+  const last = window[window.length - 1]
   const rate = first !== undefined && last !== undefined && last.at > first.at
     ? Math.max(0, (last.processed - first.processed) / ((last.at - first.at) / 1000))
     : null
@@ -399,17 +402,17 @@ const pollJob = (
     let polls = 0
     let unchanged = 0
     let lastKey: string | undefined
-    let emittedKey: string | undefined
-    let last: JobSnapshot<AnyJob> | undefined
-    let samples: Array<Sample> = []
+    let samples: ReadonlyArray<Sample> = []
+    /** The snapshots that changed something since the poll before: the ones emitted. */
+    const news = new WeakSet<JobSnapshot<AnyJob>>()
     const poll: Effect.Effect<JobSnapshot<AnyJob>, WatchError, KlaviyoClient> = Effect.gen(function* () {
       const job: AnyJob = yield* getCatalogCategoryBulkUpdateJob(
         jobId,
         include === undefined ? {} : { include },
       ).pipe(
         Effect.catchTag("KlaviyoApiError", (error): Effect.Effect<never, WatchError> => {
-          if (error.status !== 404 || last === undefined) return Effect.fail(error)
-          const seen = last
+          const seen = polled.last
+          if (error.status !== 404 || seen === undefined) return Effect.fail(error)
           return Effect.flatMap(Clock.currentTimeMillis, (now) => {
             const expiresAt = seen.job.expires_at
             const expired = expiresAt !== null && expiresAt !== undefined && expiresAt.getTime() <= now
@@ -434,18 +437,13 @@ const pollJob = (
       const key = changeKey(job)
       unchanged = key === lastKey ? unchanged + 1 : 0
       lastKey = key
-      const running = job.status === "processing" || (job.status === "queued" && samples.length > 0)
-      const processed = jobProgress(job).processed
-      if (running || isFinal(job.status)) {
-        samples = [...samples, { at: now, processed }].slice(-RATE_SAMPLES)
-      }
-      const snapshot: JobSnapshot<AnyJob> = {
-        job,
-        progress: jobProgress(job, samples),
-        at: new Date(now),
-        poll: polls,
-      }
-      last = snapshot
+      // The rate is measured while the job runs (and up to its end), not while it waits.
+      const measured = job.status === "processing" || isFinal(job.status) ||
+        (job.status === "queued" && samples.length > 0)
+      const progress = jobProgress(job, samples, measured ? now : undefined)
+      if (measured) samples = [...samples, { at: now, processed: progress.processed }].slice(-RATE_SAMPLES)
+      const snapshot: JobSnapshot<AnyJob> = { job, progress, at: new Date(now), poll: polls }
+      if (unchanged === 0) news.add(snapshot)
       polled.last = snapshot
       return snapshot
     })
@@ -456,12 +454,7 @@ const pollJob = (
         ),
       )
     return Stream.fromEffectSchedule(poll, cadence).pipe(
-      Stream.filter((snapshot) => {
-        const key = changeKey(snapshot.job)
-        if (key === emittedKey) return false
-        emittedKey = key
-        return true
-      }),
+      Stream.filter((snapshot) => news.has(snapshot)),
       Stream.takeUntil((snapshot) => isFinal(snapshot.job.status)),
     )
   }))
