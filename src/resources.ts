@@ -180,11 +180,11 @@ const jobAttributes: ResourceSpec["attributes"] = {
   status: attribute(Schema.Literals(statuses), true, fast.literal(statuses)),
   created_at: attribute(UtcDateTime, true, fast.dateTime),
   total_count: attribute(Integer, true, fast.integer),
-  completed_count: attribute(Schema.NullOr(Integer), false, fast.nullableInteger),
-  failed_count: attribute(Schema.NullOr(Integer), false, fast.nullableInteger),
-  completed_at: attribute(Schema.NullOr(UtcDateTime), false, fast.nullableDateTime),
-  errors: attribute(Schema.NullOr(Schema.Array(JobError)), false, fast.nullableEmptyArray),
-  expires_at: attribute(Schema.NullOr(UtcDateTime), false, fast.nullableDateTime),
+  completed_count: attribute(Schema.NullOr(Integer), false, fast.nullOr(fast.integer)),
+  failed_count: attribute(Schema.NullOr(Integer), false, fast.nullOr(fast.integer)),
+  completed_at: attribute(Schema.NullOr(UtcDateTime), false, fast.nullOr(fast.dateTime)),
+  errors: attribute(Schema.NullOr(Schema.Array(JobError)), false, fast.nullOr(fast.emptyArray)),
+  expires_at: attribute(Schema.NullOr(UtcDateTime), false, fast.nullOr(fast.dateTime)),
 }
 
 const jobAttributeNames: ReadonlyArray<string> = Object.keys(jobAttributes)
@@ -201,9 +201,9 @@ export const bulkJobResource = (type: string): ResourceSpec => ({
 export const catalogCategoryResource: ResourceSpec = {
   type: "catalog-category",
   attributes: {
-    external_id: attribute(Schema.NullOr(Schema.String), false, fast.nullableString),
-    name: attribute(Schema.NullOr(Schema.String), false, fast.nullableString),
-    updated: attribute(Schema.NullOr(UtcDateTime), false, fast.nullableDateTime),
+    external_id: attribute(Schema.NullOr(Schema.String), false, fast.nullOr(fast.string)),
+    name: attribute(Schema.NullOr(Schema.String), false, fast.nullOr(fast.string)),
+    updated: attribute(Schema.NullOr(UtcDateTime), false, fast.nullOr(fast.dateTime)),
   },
   fields: (revision: Revision) =>
     revision.jobIdAttribute ? ["external_id", "name", "updated"] : ["external_id", "id", "name", "updated"],

@@ -159,17 +159,15 @@ export const DECLINE: unique symbol = Symbol("DECLINE")
  * schema would, or {@link DECLINE} for anything else (the schema then decides, and reports).
  */
 export const fast = {
-  nullableString: (value: unknown): unknown => value === null || typeof value === "string" ? value : DECLINE,
+  string: (value: unknown): unknown => typeof value === "string" ? value : DECLINE,
   integer: (value: unknown): unknown => Number.isSafeInteger(value) ? value : DECLINE,
-  nullableInteger: (value: unknown): unknown =>
-    value === null || Number.isSafeInteger(value) ? value : DECLINE,
   dateTime: (value: unknown): unknown =>
     typeof value === "string" ? parseUtcDateTime(value) ?? DECLINE : DECLINE,
-  nullableDateTime: (value: unknown): unknown =>
-    value === null ? null : typeof value === "string" ? parseUtcDateTime(value) ?? DECLINE : DECLINE,
   literal: (allowed: ReadonlyArray<string>) => (value: unknown): unknown =>
     typeof value === "string" && allowed.includes(value) ? value : DECLINE,
-  /** `null`, or an empty list: anything else goes through the schema. */
-  nullableEmptyArray: (value: unknown): unknown =>
-    value === null ? null : Array.isArray(value) && value.length === 0 ? [] : DECLINE,
+  /** An empty list only: any other list goes through the schema. */
+  emptyArray: (value: unknown): unknown => Array.isArray(value) && value.length === 0 ? [] : DECLINE,
+  /** The twin of `Schema.NullOr(schema)`, given the twin of `schema`. */
+  nullOr: (twin: (value: unknown) => unknown) => (value: unknown): unknown =>
+    value === null ? null : twin(value),
 }
