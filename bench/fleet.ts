@@ -14,11 +14,8 @@ import { execFile } from "node:child_process"
 import { minimumTime } from "../test/support/fixed-windows.ts"
 import { startRedis } from "../test/support/redis.ts"
 import { spawnLimitedServer } from "./support/spawn-server.ts"
+import { arg } from "./support/stats.ts"
 
-const arg = (name: string, fallback: number): number => {
-  const index = process.argv.indexOf(`--${name}`)
-  return index === -1 ? fallback : Number(process.argv[index + 1])
-}
 const total = arg("requests", 3500)
 const margin = arg("margin", 50)
 const burst = { limit: 35, windowMillis: 100 }

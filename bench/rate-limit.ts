@@ -16,11 +16,8 @@ import { FetchHttpClient } from "effect/http"
 import { getCatalogCategoryBulkUpdateJob, KlaviyoClient, SIMULATED_API_KEY, SIMULATED_JOB_ID } from "../mod.ts"
 import { minimumTime } from "../test/support/fixed-windows.ts"
 import { spawnLimitedServer } from "./support/spawn-server.ts"
+import { arg } from "./support/stats.ts"
 
-const arg = (name: string, fallback: number): number => {
-  const index = process.argv.indexOf(`--${name}`)
-  return index === -1 ? fallback : Number(process.argv[index + 1])
-}
 const requests = arg("requests", 7000)
 const trials = arg("trials", 1)
 const burst = { limit: 35, windowMillis: 100 }
