@@ -92,21 +92,25 @@ describe("pauses", () => {
   })
 })
 
+/** The in-memory store, each operation answering `millis` late (a remote store's round trip). */
+const slowStore = (millis: number) =>
+  Layer.effect(
+    RateLimiter.RateLimiterStore,
+    Effect.gen(function* () {
+      const inner = yield* Effect.service(RateLimiter.RateLimiterStore)
+      const slow = <A, E>(effect: Effect.Effect<A, E>) =>
+        Effect.andThen(Effect.sleep(Duration.millis(millis)), effect)
+      return RateLimiter.RateLimiterStore.of({
+        fixedWindow: (options) => slow(inner.fixedWindow(options)),
+        tokenBucket: (options) => slow(inner.tokenBucket(options)),
+        adaptiveConsume: (options) => slow(inner.adaptiveConsume(options)),
+        adaptiveFeedback: (options) => slow(inner.adaptiveFeedback(options)),
+      })
+    }),
+  ).pipe(Layer.provide(RateLimiter.layerStoreMemory))
+
 describe("the budget's store", () => {
   it("keeps working, and keeps the limits, when every store operation takes 15 ms", async () => {
-    const slowStore = Layer.effect(
-      RateLimiter.RateLimiterStore,
-      Effect.gen(function* () {
-        const inner = yield* Effect.service(RateLimiter.RateLimiterStore)
-        const slow = <A, E>(effect: Effect.Effect<A, E>) => Effect.andThen(Effect.sleep("15 millis"), effect)
-        return RateLimiter.RateLimiterStore.of({
-          fixedWindow: (options) => slow(inner.fixedWindow(options)),
-          tokenBucket: (options) => slow(inner.tokenBucket(options)),
-          adaptiveConsume: (options) => slow(inner.adaptiveConsume(options)),
-          adaptiveFeedback: (options) => slow(inner.adaptiveFeedback(options)),
-        })
-      }),
-    ).pipe(Layer.provide(RateLimiter.layerStoreMemory))
     const model = KlaviyoSimulator.model({
       rateLimit: {
         burst: { limit: 5, windowMillis: 1000 },
@@ -129,7 +133,7 @@ describe("the budget's store", () => {
           burst: { limit: 5, window: "1 second" },
           steady: { limit: 12, window: "5 seconds" },
           margin: "100 millis",
-        }).pipe(Layer.provide(slowStore)),
+        }).pipe(Layer.provide(slowStore(15))),
       ),
       Effect.provide(TestClock.layer()),
       Effect.runPromise,
@@ -137,6 +141,24 @@ describe("the budget's store", () => {
     expect(Exit.isSuccess(exit)).toBe(true)
     expect(model.stats.requests).toBe(30)
     expect(model.stats.throttled).toBe(0)
+  })
+
+  it("costs a free request three round trips in a row: operations that do not wait for each other go together", async () => {
+    // The pause check goes with the reservation, the two windows' permits are looked at together
+    // and taken together: 3 x 5 ms before the send (it was 5 x 5 ms one after the other).
+    const probe = sharedClient([])
+    const exit = await drive(
+      Effect.all([getCatalogCategoryBulkUpdateJob("job"), getCatalogCategoryBulkUpdateJob("job")], {
+        concurrency: "unbounded",
+      }).pipe(Effect.provide(probe.layer)),
+    ).pipe(
+      Effect.provide(RateLimitBudget.layer().pipe(Layer.provide(slowStore(5)))),
+      Effect.provide(TestClock.layer()),
+      Effect.runPromise,
+    )
+    expect(Exit.isSuccess(exit)).toBe(true)
+    // One acquisition at a time in a process: the second starts when the first has its permits.
+    expect(probe.times).toEqual([15, 30])
   })
 })
 
