@@ -20,11 +20,14 @@
  * requests. `margin` absorbs the spread of network latency between the client and the server.
  *
  * Every window's permit is first waited for without being taken, so that no permit is held while
- * waiting for another (it would protect the wrong interval); then they are taken together, and
- * each is held longer by the time since it was taken if the taking was slow. Store operations
- * that do not depend on each other go together: a free request costs three store round trips in
- * a row (pause check with reservation, look at the permits, take them), which is what a fleet's
- * processes wait for behind each other. Each hop of a redirect takes permits of its own.
+ * waiting for another (it would protect the wrong interval); then the longest window's permit is
+ * taken first and the shortest one's last, just before sending (should a permit be taken by
+ * another caller in between, only a longer window's permit is held while waiting for a shorter
+ * one, never the reverse: a short permit could run out during the wait), and each permit is held
+ * longer by the time since it was taken if that was slow. Store operations that do not depend on
+ * each other go together: a free request costs four store round trips in a row (pause check
+ * with the reservation, a look at every permit, then one take per window), which is what a
+ * fleet's processes wait for behind each other. Each hop of a redirect takes permits of its own.
  *
  * A 429 pauses every caller that shares the budget for its `Retry-After` (at most `maxPause`);
  * an answer whose `RateLimit-Remaining` leaves nothing for the requests in flight (another
@@ -351,7 +354,8 @@ export const makeRateLimitBudget = (
     /**
      * Waits until every permit is free, without taking any (so that none is held while waiting
      * for another): the permits are looked at together, and the caller sleeps until the last
-     * one is due.
+     * one is due. They may still be taken by another caller before this one takes them (the
+     * earlier owner of a permit, late): `take` then waits.
      */
     const awaitFree = (permits: ReadonlyArray<string>): Effect.Effect<void, RateLimiter.RateLimiterError> =>
       Effect.flatMap(
@@ -394,12 +398,15 @@ export const makeRateLimitBudget = (
 
     /**
      * Takes a permit of every window. The permits are first waited for together, without taking
-     * any, so that no permit is held while waiting for another; then they are taken at once. A
-     * pause that began meanwhile is waited out; then every permit is held longer by the time
-     * since it was taken, so that each covers the send. Store operations that do not depend on
-     * each other go together (the pause check with the reservation, the permits with each
-     * other): each round trip saved is time the next request does not wait. Acquisitions in this
-     * process go one at a time, so that they do not queue behind each other's permits.
+     * any, so that no permit is held while waiting for another; then they are taken from the
+     * longest window in, one after the other. Taking them at once would save a round trip but
+     * could hold a short window's permit while waiting for a long one that another caller took
+     * meanwhile: the short permit would run out, be taken by someone else, and this caller would
+     * send on it too. A pause that began meanwhile is waited out; then every permit is held
+     * longer by the time since it was taken, so that each covers the send. The pause check goes
+     * with the reservation: each round trip saved is time the next request does not wait.
+     * Acquisitions in this process go one at a time, so that they do not queue behind each
+     * other's permits.
      */
     const mutex = yield* Semaphore.make(1)
     /** Delays up to a quarter of the margin are left to it rather than paid for with store calls. */
@@ -412,9 +419,8 @@ export const makeRateLimitBudget = (
         const checked = yield* Clock.currentTimeMillis
         const [, permits] = yield* Effect.all([waitOutPause, reserve], { concurrency: 2 })
         yield* awaitFree(permits)
-        const takenAt = yield* Effect.forEach(permits, (permit, i) => take(permit, windows[i]!), {
-          concurrency: "unbounded",
-        })
+        const takenAt: Array<number> = []
+        for (let i = 0; i < windows.length; i++) takenAt.push(yield* take(permits[i]!, windows[i]!))
         let now = yield* Clock.currentTimeMillis
         // A pause may have begun while this caller waited for its permits: wait it out too.
         if (now - checked > quick) {
