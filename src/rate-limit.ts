@@ -25,8 +25,8 @@
  * another caller in between, only a longer window's permit is held while waiting for a shorter
  * one, never the reverse: a short permit could run out during the wait), and each permit is held
  * longer by the time since it was taken if that was slow. Store operations that do not depend on
- * each other go together: a free request costs four store round trips in a row (pause check
- * with the reservation, a look at every permit, then one take per window), which is what a
+ * each other go together: a free request costs four store round trips in a row (the
+ * reservation, a look at every permit and at the pause together, then one take per window), which is what a
  * fleet's processes wait for behind each other. Each hop of a redirect takes permits of its own.
  *
  * A 429 pauses every caller that shares the budget for its `Retry-After` (at most `maxPause`);
@@ -326,12 +326,6 @@ export const makeRateLimitBudget = (
       ([count, ttl]) => count > 0 ? Math.max(0, ttl) : 0,
     )
 
-    const waitOutPause: Effect.Effect<void, RateLimiter.RateLimiterError> = Effect.flatMap(
-      pausedFor,
-      (millis) =>
-        millis > 0 ? Effect.andThen(Effect.sleep(Duration.millis(millis)), waitOutPause) : Effect.void,
-    )
-
     /**
      * Reserves the next permit of every window: one sequence shared by the windows (each request
      * takes one permit of each), so one store operation gives every window's permit key.
@@ -352,16 +346,17 @@ export const makeRateLimitBudget = (
       )
 
     /**
-     * Waits until every permit is free, without taking any (so that none is held while waiting
-     * for another): the permits are looked at together, and the caller sleeps until the last
-     * one is due. They may still be taken by another caller before this one takes them (the
-     * earlier owner of a permit, late): `take` then waits.
+     * Waits until every permit is free and the budget is not paused, without taking any permit
+     * (so that none is held while waiting for another): the permits and the pause are looked at
+     * together, and the caller sleeps until the last one is due. The permits may still be taken
+     * by another caller before this one takes them (the earlier owner of a permit, late): `take`
+     * then waits.
      */
     const awaitFree = (permits: ReadonlyArray<string>): Effect.Effect<void, RateLimiter.RateLimiterError> =>
       Effect.flatMap(
-        Effect.forEach(permits, heldFor, { concurrency: "unbounded" }),
-        (ttls) => {
-          const longest = Math.max(...ttls)
+        Effect.forEach([pausedFor, ...permits.map(heldFor)], (look) => look, { concurrency: "unbounded" }),
+        (waits) => {
+          const longest = Math.max(...waits)
           return longest > 0
             ? Effect.andThen(Effect.sleep(Duration.millis(longest)), awaitFree(permits))
             : Effect.void
@@ -402,9 +397,10 @@ export const makeRateLimitBudget = (
      * longest window in, one after the other. Taking them at once would save a round trip but
      * could hold a short window's permit while waiting for a long one that another caller took
      * meanwhile: the short permit would run out, be taken by someone else, and this caller would
-     * send on it too. A pause that began meanwhile is waited out; then every permit is held
-     * longer by the time since it was taken, so that each covers the send. The pause check goes
-     * with the reservation: each round trip saved is time the next request does not wait.
+     * send on it too. When a pause began while they were taken (slowly), the permits are let go
+     * and the caller starts again once the pause is over; otherwise every permit is held longer by the time since it was
+     * taken, so that each covers the send. The pause is looked at with the permits: each round
+     * trip saved is time the next request does not wait.
      * Acquisitions in this process go one at a time, so that they do not queue behind each
      * other's permits.
      */
@@ -414,26 +410,37 @@ export const makeRateLimitBudget = (
       0,
       ...windows.map((window) => Duration.toMillis(window.hold) - Duration.toMillis(window.window)),
     ) / 4
-    const takeAll: Effect.Effect<void, RateLimiter.RateLimiterError> = mutex.withPermits(1)(
-      Effect.gen(function* () {
-        const checked = yield* Clock.currentTimeMillis
-        const [, permits] = yield* Effect.all([waitOutPause, reserve], { concurrency: 2 })
-        yield* awaitFree(permits)
-        const takenAt: Array<number> = []
-        for (let i = 0; i < windows.length; i++) takenAt.push(yield* take(permits[i]!, windows[i]!))
-        let now = yield* Clock.currentTimeMillis
-        // A pause may have begun while this caller waited for its permits: wait it out too.
-        if (now - checked > quick) {
-          yield* waitOutPause
-          now = yield* Clock.currentTimeMillis
-        }
-        // A permit taken a while ago is held longer, so that it still covers the send; a few
-        // milliseconds (the store's round trips) are left to the margin.
-        for (let i = 0; i < windows.length; i++) {
-          if (now - takenAt[i]! > quick) yield* extend(permits[i]!, now - takenAt[i]!)
-        }
-      }),
+    /**
+     * One attempt at taking a permit of every window: `false` when a pause began meanwhile. The
+     * permits it took are then let go (they run out by themselves): they would run out during
+     * the pause while this caller still counted on them, other callers would take them too, and
+     * all would send when the pause ends.
+     */
+    const tryTakeAll: Effect.Effect<boolean, RateLimiter.RateLimiterError> = Effect.gen(function* () {
+      const permits = yield* reserve
+      yield* awaitFree(permits)
+      const looked = yield* Clock.currentTimeMillis
+      const takenAt: Array<number> = []
+      for (let i = 0; i < windows.length; i++) takenAt.push(yield* take(permits[i]!, windows[i]!))
+      let now = yield* Clock.currentTimeMillis
+      // A pause may have begun while this caller took its permits: start again after it.
+      if (now - looked > quick) {
+        if ((yield* pausedFor) > 0) return false
+        now = yield* Clock.currentTimeMillis
+      }
+      // A permit taken a while ago is held longer, so that it still covers the send; a few
+      // milliseconds (the store's round trips) are left to the margin.
+      for (let i = 0; i < windows.length; i++) {
+        if (now - takenAt[i]! > quick) yield* extend(permits[i]!, now - takenAt[i]!)
+      }
+      return true
+    })
+    /** Attempts until one is not cut by a pause (each new attempt waits the pause out before taking). */
+    const untilTaken: Effect.Effect<void, RateLimiter.RateLimiterError> = Effect.flatMap(
+      tryTakeAll,
+      (taken) => taken ? Effect.void : Effect.suspend(() => untilTaken),
     )
+    const takeAll: Effect.Effect<void, RateLimiter.RateLimiterError> = mutex.withPermits(1)(untilTaken)
 
     /**
      * Pauses the budget: one atomic operation that starts a pause only when none is running (so

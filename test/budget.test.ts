@@ -174,67 +174,99 @@ const mostInAnyWindow = (times: ReadonlyArray<number>, windowMillis: number): nu
   return most
 }
 
+/**
+ * Six budgets (six processes) of two callers each, ten requests a caller, over one store that
+ * answers each operation 1 to 5 ms late (seeded), burst 2 per second and steady 3 per 3 s: more
+ * callers than the steady window has permits, so that a caller often finds a permit it saw free
+ * taken by its earlier owner before it could take it. `pauses` ([at, for] in milliseconds) pause
+ * the budget as a 429 would. Returns when each request was sent (TestClock milliseconds).
+ */
+const fleetSends = async (
+  pauses: ReadonlyArray<readonly [number, number]>,
+): Promise<ReadonlyArray<number>> => {
+  let seed = 7
+  const random = () => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648
+    return seed / 2_147_483_648
+  }
+  const sends: Array<number> = []
+  const limits = {
+    burst: { limit: 2, window: "1 second" },
+    steady: { limit: 3, window: "3 seconds" },
+    margin: "50 millis",
+  } as const
+  const range = (n: number) => Array.from({ length: n }, (_, i) => i)
+  const program = Effect.gen(function* () {
+    const inner = yield* Effect.service(RateLimiter.RateLimiterStore)
+    const store = Layer.succeed(
+      RateLimiter.RateLimiterStore,
+      RateLimiter.RateLimiterStore.of({
+        ...inner,
+        fixedWindow: (options) =>
+          Effect.andThen(
+            Effect.sleep(Duration.millis(1 + Math.floor(random() * 5))),
+            inner.fixedWindow(options),
+          ),
+      }),
+    )
+    const budgets = yield* Effect.forEach(
+      range(6),
+      () =>
+        Effect.service(RateLimitBudget).pipe(
+          Effect.provide(RateLimitBudget.layer(limits).pipe(Layer.provide(store))),
+        ),
+    )
+    const send = Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.sync(() => sends.push(now)))
+    const work = Effect.forEach(
+      budgets,
+      (budget) =>
+        Effect.forEach(
+          range(2),
+          () => Effect.forEach(range(10), () => budget.withPermit(send), { discard: true }),
+          {
+            concurrency: "unbounded",
+            discard: true,
+          },
+        ),
+      { concurrency: "unbounded", discard: true },
+    )
+    const pausing = Effect.forEach(
+      pauses,
+      ([at, millis]) =>
+        Effect.andThen(Effect.sleep(Duration.millis(at)), budgets[0]!.pause(Duration.millis(millis))),
+      { concurrency: "unbounded", discard: true },
+    )
+    yield* Effect.all([work, pausing], { concurrency: 2 })
+  })
+  const exit = await drive(program, { step: "1 millis", maxSteps: 400_000 }).pipe(
+    Effect.provide(RateLimiter.layerStoreMemory),
+    Effect.provide(TestClock.layer()),
+    Effect.runPromise,
+  )
+  expect(Exit.isSuccess(exit)).toBe(true)
+  return sends
+}
+
 describe("budgets of a fleet over one store", () => {
   it("never let more than a window's limit into any window when permits are fought over", async () => {
-    // Six budgets (six processes) of two callers each over one store that answers each operation
-    // 1 to 5 ms late (seeded): more callers than the steady window has permits, so that a caller
-    // often finds a permit it saw free taken by its earlier owner before it could take it.
-    let seed = 7
-    const random = () => {
-      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648
-      return seed / 2_147_483_648
-    }
-    const sends: Array<number> = []
-    const limits = {
-      burst: { limit: 2, window: "1 second" },
-      steady: { limit: 3, window: "3 seconds" },
-      margin: "50 millis",
-    } as const
-    const range = (n: number) => Array.from({ length: n }, (_, i) => i)
-    const program = Effect.gen(function* () {
-      const inner = yield* Effect.service(RateLimiter.RateLimiterStore)
-      const store = Layer.succeed(
-        RateLimiter.RateLimiterStore,
-        RateLimiter.RateLimiterStore.of({
-          ...inner,
-          fixedWindow: (options) =>
-            Effect.andThen(
-              Effect.sleep(Duration.millis(1 + Math.floor(random() * 5))),
-              inner.fixedWindow(options),
-            ),
-        }),
-      )
-      const budgets = yield* Effect.forEach(
-        range(6),
-        () =>
-          Effect.service(RateLimitBudget).pipe(
-            Effect.provide(RateLimitBudget.layer(limits).pipe(Layer.provide(store))),
-          ),
-      )
-      const send = Effect.flatMap(Clock.currentTimeMillis, (now) => Effect.sync(() => sends.push(now)))
-      yield* Effect.forEach(
-        budgets,
-        (budget) =>
-          Effect.forEach(
-            range(2),
-            () => Effect.forEach(range(10), () => budget.withPermit(send), { discard: true }),
-            {
-              concurrency: "unbounded",
-              discard: true,
-            },
-          ),
-        { concurrency: "unbounded", discard: true },
-      )
-    })
-    const exit = await drive(program, { step: "1 millis", maxSteps: 400_000 }).pipe(
-      Effect.provide(RateLimiter.layerStoreMemory),
-      Effect.provide(TestClock.layer()),
-      Effect.runPromise,
-    )
-    expect(Exit.isSuccess(exit)).toBe(true)
+    const sends = await fleetSends([])
     expect(sends).toHaveLength(120)
     expect(mostInAnyWindow(sends, 1000)).toBe(2)
     expect(mostInAnyWindow(sends, 3000)).toBe(3)
+  }, 60_000)
+
+  it("nor when pauses longer than a window begin while callers hold permits", async () => {
+    // Callers that took their permits just before a pause began let them go and start again after
+    // it: the permits would run out during the pause, others would take them, and all would send
+    // when it ends (6 sends in one second, before this was fixed).
+    const pauses = [[2_000, 5_000], [20_000, 8_000], [41_000, 3_000]] as const
+    const sends = await fleetSends(pauses)
+    expect(sends).toHaveLength(120)
+    expect(mostInAnyWindow(sends, 1000)).toBe(2)
+    expect(mostInAnyWindow(sends, 3000)).toBe(3)
+    // Nothing is sent during a pause.
+    expect(sends.filter((at) => pauses.some(([from, millis]) => at >= from + 10 && at < from + millis)))
+      .toEqual([])
   }, 60_000)
 })
 
