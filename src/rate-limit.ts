@@ -25,8 +25,8 @@
  * another caller in between, only a longer window's permit is held while waiting for a shorter
  * one, never the reverse: a short permit could run out during the wait), and each permit is held
  * longer by the time since it was taken if that was slow. Store operations that do not depend on
- * each other go together: a free request costs four store round trips in a row (the
- * reservation, a look at every permit and at the pause together, then one take per window), which is what a
+ * each other go together: a free request costs four store round trips in a row (the reservation,
+ * a look at every permit and at the pause together, then one take per window), which is what a
  * fleet's processes wait for behind each other. Each hop of a redirect takes permits of its own.
  *
  * A 429 pauses every caller that shares the budget for its `Retry-After` (at most `maxPause`);
@@ -354,7 +354,7 @@ export const makeRateLimitBudget = (
      */
     const awaitFree = (permits: ReadonlyArray<string>): Effect.Effect<void, RateLimiter.RateLimiterError> =>
       Effect.flatMap(
-        Effect.forEach([pausedFor, ...permits.map(heldFor)], (look) => look, { concurrency: "unbounded" }),
+        Effect.all([pausedFor, ...permits.map(heldFor)], { concurrency: "unbounded" }),
         (waits) => {
           const longest = Math.max(...waits)
           return longest > 0
@@ -398,11 +398,10 @@ export const makeRateLimitBudget = (
      * could hold a short window's permit while waiting for a long one that another caller took
      * meanwhile: the short permit would run out, be taken by someone else, and this caller would
      * send on it too. When a pause began while they were taken (slowly), the permits are let go
-     * and the caller starts again once the pause is over; otherwise every permit is held longer by the time since it was
-     * taken, so that each covers the send. The pause is looked at with the permits: each round
-     * trip saved is time the next request does not wait.
-     * Acquisitions in this process go one at a time, so that they do not queue behind each
-     * other's permits.
+     * and the caller starts again once the pause is over; otherwise every permit is held longer
+     * by the time since it was taken, so that each covers the send. The pause is looked at with
+     * the permits: each round trip saved is time the next request does not wait. Acquisitions
+     * in this process go one at a time, so that they do not queue behind each other's permits.
      */
     const mutex = yield* Semaphore.make(1)
     /** Delays up to a quarter of the margin are left to it rather than paid for with store calls. */

@@ -92,21 +92,26 @@ describe("pauses", () => {
   })
 })
 
-/** The in-memory store, each operation answering `millis` late (a remote store's round trip). */
+/** `inner`, each of its operations answering `delayMillis()` late (a remote store's round trip). */
+const withLatency = (
+  inner: RateLimiter.RateLimiterStore["Service"],
+  delayMillis: () => number,
+): RateLimiter.RateLimiterStore["Service"] => {
+  const slow = <A, E>(effect: Effect.Effect<A, E>) =>
+    Effect.andThen(Effect.sleep(Duration.millis(delayMillis())), effect)
+  return RateLimiter.RateLimiterStore.of({
+    fixedWindow: (options) => slow(inner.fixedWindow(options)),
+    tokenBucket: (options) => slow(inner.tokenBucket(options)),
+    adaptiveConsume: (options) => slow(inner.adaptiveConsume(options)),
+    adaptiveFeedback: (options) => slow(inner.adaptiveFeedback(options)),
+  })
+}
+
+/** The in-memory store, each operation answering `millis` late. */
 const slowStore = (millis: number) =>
   Layer.effect(
     RateLimiter.RateLimiterStore,
-    Effect.gen(function* () {
-      const inner = yield* Effect.service(RateLimiter.RateLimiterStore)
-      const slow = <A, E>(effect: Effect.Effect<A, E>) =>
-        Effect.andThen(Effect.sleep(Duration.millis(millis)), effect)
-      return RateLimiter.RateLimiterStore.of({
-        fixedWindow: (options) => slow(inner.fixedWindow(options)),
-        tokenBucket: (options) => slow(inner.tokenBucket(options)),
-        adaptiveConsume: (options) => slow(inner.adaptiveConsume(options)),
-        adaptiveFeedback: (options) => slow(inner.adaptiveFeedback(options)),
-      })
-    }),
+    Effect.map(Effect.service(RateLimiter.RateLimiterStore), (inner) => withLatency(inner, () => millis)),
   ).pipe(Layer.provide(RateLimiter.layerStoreMemory))
 
 describe("the budget's store", () => {
@@ -200,14 +205,7 @@ const fleetSends = async (
     const inner = yield* Effect.service(RateLimiter.RateLimiterStore)
     const store = Layer.succeed(
       RateLimiter.RateLimiterStore,
-      RateLimiter.RateLimiterStore.of({
-        ...inner,
-        fixedWindow: (options) =>
-          Effect.andThen(
-            Effect.sleep(Duration.millis(1 + Math.floor(random() * 5))),
-            inner.fixedWindow(options),
-          ),
-      }),
+      withLatency(inner, () => 1 + Math.floor(random() * 5)),
     )
     const budgets = yield* Effect.forEach(
       range(6),

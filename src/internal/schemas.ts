@@ -165,7 +165,7 @@ export const fast = {
     typeof value === "string" ? parseUtcDateTime(value) ?? DECLINE : DECLINE,
   literal: (allowed: ReadonlyArray<string>) => (value: unknown): unknown =>
     typeof value === "string" && allowed.includes(value) ? value : DECLINE,
-  /** An empty list only: any other list goes through the schema. */
+  /** An empty list only: a list with errors in it goes through the schema. */
   emptyArray: (value: unknown): unknown => Array.isArray(value) && value.length === 0 ? [] : DECLINE,
   /** The twin of `Schema.NullOr(schema)`, given the twin of `schema`. */
   nullOr: (twin: (value: unknown) => unknown) => (value: unknown): unknown =>

@@ -24,11 +24,11 @@ import {
   SIMULATED_API_KEY,
   SIMULATED_JOB_ID,
 } from "../../mod.ts"
+import { flag } from "../../bench/support/stats.ts"
 
 const args = process.argv.slice(2)
-const flag = (name: string) => args.includes(name)
-const warmup = flag("--warmup")
-const barrier = flag("--barrier")
+const warmup = flag("warmup")
+const barrier = flag("barrier")
 const [redisUrl, serverUrl, countText, limitsJson, account, concurrencyText] = args.filter((arg) =>
   !arg.startsWith("--")
 )
