@@ -27,6 +27,7 @@ import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
@@ -154,9 +155,16 @@ const program = (env: Env): Effect.Effect<number> => {
         ? Effect.failCause(cause)
         : Console.error(`Unexpected failure:\n${Cause.pretty(cause)}`).pipe(Effect.as(EXIT.api))
     ),
-    Effect.provide(Layer.merge(CliOutput.layerPresenter(usageOnStderr), platformLayer)),
+    Effect.provide(Layer.mergeAll(CliOutput.layerPresenter(usageOnStderr), platformLayer, logsOnStderr)),
   )
 }
+
+/**
+ * The library's logs (a warning before each retry) as one logfmt line each on stderr, in place
+ * of Effect's default logger, which writes to stdout: stdout carries only what was asked for
+ * (`get --json` stays valid JSON when a request is retried).
+ */
+const logsOnStderr: Layer.Layer<never> = Logger.layer([Logger.withConsoleError(Logger.formatLogFmt)])
 
 /**
  * effect/cli's presenter, except that help shown because of a usage error goes to stderr with

@@ -86,6 +86,12 @@ export {
   type OwnBudget,
 } from "./src/promise.ts"
 export {
+  type KlaviyoLogEntry,
+  type KlaviyoLogger,
+  type KlaviyoLogLevel,
+  type PromiseLogOptions,
+} from "./src/promise-log.ts"
+export {
   type BulkJobAttributes,
   type BulkJobError,
   type BulkJobField,

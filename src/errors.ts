@@ -57,6 +57,7 @@ export type InvalidInput =
   | "rateLimit"
   | "maxBodyBytes"
   | "interval"
+  | "logger"
 
 /**
  * The fields of an {@link InvalidRequest}.

@@ -19,6 +19,7 @@ import {
 } from "./catalog-category-bulk-update-job.ts"
 import { KlaviyoClient, type KlaviyoClientOptions } from "./client.ts"
 import { InvalidRequest } from "./errors.ts"
+import { promiseLoggerLayer, type PromiseLogOptions } from "./promise-log.ts"
 import type { RateLimitOptions } from "./rate-limit.ts"
 import {
   awaitCatalogCategoryBulkUpdateJob,
@@ -29,8 +30,9 @@ import {
 } from "./watch.ts"
 
 /**
- * Options of {@link makeKlaviyoClient}: the client's options, and optionally the `HttpClient`
- * layer to send with (the simulator's, say).
+ * Options of {@link makeKlaviyoClient}: the client's options, optionally the `HttpClient`
+ * layer to send with (the simulator's, say), and where log messages go (by default warnings on
+ * stderr, see {@link PromiseLogOptions}).
  *
  * @example
  * ```ts
@@ -43,7 +45,7 @@ import {
  * @since 0.1.0
  * @category promise
  */
-export type MakeKlaviyoClientOptions = OwnBudget<KlaviyoClientOptions> & {
+export type MakeKlaviyoClientOptions = OwnBudget<KlaviyoClientOptions> & PromiseLogOptions & {
   /**
    * The transport.
    * @default FetchHttpClient.layer
@@ -166,12 +168,13 @@ export interface KlaviyoPromiseClient {
  * @category promise
  */
 export const makeKlaviyoClient = (options: MakeKlaviyoClientOptions): KlaviyoPromiseClient => {
-  const { httpClient, ...clientOptions } = options
-  const runtime = ManagedRuntime.make(
+  const { httpClient, logger, logLevel, ...clientOptions } = options
+  const runtime = ManagedRuntime.make(Layer.merge(
     KlaviyoClient.layer(clientOptions as KlaviyoClientOptions).pipe(
       Layer.provide(httpClient ?? FetchHttpClient.layer),
     ),
-  )
+    promiseLoggerLayer({ logger, logLevel }),
+  ))
   let closed = false
   const closedError = () =>
     new InvalidRequest({

@@ -16,6 +16,9 @@ import { startServer, type TestServer } from "./support/server.ts"
 const fast = { KLAVIYO_SIMULATOR_SPEED: "4" }
 const NOTICE = "No KLAVIYO_API_KEY set: asking the built-in simulated Klaviyo."
 const ESCAPE = "\u001b"
+/** The library's warning before a retry, as the program logs it: one logfmt line on stderr. */
+const RETRY_WARNING =
+  /^timestamp=\S+ level=WARN fiber=#\d+ message="Retrying getCatalogCategoryBulkUpdateJob \(attempt 2\) in \d+ms \(backoff\) after status 503" /
 const version = JSON.parse(readFileSync(join(import.meta.dirname, "..", "package.json"), "utf8")).version
 
 afterAll(cleanupCli)
@@ -176,6 +179,37 @@ describe("klaviyo-catalog-jobs against a server that wants another key", () => {
     expect(run.stderr).toMatch(/KlaviyoApiError: Klaviyo answered 401/)
     expect(`${run.stdout}${run.stderr}`).not.toContain(key)
     expect(server.requests.at(-1)?.headers.authorization).toBe(`Klaviyo-API-Key ${key}`)
+  })
+
+  it("get --json after a retried 503: stdout is the JSON alone, the retry warning is on stderr", async () => {
+    server.script({ status: 503, headers: { "content-type": "application/json" }, body: "{}" })
+    const run = await runPiped(["get", SIMULATED_JOB_ID, "--json"], {
+      KLAVIYO_API_KEY: "pk_simulated_key",
+      KLAVIYO_BASE_URL: server.url,
+    })
+    expect(run.code).toBe(0)
+    expect(server.requests.slice(-2).map((request) => request.url.pathname)).toEqual([
+      `/api/catalog-category-bulk-update-jobs/${SIMULATED_JOB_ID}`,
+      `/api/catalog-category-bulk-update-jobs/${SIMULATED_JOB_ID}`,
+    ])
+    const job = JSON.parse(run.stdout)
+    expect([job.id, job.status]).toEqual([SIMULATED_JOB_ID, "complete"])
+    expect(run.stderr.trim().split("\n")).toEqual([
+      `Asking Klaviyo at ${server.url} (KLAVIYO_API_KEY is set).`,
+      expect.stringMatching(RETRY_WARNING),
+    ])
+  })
+
+  it("watch after a retried 503: the retry warning is on stderr, not among the progress lines", async () => {
+    server.script({ status: 503, headers: { "content-type": "application/json" }, body: "{}" })
+    const run = await runPiped(["watch", SIMULATED_JOB_ID], {
+      KLAVIYO_API_KEY: "pk_simulated_key",
+      KLAVIYO_BASE_URL: server.url,
+    })
+    expect(run.code).toBe(1) // the demo job completed with a failure
+    expect(run.stdout).not.toContain("Retrying")
+    expect(run.stdout.trim().split("\n")[0]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ {2}complete/)
+    expect(run.stderr.trim().split("\n").filter((line) => RETRY_WARNING.test(line))).toHaveLength(1)
   })
 
   it("watches a job of the server with the right key", async () => {

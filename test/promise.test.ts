@@ -1,7 +1,8 @@
-import { describe, expect, it } from "vitest"
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest"
 import {
   InvalidRequest,
   KlaviyoApiError,
+  type KlaviyoLogEntry,
   KlaviyoSimulator,
   makeKlaviyoClient,
   SIMULATED_API_KEY,
@@ -207,5 +208,155 @@ describe("the Promise facade's watch", () => {
     await expect(client.awaitCatalogCategoryBulkUpdateJob("no-such-job")).rejects.toBeInstanceOf(
       KlaviyoApiError,
     )
+  })
+})
+
+describe("the Promise facade's logs", () => {
+  const methods = ["log", "info", "debug", "trace", "warn", "error"] as const
+  const spyOnConsole = () =>
+    methods.map((method) => [method, vi.spyOn(console, method).mockImplementation(() => {})] as const)
+  let consoleCalls: ReturnType<typeof spyOnConsole>
+  beforeEach(() => {
+    consoleCalls = spyOnConsole()
+  })
+  afterEach(() => {
+    vi.restoreAllMocks()
+  })
+  /** What each console method was called with, for the methods that were called. */
+  const written = () =>
+    Object.fromEntries(
+      consoleCalls.filter(([, spy]) => spy.mock.calls.length > 0).map((
+        [method, spy],
+      ) => [method, spy.mock.calls]),
+    )
+  const unavailable = { status: 503, headers: { "content-type": "application/json" }, body: "{}" } as const
+  const quickRetry = { base: "10 millis" } as const
+  const WARNING =
+    /^\[@effect-klaviyo\/catalog-jobs\] WARN Retrying getCatalogCategoryBulkUpdateJob \(attempt 2\) in \d+ms \(backoff\) after status 503$/
+
+  it("writes a retry's warning to stderr by default (console.warn), nothing to stdout", async () => {
+    await using client = makeKlaviyoClient({
+      apiKey: SIMULATED_API_KEY,
+      baseUrl: server.url,
+      retry: quickRetry,
+    })
+    server.script(unavailable)
+    const job = await client.getCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID)
+    expect(job.status).toBe("complete")
+    expect(server.requests).toHaveLength(2)
+    expect(written()).toEqual({ warn: [[expect.stringMatching(WARNING)]] })
+  })
+
+  it("does not print debug messages by default (why a failure is not retried)", async () => {
+    await using client = makeKlaviyoClient({
+      apiKey: SIMULATED_API_KEY,
+      baseUrl: server.url,
+      retry: { ...quickRetry, times: 1 },
+    })
+    server.script(unavailable, unavailable)
+    await expect(client.getCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID)).rejects.toMatchObject({
+      _tag: "KlaviyoApiError",
+      status: 503,
+    })
+    expect(written()).toEqual({ warn: [[expect.stringMatching(WARNING)]] })
+  })
+
+  it("logger: false writes nothing anywhere", async () => {
+    await using client = makeKlaviyoClient({
+      apiKey: SIMULATED_API_KEY,
+      baseUrl: server.url,
+      retry: quickRetry,
+      logger: false,
+    })
+    server.script(unavailable)
+    await client.getCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID)
+    expect(server.requests).toHaveLength(2)
+    expect(written()).toEqual({})
+  })
+
+  it("a logger function receives each entry, with its level and details, and the console nothing", async () => {
+    const entries: Array<KlaviyoLogEntry> = []
+    await using client = makeKlaviyoClient({
+      apiKey: SIMULATED_API_KEY,
+      baseUrl: server.url,
+      retry: { ...quickRetry, times: 1 },
+      logger: (entry) => entries.push(entry),
+      logLevel: "Debug",
+    })
+    server.script(unavailable, unavailable)
+    await expect(client.getCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID)).rejects.toMatchObject({
+      status: 503,
+    })
+    expect(entries).toEqual([
+      {
+        level: "Warn",
+        message: expect.stringMatching(WARNING.source.replace(/^.*WARN /, "^")),
+        annotations: {
+          "klaviyo.retry.attempt": 2,
+          "klaviyo.retry.cause": "status 503",
+          "klaviyo.retry.delay_ms": expect.any(Number),
+          "klaviyo.retry.delay_source": "backoff",
+        },
+        date: expect.any(Date),
+      },
+      {
+        level: "Debug",
+        // The reason's wording is the retry policy's.
+        message: expect.stringMatching(/^Not retrying getCatalogCategoryBulkUpdateJob: .*\b1 retry\b/),
+        annotations: {},
+        date: expect.any(Date),
+      },
+    ])
+    expect(written()).toEqual({})
+  })
+
+  it("a logger that throws does not fail the call", async () => {
+    await using client = makeKlaviyoClient({
+      apiKey: SIMULATED_API_KEY,
+      baseUrl: server.url,
+      retry: quickRetry,
+      logger: () => {
+        throw new Error("the log sink is broken")
+      },
+    })
+    server.script(unavailable)
+    const job = await client.getCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID)
+    expect(job.status).toBe("complete")
+  })
+
+  it("a watch's retries are logged the same way", async () => {
+    await using client = makeKlaviyoClient({
+      apiKey: SIMULATED_API_KEY,
+      baseUrl: server.url,
+      retry: quickRetry,
+    })
+    server.script(unavailable)
+    const statuses: Array<string> = []
+    for await (const snapshot of client.watchCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID)) {
+      statuses.push(snapshot.job.status)
+    }
+    expect(statuses).toEqual(["complete"])
+    expect(written()).toEqual({ warn: [[expect.stringMatching(WARNING)]] })
+  })
+
+  it.for(
+    [
+      [
+        "a logger that is not a function",
+        { logger: "console" },
+        /logger must be false or a function, got string/,
+      ],
+      ["an unknown logLevel", { logLevel: "Verbose" }, /logLevel must be one of .*Warn.*, got "Verbose"/],
+    ] as const,
+  )("rejects %s from JavaScript with InvalidRequest, sending nothing", async ([, bad, reason]) => {
+    await using client = makeKlaviyoClient({
+      apiKey: SIMULATED_API_KEY,
+      baseUrl: server.url,
+      ...(bad as object),
+    })
+    const error = await client.getCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(InvalidRequest)
+    expect(error).toMatchObject({ input: "logger", reason: expect.stringMatching(reason) })
+    expect(server.requests).toHaveLength(0)
   })
 })
