@@ -20,13 +20,18 @@ import type { ApiRequest, ApiResponse } from "../client.ts"
 import { DecodeError, KlaviyoApiError, TransportError } from "../errors.ts"
 import type { Revision } from "../revision.ts"
 import type * as RateLimiter from "effect/persistence/RateLimiter"
+import type { Scrubber } from "./scrub.ts"
 import { parseApiErrorBody, parseRetryAfter } from "./wire.ts"
 
 /** What an attempt needs to know. */
 export interface AttemptSettings {
   readonly authorization: Redacted.Redacted<string>
-  /** The credential alone, to scrub from any text an answer echoes back. */
-  readonly secret: Redacted.Redacted<string>
+  /**
+   * Removes the credential from texts. Every error is scrubbed whole on its way out (see
+   * `send.ts`); here a text is scrubbed before it is cut, so that a cut never leaves a piece of
+   * the credential behind.
+   */
+  readonly scrubber: Scrubber
   readonly baseUrl: URL
   readonly revision: Revision
   readonly timeout: Duration.Duration
@@ -215,9 +220,9 @@ export const makeAttempt = (
   withPermit: WithPermit,
   onAnswer: OnAnswer,
 ): (request: ApiRequest) => Effect.Effect<ApiResponse, KlaviyoApiError | TransportError | DecodeError> => {
-  const { authorization, baseUrl, maxBodyBytes, revision, secret, timeout } = settings
+  const { authorization, baseUrl, maxBodyBytes, revision, scrubber, timeout } = settings
   const accept = revision.legacyPath ? "application/json" : "application/vnd.api+json"
-  const scrub = (text: string): string => text.split(Redacted.value(secret)).join("<redacted>")
+  const scrub = scrubber.text
 
   return (request) => {
     const firstUrl = requestUrl(baseUrl, request)
@@ -314,8 +319,9 @@ export const makeAttempt = (
         }
       }
       const now = yield* Clock.currentTimeMillis
-      const scrubbed = scrub(body)
-      const parsed = parseApiErrorBody(scrubbed)
+      // The body is parsed as it came: a credential it holds, escaped or not, is scrubbed from
+      // the decoded errors with the rest of the error.
+      const parsed = parseApiErrorBody(body)
       return yield* new KlaviyoApiError({
         status: response.status,
         method: "GET",
@@ -323,7 +329,7 @@ export const makeAttempt = (
         revision: revision.value,
         errors: parsed.errors,
         retryAfter: parseRetryAfter(responseHeaders["retry-after"], now),
-        body: parsed.errors.length === 0 ? scrubbed.slice(0, 500) : undefined,
+        body: parsed.errors.length === 0 ? scrub(body.slice(0, 4096)).slice(0, 500) : undefined,
         note,
       })
     }).pipe(
