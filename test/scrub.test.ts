@@ -60,7 +60,9 @@ describe("the scrubber's values", () => {
     expect(copy._tag).toBe("TransportError")
     expect(copy.url).toBe(`u?k=${REDACTED}`)
     expect(copy.message).toBe(`Network error on GET u?k=${REDACTED}: d`)
-    expect(JSON.stringify(copy)).toBe(JSON.stringify({ ...error.toJSON(), url: `u?k=${REDACTED}` }))
+    expect(JSON.stringify(copy)).toBe(
+      JSON.stringify({ ...(error.toJSON() as object), url: `u?k=${REDACTED}` }),
+    )
     expect(copy.stack).not.toContain(KEY)
     const cause = copy.cause as TypeError & { cause: { code: string } }
     expect(cause).toBeInstanceOf(TypeError)
