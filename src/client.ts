@@ -92,8 +92,10 @@ export interface KlaviyoClientBaseOptions {
    */
   readonly rateLimit?: false | "shared" | RateLimitOptions | undefined
   /**
-   * The largest response body read; a larger one fails with a `TransportError` of kind
-   * `oversized` without being read further. A job with 1,000 categories is about 300 KB.
+   * The largest response body read; a larger 2xx body fails with a `TransportError` of kind
+   * `oversized` without being read further. A non-2xx answer's body is cut there instead: it
+   * stays the `KlaviyoApiError` of its status (a 5xx is retried as a 5xx). A job with 1,000
+   * categories is about 300 KB.
    * @default 8388608 (8 MiB)
    */
   readonly maxBodyBytes?: number | undefined
