@@ -16,6 +16,7 @@ import * as RateLimiter from "effect/persistence/RateLimiter"
 import type { DecodeError, KlaviyoApiError, TransportError } from "./errors.ts"
 import { InvalidRequest } from "./errors.ts"
 import { makeAttempt } from "./internal/attempt.ts"
+import { makeScrubber } from "./internal/scrub.ts"
 import { makeSend } from "./internal/send.ts"
 import { hasControlCharacter } from "./internal/wire.ts"
 import { makeRateLimitBudget, RateLimitBudget, type RateLimitOptions, unlimitedBudget } from "./rate-limit.ts"
@@ -91,8 +92,10 @@ export interface KlaviyoClientBaseOptions {
    */
   readonly rateLimit?: false | "shared" | RateLimitOptions | undefined
   /**
-   * The largest response body read; a larger one fails with a `TransportError` of kind
-   * `oversized` without being read further. A job with 1,000 categories is about 300 KB.
+   * The largest response body read; a larger 2xx body fails with a `TransportError` of kind
+   * `oversized` without being read further. A non-2xx answer's body is cut there instead: it
+   * stays the `KlaviyoApiError` of its status (a 5xx is retried as a 5xx). A job with 1,000
+   * categories is about 300 KB.
    * @default 8388608 (8 MiB)
    */
   readonly maxBodyBytes?: number | undefined
@@ -177,7 +180,7 @@ export interface ApiResponse {
 
 /**
  * What the {@link KlaviyoClient} service provides. The credential is not part of it: it lives
- * only inside `send`.
+ * only inside `send` and `redact`.
  *
  * @example
  * ```ts
@@ -199,11 +202,20 @@ export interface KlaviyoClientShape {
   readonly timeout: Duration.Duration
   /**
    * Sends a GET with the credential and the revision's headers, and reads its answer: a 2xx
-   * answer's JSON body, or a typed error for everything else.
+   * answer's JSON body, or a typed error for everything else (the credential scrubbed from it).
    */
   readonly send: (
     request: ApiRequest,
   ) => Effect.Effect<ApiResponse, KlaviyoApiError | TransportError | DecodeError>
+  /**
+   * Removes this client's credential from an error: every string in it (its fields, the
+   * objects and errors it holds, their messages and stacks) has any run of 8 or more
+   * characters of the credential replaced by `<redacted>`, whether the run is plain,
+   * JSON-escaped, percent-encoded or lower-cased. An error with nothing to remove is returned
+   * as it is. Every error of the library's calls has been through it; an endpoint of your own
+   * built on `send` can put its errors through it too.
+   */
+  readonly redact: <E>(error: E) => E
 }
 
 const DEFAULT_BASE_URL = "https://a.klaviyo.com"
@@ -284,6 +296,15 @@ const resolveOptions = (options: KlaviyoClientOptions) =>
   Effect.gen(function* () {
     const credential = parseCredential(options)
     if (credential instanceof InvalidRequest) return yield* credential
+    // Built once per client: an option refused below (a base URL that quotes the key by
+    // mistake, say) is scrubbed like any error of a call.
+    const scrubber = makeScrubber(Redacted.value(credential.secret))
+    const rest = yield* Effect.mapError(resolveRest(options), scrubber.value)
+    return { ...credential, scrubber, ...rest }
+  })
+
+const resolveRest = (options: KlaviyoClientOptions) =>
+  Effect.gen(function* () {
     const baseUrl = parseBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL)
     if (baseUrl instanceof InvalidRequest) return yield* baseUrl
     const revision = parseRevision(options.revision ?? DEFAULT_REVISION)
@@ -301,7 +322,7 @@ const resolveOptions = (options: KlaviyoClientOptions) =>
         reason: "maxBodyBytes must be a whole number of bytes, 1 or more",
       })
     }
-    return { ...credential, baseUrl, revision, timeout, deadline, policy, maxBodyBytes }
+    return { baseUrl, revision, timeout, deadline, policy, maxBodyBytes }
   })
 
 const make = (
@@ -339,8 +360,10 @@ const make = (
       baseUrl: settings.baseUrl.href.replace(/\/+$/, ""),
       revision: settings.revision,
       timeout: settings.timeout,
+      redact: settings.scrubber.value,
       send: makeSend({
         attempt,
+        redact: settings.scrubber.value,
         budget,
         policy: settings.policy,
         deadline: settings.deadline,

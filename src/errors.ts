@@ -264,7 +264,8 @@ export interface TransportErrorFields {
   /**
    * `network`: no answer could be had; `timeout`: one attempt ran out of time; `deadline`: the
    * whole call (retries and waits included) ran out of time; `body`: the answer broke off;
-   * `oversized`: the body was larger than the cap, and reading stopped.
+   * `oversized`: a 2xx body was larger than the cap, and reading stopped (an error answer's
+   * body is cut at the cap instead, and the answer stays a `KlaviyoApiError`).
    */
   readonly kind: TransportFailure
   /** The HTTP method of the request. */
@@ -368,8 +369,9 @@ const DecodeErrorBase: TaggedErrorConstructor<"DecodeError", DecodeErrorFields> 
 )
 
 /**
- * Klaviyo answered 2xx, but the body does not match the documented shape: `path` says where
- * and `reason` what was found instead. Unknown extra fields never cause it.
+ * Klaviyo answered 2xx, but the body does not match the documented shape (or is not valid
+ * UTF-8): `path` says where and `reason` what was found instead. Unknown extra fields never
+ * cause it.
  *
  * @example
  * ```ts

@@ -633,7 +633,14 @@ export const makeKlaviyoModel = (options: KlaviyoSimulatorOptions = {}): Klaviyo
     const fault = faults.shift()
     if (fault !== undefined && "reset" in fault) return { status: 0, headers: {}, body: "", reset: true }
     if (fault !== undefined && "status" in fault) {
-      const answer = errorResponse(fault.status, "error", "Simulated fault.", `A simulated ${fault.status}.`)
+      // Worded without "simulated": the demo key is `pk_simulated_key`, and the client redacts
+      // any run of 8 of its characters from an error.
+      const answer = errorResponse(
+        fault.status,
+        "error",
+        "Injected fault.",
+        `A ${fault.status} injected by the simulator.`,
+      )
       return fault.retryAfter === undefined
         ? answer
         : { ...answer, headers: { ...answer.headers, "retry-after": String(fault.retryAfter) } }
@@ -878,7 +885,7 @@ export const KlaviyoSimulator: KlaviyoSimulatorApi = {
             return yield* new HttpClientError.HttpClientError({
               reason: new HttpClientError.TransportError({
                 request,
-                description: "the simulated connection was reset (ECONNRESET)",
+                description: "the connection was reset by the simulator (ECONNRESET)",
               }),
             })
           }

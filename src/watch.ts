@@ -562,6 +562,7 @@ export const watchCatalogCategoryBulkUpdateJob = <
   options?: O,
 ): Stream.Stream<JobSnapshot<WatchedJob<O>>, KlaviyoError | JobWatchError, KlaviyoClient> =>
   Stream.unwrap(Effect.gen(function* () {
+    const client = yield* Effect.service(KlaviyoClient)
     const settings: WatchCatalogCategoryBulkUpdateJobOptions = options ?? {}
     const bounds = resolveBounds(settings)
     if (bounds instanceof InvalidRequest) return yield* bounds
@@ -582,7 +583,6 @@ export const watchCatalogCategoryBulkUpdateJob = <
     let polled: LastPolled = { last: undefined }
     let stream: Stream.Stream<JobSnapshot<AnyJob>, WatchError, KlaviyoClient>
     if (settings.schedule === undefined) {
-      const client = yield* Effect.service(KlaviyoClient)
       const key = JSON.stringify([jobId, include ?? [], bounds.min, bounds.max])
       const shared = yield* joinShared(
         client,
@@ -616,7 +616,13 @@ export const watchCatalogCategoryBulkUpdateJob = <
         ),
       )
     }
-    return stream as Stream.Stream<JobSnapshot<WatchedJob<O>>, WatchError, KlaviyoClient>
+    // A watch's own errors hold the last snapshot (Klaviyo's data) and the call's error: they
+    // leave through the client's scrubber, as every call's errors do.
+    return stream.pipe(Stream.mapError(client.redact)) as Stream.Stream<
+      JobSnapshot<WatchedJob<O>>,
+      WatchError,
+      KlaviyoClient
+    >
   }))
 
 /**
@@ -646,15 +652,16 @@ export const awaitCatalogCategoryBulkUpdateJob = <
 ): Effect.Effect<WatchedJob<O>, KlaviyoError | JobWatchError, KlaviyoClient> =>
   Effect.flatMap(
     Stream.runLast(watchCatalogCategoryBulkUpdateJob(jobId, options)),
-    (last): Effect.Effect<WatchedJob<O>, JobWatchError> =>
+    (last): Effect.Effect<WatchedJob<O>, JobWatchError, KlaviyoClient> =>
       Option.isSome(last) && isFinal((last.value.job as BulkJobAttributes).status)
         ? Effect.succeed(last.value.job)
-        : Effect.fail(
-          new JobWatchError({
-            reason: "stopped",
-            jobId,
-            detail: "the polling schedule ended before the job did",
-            last: Option.getOrUndefined(last) as JobSnapshot<BulkJobAttributes> | undefined,
-          }),
-        ),
+        : Effect.flatMap(Effect.service(KlaviyoClient), (client) =>
+          Effect.fail(client.redact(
+            new JobWatchError({
+              reason: "stopped",
+              jobId,
+              detail: "the polling schedule ended before the job did",
+              last: Option.getOrUndefined(last) as JobSnapshot<BulkJobAttributes> | undefined,
+            }),
+          ))),
   )

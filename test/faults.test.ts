@@ -3,8 +3,13 @@
  * the number of requests it must take.
  */
 import { Effect, Exit, Fiber, Logger } from "effect"
-import { describe, expect, it } from "vitest"
-import { getCatalogCategoryBulkUpdateJob, type KlaviyoClientBaseOptions, SIMULATED_JOB_ID } from "../mod.ts"
+import { beforeEach, describe, expect, it } from "vitest"
+import {
+  getCatalogCategoryBulkUpdateJob,
+  type KlaviyoClientBaseOptions,
+  SIMULATED_API_KEY,
+  SIMULATED_JOB_ID,
+} from "../mod.ts"
 import { clientLayer, run, runError } from "./support/run.ts"
 import { type TestServer, useServer } from "./support/server.ts"
 import { failureOf } from "./support/clock.ts"
@@ -236,6 +241,81 @@ describe("interruption", () => {
     expect(server.hanging()).toBe(0)
     // The per-attempt timeout (30 s) and the deadline (60 s) were cleared with the fiber.
     expect(timers()).toBeLessThanOrEqual(before)
+    expect(server.requests).toHaveLength(1)
+  })
+})
+
+describe("error bodies past the cap, and bodies that are not UTF-8", () => {
+  // A test that fails early leaves the rest of its script behind: clear it for the next one.
+  beforeEach(() => server.script())
+  /** A 503 whose body (an HTML page of `size` bytes) is streamed, with or without its length declared. */
+  const bigError = (size: number, declared: boolean) => ({
+    raw: (_req: unknown, res: import("node:http").ServerResponse) => {
+      res.writeHead(503, {
+        "content-type": "text/html",
+        ...(declared ? { "content-length": String(size) } : {}),
+      })
+      res.end(`<html>${"x".repeat(size - 6)}`)
+    },
+  })
+  for (const declared of [true, false]) {
+    it(`a 503 with a body past the cap (length ${declared ? "declared" : "not declared"}): KlaviyoApiError 503, retried, the body cut`, async () => {
+      server.script(
+        bigError(2_000_000, declared),
+        bigError(2_000_000, declared),
+        bigError(2_000_000, declared),
+      )
+      const error = await runError(get(), server, { ...fast, maxBodyBytes: 1_000_000 })
+      expect(error).toMatchObject({ _tag: "KlaviyoApiError", status: 503 })
+      expect((error as unknown as { body: string }).body).toBe(`<html>${"x".repeat(494)}`)
+      // Retried as a 5xx: 3 requests with `times: 2`.
+      expect(server.requests).toHaveLength(3)
+      await waitFor(() => server.hanging() === 0)
+      expect(server.hanging()).toBe(0)
+    })
+  }
+  it("a 503 with a body past the cap, then a 200: the retry succeeds", async () => {
+    server.script(bigError(2_000_000, false))
+    const job = await run(get(), server, { ...fast, maxBodyBytes: 1_000_000 })
+    expect(job.id).toBe(SIMULATED_JOB_ID)
+    expect(server.requests).toHaveLength(2)
+  })
+
+  /** A JSON body whose `detail`/`status` string holds the byte 0xFF, which is never UTF-8. */
+  const invalidUtf8 = (status: number, json: string) => ({
+    raw: (_req: unknown, res: import("node:http").ServerResponse) => {
+      const [before, after] = json.split("\u0000")
+      res.writeHead(status, { "content-type": "application/vnd.api+json" })
+      res.end(Buffer.concat([Buffer.from(before!), Buffer.from([0xff]), Buffer.from(after!)]))
+    },
+  })
+  it("a 200 with invalid UTF-8 inside a JSON string: DecodeError after 1 request, not U+FFFD", async () => {
+    // The simulator's own job, one of its error details holding the byte: valid but for it.
+    const answer = await fetch(`${server.url}/api/catalog-category-bulk-update-jobs/${SIMULATED_JOB_ID}`, {
+      headers: { authorization: `Klaviyo-API-Key ${SIMULATED_API_KEY}`, revision: "2026-07-15" },
+    })
+    const document = (await answer.json()) as { data: { attributes: { errors: Array<{ detail: string }> } } }
+    document.data.attributes.errors[0]!.detail = "bad \u0000 byte"
+    server.requests.length = 0
+    server.script(invalidUtf8(200, JSON.stringify(document).replace("\\u0000", "\u0000")))
+    const error = await runError(get(), server, fast)
+    expect(error).toMatchObject({
+      _tag: "DecodeError",
+      path: "",
+      reason: "Expected a JSON:API document in UTF-8, found a body that is not valid UTF-8",
+    })
+    expect(server.requests).toHaveLength(1)
+  })
+  it("a 400 with invalid UTF-8 in its errors: still a KlaviyoApiError 400, read leniently", async () => {
+    server.script(
+      invalidUtf8(400, '{"errors":[{"code":"invalid","title":"Bad","detail":"bad \u0000 byte"}]}'),
+    )
+    const error = await runError(get(), server, fast)
+    expect(error).toMatchObject({
+      _tag: "KlaviyoApiError",
+      status: 400,
+      errors: [{ code: "invalid", title: "Bad", detail: "bad \uFFFD byte" }],
+    })
     expect(server.requests).toHaveLength(1)
   })
 })

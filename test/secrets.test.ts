@@ -1,14 +1,16 @@
 import { inspect } from "node:util"
-import { Effect, Exit, Layer, Logger, Redacted, References, Tracer } from "effect"
+import { Cause, Effect, Exit, Layer, Logger, Redacted, References, Tracer } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import {
+  awaitCatalogCategoryBulkUpdateJob,
   getCatalogCategoryBulkUpdateJob,
   KlaviyoClient,
   makeKlaviyoClient,
   SIMULATED_JOB_ID,
 } from "../mod.ts"
+import { FetchHttpClient } from "effect/http"
 import { clientLayer } from "./support/run.ts"
-import { startServer, type TestServer } from "./support/server.ts"
+import { type Scripted, startServer, type TestServer } from "./support/server.ts"
 
 const SECRET = "pk_SECRET_e2b9c7d4f1a8"
 
@@ -22,6 +24,13 @@ afterAll(() => server.close())
 const observe = async <A, E>(
   effect: Effect.Effect<A, E, KlaviyoClient>,
   layer: Layer.Layer<KlaviyoClient, unknown>,
+  settings: {
+    /**
+     * The answers' data holds the key on purpose: a span that succeeded holds that data as its
+     * value (what the caller asked for, not an error), so its value is left out of the check.
+     */
+    readonly dataHoldsKey?: boolean
+  } = {},
 ) => {
   const seen: Array<unknown> = []
   const tracer = Tracer.make({
@@ -43,7 +52,7 @@ const observe = async <A, E>(
           }
           if (key === "end") {
             return (time: bigint, exit: Exit.Exit<unknown, unknown>) => {
-              record.exit = exit
+              record.exit = settings.dataHoldsKey === true && Exit.isSuccess(exit) ? "success" : exit
               target.end(time, exit)
             }
           }
@@ -63,7 +72,7 @@ const observe = async <A, E>(
   })
   const exit = await Effect.runPromiseExit(
     effect.pipe(
-      Effect.tap((value) => Effect.logDebug("result", value)),
+      Effect.tap((value) => settings.dataHoldsKey === true ? Effect.void : Effect.logDebug("result", value)),
       Effect.tapError((error) => Effect.logError("failed", error)),
       Effect.provide(layer),
       Effect.withTracer(tracer),
@@ -72,7 +81,32 @@ const observe = async <A, E>(
     ),
   )
   seen.push(exit)
-  return { exit, seen, text: inspect(seen, { depth: 12, showHidden: true }) + safeStringify(seen) }
+  // Every printed form of a failure: String, message, JSON, Cause.pretty (inspection and the
+  // JSON of everything seen are below).
+  const printed: Array<string> = []
+  if (Exit.isFailure(exit)) {
+    printed.push(Cause.pretty(exit.cause))
+    for (const reason of exit.cause.reasons) {
+      if (reason._tag !== "Fail") continue
+      const error = reason.error as { message?: unknown }
+      printed.push(String(error), String(error.message), safeStringify(error))
+    }
+  }
+  return {
+    exit,
+    seen,
+    text: inspect(seen, { depth: 12, showHidden: true }) + safeStringify(seen) + printed.join("\n"),
+  }
+}
+
+/** The error a failed run ended with. */
+const failureOf = (
+  exit: Exit.Exit<unknown, unknown>,
+): { readonly _tag: string } & Record<string, unknown> => {
+  if (Exit.isSuccess(exit)) throw new Error("expected a failure")
+  const reason = exit.cause.reasons.find((r) => r._tag === "Fail")
+  if (reason === undefined) throw new Error(`expected a typed failure, got ${Cause.pretty(exit.cause)}`)
+  return reason.error as { readonly _tag: string } & Record<string, unknown>
 }
 
 const safeStringify = (value: unknown) => {
@@ -83,10 +117,31 @@ const safeStringify = (value: unknown) => {
   }
 }
 
+/** The key's forms a server or the platform may give back: JSON-escaped, percent-encoded, lower-cased. */
+const jsonEscaped = (text: string) =>
+  [...text].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("")
+const percentEncoded = (text: string) =>
+  [...text].map((c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).join("")
+
+/** Every run of 8 characters of the key, in each of its forms: none may appear. */
+const fragments: ReadonlyArray<string> = (() => {
+  const out = new Set<string>()
+  for (let i = 0; i + 8 <= SECRET.length; i++) {
+    const run = SECRET.slice(i, i + 8)
+    out.add(run)
+    out.add(run.toLowerCase())
+    out.add(jsonEscaped(run))
+    out.add(percentEncoded(run))
+  }
+  return [...out]
+})()
+
 const expectNoSecret = (text: string) => {
   expect(text.length).toBeGreaterThan(100)
   expect(text).not.toContain(SECRET)
   expect(text).not.toContain("SECRET_e2b9")
+  const folded = text.toLowerCase()
+  expect(fragments.filter((fragment) => folded.includes(fragment.toLowerCase()))).toEqual([])
 }
 
 describe("the API key never appears", () => {
@@ -197,5 +252,175 @@ describe("the API key never appears", () => {
     } finally {
       await client.close()
     }
+  })
+})
+
+/** A job document as the server serves it, with `change` applied to its attributes. */
+const jobDocument = async (change: (attributes: Record<string, unknown>) => void): Promise<string> => {
+  const answer = await fetch(`${server.url}/api/catalog-category-bulk-update-jobs/${SIMULATED_JOB_ID}`, {
+    headers: {
+      authorization: `Klaviyo-API-Key ${SECRET}`,
+      revision: "2026-07-15",
+      accept: "application/vnd.api+json",
+    },
+  })
+  const document = (await answer.json()) as { data: { attributes: Record<string, unknown> } }
+  change(document.data.attributes)
+  return JSON.stringify(document)
+}
+
+const json = { "content-type": "application/vnd.api+json" }
+const once = { retry: false as const }
+/** A connection reset as the answer. */
+const reset: Scripted = { raw: (_req, res) => res.socket?.destroy() }
+
+describe("the API key never appears, whatever form an answer gives it back in", () => {
+  it("DecodeError: a 2xx field that holds the key (the reason quotes the value), every span's exit", async () => {
+    server.script({ status: 200, headers: json, body: await jobDocument((a) => (a["status"] = SECRET)) })
+    const { exit, seen, text } = await observe(
+      getCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID),
+      clientLayer(server, { apiKey: SECRET, ...once }),
+      { dataHoldsKey: true },
+    )
+    const error = failureOf(exit)
+    expect(error._tag).toBe("DecodeError")
+    expect(error["path"]).toBe("data.attributes.status")
+    expect(error["reason"]).toContain('"<redacted>"')
+    // The decode span's own exit recorded the scrubbed error.
+    const decode = seen.find((entry) => (entry as { name?: string }).name === "klaviyo.decode") as {
+      exit: Exit.Exit<unknown, unknown>
+    }
+    expect(failureOf(decode.exit)["reason"]).toBe(error["reason"])
+    expectNoSecret(text)
+  })
+
+  it("DecodeError: V8's JSON.parse snippet of a body that holds the key", async () => {
+    server.script({
+      status: 200,
+      headers: json,
+      body: `{"data":{"type":"catalog-category-bulk-update-job","id": ${SECRET}}}`,
+    })
+    const { exit, text } = await observe(
+      getCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID),
+      clientLayer(server, { apiKey: SECRET, ...once }),
+    )
+    expect(failureOf(exit)._tag).toBe("DecodeError")
+    expect(failureOf(exit)["reason"]).toContain("is not valid JSON")
+    expectNoSecret(text)
+  })
+
+  it("TransportError and DecodeError: the URL of a same-origin redirect whose Location holds the key", async () => {
+    const path = `/api/catalog-category-bulk-update-jobs/${SIMULATED_JOB_ID}`
+    for (
+      const [location, then, tag] of [
+        [`${path}?token=${SECRET}`, reset, "TransportError"],
+        [`${path}?token=${percentEncoded(SECRET)}`, reset, "TransportError"],
+        [`${path}?token=${SECRET}`, {
+          status: 200,
+          headers: { "content-type": "text/html" },
+          body: "<p>hi</p>",
+        }, "DecodeError"],
+      ] as const
+    ) {
+      server.script({ status: 302, headers: { location } }, then)
+      const { exit, text } = await observe(
+        getCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID),
+        clientLayer(server, { apiKey: SECRET, ...once }),
+      )
+      const error = failureOf(exit)
+      expect(error._tag).toBe(tag)
+      expect(error["url"]).toBe(`${server.url}${path}?token=<redacted>`)
+      expectNoSecret(text)
+    }
+  })
+
+  it("TransportError: retried, its retry logs and span events hold no key", async () => {
+    const path = `/api/catalog-category-bulk-update-jobs/${SIMULATED_JOB_ID}`
+    server.script({ status: 302, headers: { location: `${path}?k=${SECRET}` } }, reset)
+    server.script({ status: 302, headers: { location: `${path}?k=${SECRET}` } }, reset)
+    const { exit, seen, text } = await observe(
+      getCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID),
+      clientLayer(server, { apiKey: SECRET, retry: { times: 1, base: "1 millis" } }),
+    )
+    expect(failureOf(exit)._tag).toBe("TransportError")
+    expect(text).toContain("Retrying getCatalogCategoryBulkUpdateJob (attempt 2)")
+    const send = seen.find((entry) => (entry as { name?: string }).name === "klaviyo.send") as {
+      events: Array<unknown>
+    }
+    expect(send.events.map((event) => (event as [string])[0])).toEqual(["klaviyo.retry"])
+    expectNoSecret(text)
+  })
+
+  it("KlaviyoApiError: the key JSON-escaped in an error body, decoded or kept as text", async () => {
+    for (
+      const [headers, body] of [
+        [
+          json,
+          `{"errors":[{"code":"invalid","title":"Bad key","detail":"key ${jsonEscaped(SECRET)} refused"}]}`,
+        ],
+        [{ "content-type": "text/plain" }, `refused: "${jsonEscaped(SECRET)}"`],
+        [
+          { "content-type": "text/html" },
+          `<p>refused: ${[...SECRET].map((c) => `&#${c.charCodeAt(0)};`).join("")}</p>`,
+        ],
+      ] as const
+    ) {
+      server.script({ status: 400, headers, body })
+      const { exit, text } = await observe(
+        getCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID),
+        clientLayer(server, { apiKey: SECRET, ...once }),
+      )
+      const error = failureOf(exit)
+      expect(error._tag).toBe("KlaviyoApiError")
+      expect(error["status"]).toBe(400)
+      expect(String(error["message"])).toContain("<redacted>")
+      expectNoSecret(text)
+    }
+  })
+
+  it("KlaviyoApiError: a cross-origin Location whose host name is the key, lower-cased by URL", async () => {
+    server.script({ status: 302, headers: { location: `https://${SECRET}.example.com/steal` } })
+    const { exit, text } = await observe(
+      getCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID),
+      clientLayer(server, { apiKey: SECRET, ...once }),
+    )
+    const error = failureOf(exit)
+    expect(error._tag).toBe("KlaviyoApiError")
+    expect(error["note"]).toBe(
+      `a redirect to another origin (https://<redacted>.example.com), not followed so that the credential is only ever sent to ${server.url}`,
+    )
+    expectNoSecret(text)
+  })
+
+  it("InvalidRequest: an option that quotes the key by mistake (the key given as the base URL)", async () => {
+    const byBaseUrl = await observe(
+      getCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID),
+      KlaviyoClient.layer({ apiKey: SECRET, baseUrl: SECRET }).pipe(Layer.provide(FetchHttpClient.layer)),
+    )
+    expect(failureOf(byBaseUrl.exit)).toMatchObject({ _tag: "InvalidRequest", input: "baseUrl" })
+    expect(failureOf(byBaseUrl.exit)["reason"]).toBe('"<redacted>" is not an absolute URL')
+    expectNoSecret(byBaseUrl.text)
+  })
+
+  it("JobWatchError: the last snapshot (Klaviyo's data) and the 404 it ended on", async () => {
+    const processing = await jobDocument((a) => {
+      a["status"] = "processing"
+      a["errors"] = [{ id: "e1", code: "invalid", title: "Invalid", detail: `no category ${SECRET}` }]
+    })
+    server.script({ status: 200, headers: json, body: processing }, {
+      status: 404,
+      headers: json,
+      body: `{"errors":[{"code":"not_found","title":"Not found","detail":"no job for ${SECRET}"}]}`,
+    })
+    const { exit, text } = await observe(
+      awaitCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID, { interval: { min: "1 millis", max: "5 millis" } }),
+      clientLayer(server, { apiKey: SECRET, ...once }),
+      { dataHoldsKey: true },
+    )
+    const error = failureOf(exit)
+    expect(error).toMatchObject({ _tag: "JobWatchError", reason: "gone" })
+    const last = error["last"] as { job: { errors: ReadonlyArray<{ detail: string }> } }
+    expect(last.job.errors[0]!.detail).toBe("no category <redacted>")
+    expectNoSecret(text)
   })
 })

@@ -151,6 +151,10 @@ describe("faults on demand, through the simulator's layer", () => {
     )
     const third = await throughLayer(model, getCatalogCategoryBulkUpdateJob("01JDEM0CATEG0RYUPDATEJ0B01"))
     expect(first).toMatchObject({ _tag: "KlaviyoApiError", status: 503 })
+    // Nothing in the fault's words is a run of the demo key, so nothing of them is redacted.
+    expect((first as { errors: unknown }).errors).toMatchObject([
+      { title: "Injected fault.", detail: "A 503 injected by the simulator." },
+    ])
     expect(second).toMatchObject({ _tag: "KlaviyoApiError", status: 429 })
     expect((second as KlaviyoApiError).retryAfter).toEqual(Duration.seconds(7))
     expect(Exit.isSuccess(third)).toBe(true)
@@ -181,7 +185,7 @@ describe("faults on demand, through the simulator's layer", () => {
     expect(error).toBeInstanceOf(TransportError)
     expect(error).toMatchObject({
       kind: "network",
-      detail: "the simulated connection was reset (ECONNRESET)",
+      detail: "the connection was reset by the simulator (ECONNRESET)",
     })
   })
 

@@ -10,23 +10,34 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import * as Stream from "effect/Stream"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import * as HttpClient from "effect/http/HttpClient"
-import type * as HttpClientError from "effect/http/HttpClientError"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import type { ApiRequest, ApiResponse } from "../client.ts"
 import { DecodeError, KlaviyoApiError, TransportError } from "../errors.ts"
 import type { Revision } from "../revision.ts"
 import type * as RateLimiter from "effect/persistence/RateLimiter"
+import {
+  decodeDocument,
+  decodeErrorBody,
+  discard,
+  type Overflow,
+  readCapped,
+  transportFailure,
+} from "./body.ts"
+import type { Scrubber } from "./scrub.ts"
 import { parseApiErrorBody, parseRetryAfter } from "./wire.ts"
 
 /** What an attempt needs to know. */
 export interface AttemptSettings {
   readonly authorization: Redacted.Redacted<string>
-  /** The credential alone, to scrub from any text an answer echoes back. */
-  readonly secret: Redacted.Redacted<string>
+  /**
+   * Removes the credential from texts. Every error is scrubbed whole on its way out (see
+   * `send.ts`); here a text is scrubbed before it is cut, so that a cut never leaves a piece of
+   * the credential behind.
+   */
+  readonly scrubber: Scrubber
   readonly baseUrl: URL
   readonly revision: Revision
   readonly timeout: Duration.Duration
@@ -46,6 +57,14 @@ const isRedirect = (status: number): boolean => status >= 300 && status < 400 &&
 
 const always = (): boolean => true
 
+const isSuccess = (status: number): boolean => status >= 200 && status < 300
+
+/**
+ * A document past the cap fails the attempt (`oversized`); an error's body is cut at the cap,
+ * so that the answer stays the `KlaviyoApiError` its status says (a 5xx is retried as a 5xx).
+ */
+const overflowOf = (status: number): Overflow => isSuccess(status) ? "fail" : "cut"
+
 /** The most same-origin redirects followed. */
 const MAX_REDIRECTS = 5
 
@@ -61,99 +80,6 @@ export const requestUrl = (baseUrl: URL, request: ApiRequest): string => {
     .join("&")
   return `${base}${request.path}${query === "" ? "" : `?${query}`}`
 }
-
-/** Maps the HTTP client's failure to ours, keeping the platform's cause but never the request. */
-const transportFailure = (url: string, error: HttpClientError.HttpClientError): TransportError => {
-  const reason = error.reason
-  const kind =
-    reason._tag === "TransportError" || reason._tag === "InvalidUrlError" || reason._tag === "EncodeError"
-      ? "network"
-      : "body"
-  const cause = reason.cause
-  return new TransportError({
-    kind,
-    method: "GET",
-    url,
-    detail: reason.description ?? describeCause(cause),
-    cause,
-  })
-}
-
-/** `fetch failed: connect ECONNREFUSED 127.0.0.1:1 (ECONNREFUSED)`: the error and its cause, in words. */
-const describeCause = (cause: unknown): string => {
-  if (!(cause instanceof Error)) return String(cause)
-  const inner: unknown = (cause as { cause?: unknown }).cause
-  const innerText = inner instanceof Error ? inner.message : undefined
-  const code = typeof inner === "object" && inner !== null && "code" in inner ? String(inner.code) : undefined
-  return [cause.message, innerText, code === undefined || innerText?.includes(code) ? undefined : `(${code})`]
-    .filter((part): part is string => part !== undefined && part !== "")
-    .join(": ")
-}
-
-/** Reads a body up to `max` bytes; a longer one fails `oversized` and the rest is never read. */
-const readCapped = (
-  response: HttpClientResponse.HttpClientResponse,
-  url: string,
-  max: number,
-): Effect.Effect<string, TransportError> =>
-  Effect.gen(function* () {
-    const length = response.headers["content-length"]
-    const declared = length !== undefined && /^\s*\d+\s*$/.test(length) ? Number(length) : undefined
-    if (declared !== undefined && declared > max) {
-      // Let the body go (its stream cancelled, the connection released) without reading it.
-      yield* discard(response)
-      return yield* oversized(url, max, `declares ${declared} bytes`)
-    }
-    // A body whose length is declared (and not compressed, which could inflate past it) is
-    // within the cap: read it whole, which costs less than counting it chunk by chunk. The
-    // platform fails the read if the body is shorter than declared, and stops at its length;
-    // the size is checked again all the same, for a transport that would not.
-    const encoding = response.headers["content-encoding"]
-    if (declared !== undefined && (encoding === undefined || encoding.trim().toLowerCase() === "identity")) {
-      const bytes = yield* Effect.mapError(response.arrayBuffer, (error) => transportFailure(url, error))
-      if (bytes.byteLength > max) return yield* oversized(url, max, `sent ${bytes.byteLength} bytes`)
-      return new TextDecoder().decode(bytes)
-    }
-    const chunks: Array<Uint8Array> = []
-    let size = 0
-    let tooLarge = false
-    const read = yield* response.stream.pipe(
-      Stream.takeUntil((chunk) => {
-        size += chunk.byteLength
-        if (size > max) tooLarge = true
-        else chunks.push(chunk)
-        return tooLarge
-      }),
-      Stream.runDrain,
-      Effect.as(true),
-      // An answer with no body at all (a 204, say) reads as empty text, not as a broken body.
-      Effect.catchIf((error) => error.reason._tag === "EmptyBodyError", () => Effect.succeed(false)),
-      Effect.mapError((error) => transportFailure(url, error)),
-    )
-    if (!read) return ""
-    if (tooLarge) return yield* oversized(url, max, "kept going")
-    const bytes = new Uint8Array(size)
-    let offset = 0
-    for (const chunk of chunks) {
-      bytes.set(chunk, offset)
-      offset += chunk.byteLength
-    }
-    return new TextDecoder().decode(bytes)
-  })
-
-/** Lets go of a body that will not be read: its stream is cancelled, which releases the connection. */
-const discard = (response: HttpClientResponse.HttpClientResponse): Effect.Effect<void> =>
-  response.stream.pipe(Stream.take(1), Stream.runDrain, Effect.ignore)
-
-const oversized = (url: string, max: number, what: string) =>
-  Effect.fail(
-    new TransportError({
-      kind: "oversized",
-      method: "GET",
-      url,
-      detail: `the body ${what} past the cap of ${max} bytes (maxBodyBytes); reading stopped there`,
-    }),
-  )
 
 /** Asks `fetch` not to follow redirects, keeping the rest of any `RequestInit` the application gave. */
 const manualRedirects = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
@@ -215,9 +141,9 @@ export const makeAttempt = (
   withPermit: WithPermit,
   onAnswer: OnAnswer,
 ): (request: ApiRequest) => Effect.Effect<ApiResponse, KlaviyoApiError | TransportError | DecodeError> => {
-  const { authorization, baseUrl, maxBodyBytes, revision, secret, timeout } = settings
+  const { authorization, baseUrl, maxBodyBytes, revision, scrubber, timeout } = settings
   const accept = revision.legacyPath ? "application/json" : "application/vnd.api+json"
-  const scrub = (text: string): string => text.split(Redacted.value(secret)).join("<redacted>")
+  const scrub = scrubber.text
 
   return (request) => {
     const firstUrl = requestUrl(baseUrl, request)
@@ -248,7 +174,7 @@ export const makeAttempt = (
       const headers = { authorization: Redacted.value(authorization), revision: revision.value, accept }
       let url = firstUrl
       let response: HttpClientResponse.HttpClientResponse
-      let text: string | undefined
+      let bytes: Uint8Array | undefined
       let note: string | undefined
       for (let hops = 0;; hops++) {
         const hopUrl = url
@@ -262,12 +188,16 @@ export const makeAttempt = (
               Effect.mapError((error) => transportFailure(hopUrl, error)),
             ),
             (answer): Effect.Effect<
-              { readonly answer: HttpClientResponse.HttpClientResponse; readonly body: string | undefined },
+              {
+                readonly answer: HttpClientResponse.HttpClientResponse
+                readonly body: Uint8Array | undefined
+              },
               TransportError
             > =>
-              isRedirect(answer.status)
-                ? Effect.succeed({ answer, body: undefined })
-                : Effect.map(readCapped(answer, hopUrl, maxBodyBytes), (body) => ({ answer, body })),
+              isRedirect(answer.status) ? Effect.succeed({ answer, body: undefined }) : Effect.map(
+                readCapped(answer, hopUrl, maxBodyBytes, overflowOf(answer.status)),
+                (body) => ({ answer, body }),
+              ),
           ),
         )).pipe(
           Effect.mapError((error) =>
@@ -286,7 +216,7 @@ export const makeAttempt = (
           Effect.provideService(HttpClient.TracerDisabledWhen, always),
         )
         response = hop.answer
-        text = hop.body
+        bytes = hop.body
         if (!isRedirect(response.status)) break
         const location = response.headers["location"]
         let next: URL | undefined
@@ -302,20 +232,28 @@ export const makeAttempt = (
         yield* bounded(sent, discard(response))
         url = next.href
       }
-      const body = text ?? (yield* bounded(sent, readCapped(response, url, maxBodyBytes)))
+      const read = bytes ??
+        (yield* bounded(sent, readCapped(response, url, maxBodyBytes, overflowOf(response.status))))
       const responseHeaders: Record<string, string> = { ...response.headers }
       yield* onAnswer(response.status, responseHeaders)
-      if (response.status >= 200 && response.status < 300) {
+      if (isSuccess(response.status)) {
+        const document = decodeDocument(read)
+        if (document === undefined) {
+          const reason = "Expected a JSON:API document in UTF-8, found a body that is not valid UTF-8"
+          return yield* new DecodeError({ path: "", reason, issues: [{ path: "", message: reason }], url })
+        }
         return {
           status: response.status,
           headers: responseHeaders,
-          body: yield* parseJson(body, responseHeaders, url, scrub),
+          body: yield* parseJson(document, responseHeaders, url, scrub),
           url,
         }
       }
+      const body = decodeErrorBody(read)
       const now = yield* Clock.currentTimeMillis
-      const scrubbed = scrub(body)
-      const parsed = parseApiErrorBody(scrubbed)
+      // The body is parsed as it came: a credential it holds, escaped or not, is scrubbed from
+      // the decoded errors with the rest of the error.
+      const parsed = parseApiErrorBody(body)
       return yield* new KlaviyoApiError({
         status: response.status,
         method: "GET",
@@ -323,7 +261,7 @@ export const makeAttempt = (
         revision: revision.value,
         errors: parsed.errors,
         retryAfter: parseRetryAfter(responseHeaders["retry-after"], now),
-        body: parsed.errors.length === 0 ? scrubbed.slice(0, 500) : undefined,
+        body: parsed.errors.length === 0 ? scrub(body.slice(0, 4096)).slice(0, 500) : undefined,
         note,
       })
     }).pipe(

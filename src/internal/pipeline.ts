@@ -5,7 +5,7 @@
  * @internal
  */
 import * as Effect from "effect/Effect"
-import { type ApiRequest, KlaviyoClient } from "../client.ts"
+import { type ApiRequest, KlaviyoClient, type KlaviyoClientShape } from "../client.ts"
 import { InvalidRequest, type KlaviyoError } from "../errors.ts"
 import type { Revision } from "../revision.ts"
 import { hasControlCharacter } from "./wire.ts"
@@ -168,6 +168,18 @@ export const buildRequest = (
  */
 const noStack: { readonly captureStackTrace: false } = { captureStackTrace: false }
 
+/**
+ * One stage of a call in its span. Its error goes through the client's scrubber before the span
+ * records it: a decoded value quoted in a `DecodeError`, a URL a redirect led to, never hold the
+ * credential in the error, its span's exit or anything that prints them.
+ */
+const stage = <A, E>(
+  client: KlaviyoClientShape,
+  name: string,
+  effect: Effect.Effect<A, E>,
+): Effect.Effect<A, E> =>
+  effect.pipe(Effect.mapError(client.redact), Effect.withSpan(name, undefined, noStack))
+
 /** Runs the whole pipeline for one resource: build, send, decode, resolve; each stage a span. */
 export const getResource = (
   endpoint: GetEndpoint,
@@ -176,16 +188,19 @@ export const getResource = (
 ): Effect.Effect<FlatResource, KlaviyoError, KlaviyoClient> =>
   Effect.gen(function* () {
     const client = yield* KlaviyoClient
-    const prepared = yield* buildRequest(endpoint, id, options, client.revision).pipe(
-      Effect.withSpan("klaviyo.buildRequest", undefined, noStack),
+    const prepared = yield* stage(
+      client,
+      "klaviyo.buildRequest",
+      buildRequest(endpoint, id, options, client.revision),
     )
+    // `send` scrubs its errors itself, inside its own span.
     const response = yield* client.send(prepared.request)
-    const document = yield* decodePrimary(endpoint.resource, prepared, response.body, response.url).pipe(
-      Effect.withSpan("klaviyo.decode", undefined, noStack),
+    const document = yield* stage(
+      client,
+      "klaviyo.decode",
+      decodePrimary(endpoint.resource, prepared, response.body, response.url),
     )
-    return yield* resolveIncluded(document, prepared.inclusions).pipe(
-      Effect.withSpan("klaviyo.resolve", undefined, noStack),
-    )
+    return yield* stage(client, "klaviyo.resolve", resolveIncluded(document, prepared.inclusions))
   }).pipe(
     Effect.withSpan(`klaviyo.${endpoint.operation}`, {
       attributes: {

@@ -63,11 +63,15 @@ export const makeSend = (options: {
   readonly deadline: Duration.Duration | undefined
   readonly baseUrl: URL
   readonly revision: string
+  /** The client's scrubber of errors (see `scrub.ts`). */
+  readonly redact: <E>(error: E) => E
 }): (request: ApiRequest) => Effect.Effect<ApiResponse, KlaviyoApiError | TransportError | DecodeError> => {
-  const { attempt, budget, deadline, policy } = options
+  const { attempt, budget, deadline, policy, redact } = options
 
   const counted = (request: ApiRequest) =>
     attempt(request).pipe(
+      // Scrubbed before anything sees it: the retry policy, the logs and span events of a retry.
+      Effect.mapError(redact),
       Effect.tapError((failure) =>
         failure._tag === "KlaviyoApiError" && failure.status === 429
           ? Effect.andThen(
@@ -167,6 +171,8 @@ export const makeSend = (options: {
         }),
       )
       return bounded.pipe(
+        // The deadline's error too, before the span records it (an attempt's is already clean).
+        Effect.mapError(redact),
         Effect.withSpan("klaviyo.send", {
           attributes: { "klaviyo.operation": request.operation, "klaviyo.revision": options.revision },
         }, { captureStackTrace: false }),
