@@ -165,6 +165,16 @@ describe("the attributes' plain-code decoders", () => {
     [],
     [{ id: "e", code: "c", title: "t", detail: "d" }],
     [{ id: 1 }],
+    // A job error as Klaviyo sends it, and one whose meta names the record with a number.
+    [{
+      id: null,
+      code: null,
+      title: null,
+      detail: "d",
+      source: { pointer: "/p/0" },
+      meta: { external_id: "x" },
+    }],
+    [{ meta: { external_id: 1 } }],
     {},
     true,
   ]
@@ -187,6 +197,6 @@ describe("the attributes' plain-code decoders", () => {
         compared++
       }
     }
-    expect(compared).toBe(9 * 17)
+    expect(compared).toBe(9 * 19)
   })
 })
