@@ -95,3 +95,41 @@ describe("a job's errors, as Klaviyo sends them", () => {
     expect(error.reason).toBe("Expected string | null, found 7")
   })
 })
+
+describe("an answer for another job", () => {
+  const jobDocument = (id: Record<string, unknown>, attributes: Record<string, unknown> = {}) => ({
+    data: {
+      type: "catalog-category-bulk-update-job",
+      ...id,
+      attributes: {
+        status: "complete",
+        created_at: "2026-11-27T14:00:00+00:00",
+        total_count: 1,
+        ...attributes,
+      },
+    },
+  })
+
+  it("is a DecodeError at data.id, not someone else's job (a proxy or cache mix-up)", async () => {
+    server.script(json(jobDocument({ id: "01JTBQ0F2V9K4XW7Y3M8N5OTHER" })))
+    const error = (await runError(getCatalogCategoryBulkUpdateJob(JOB_ID), server)) as DecodeError
+    expect(error).toBeInstanceOf(DecodeError)
+    expect(error.path).toBe("data.id")
+    expect(error.reason).toBe(`Expected "${JOB_ID}" (the id asked for), found "01JTBQ0F2V9K4XW7Y3M8N5OTHER"`)
+  })
+
+  it("is a DecodeError at data.attributes.job_id in the revisions that carry the id there", async () => {
+    server.script({ ...json(jobDocument({}, { job_id: "01JTBQ0F2V9K4XW7Y3M8N5OTHER" })) })
+    const error = (await runError(getCatalogCategoryBulkUpdateJob(JOB_ID), server, {
+      revision: "2023-10-15",
+    })) as DecodeError
+    expect(error.path).toBe("data.attributes.job_id")
+    expect(error.reason).toBe(`Expected "${JOB_ID}" (the id asked for), found "01JTBQ0F2V9K4XW7Y3M8N5OTHER"`)
+  })
+
+  it("is still the job asked for when only the letter case differs (ULIDs are case-insensitive)", async () => {
+    server.script(json(jobDocument({ id: JOB_ID })))
+    const job = await run(getCatalogCategoryBulkUpdateJob(JOB_ID.toLowerCase()), server)
+    expect(job.id).toBe(JOB_ID)
+  })
+})

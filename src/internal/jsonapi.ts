@@ -278,6 +278,18 @@ const decodeAttributes = (
 }
 
 /**
+ * Why the answered id is not the resource asked for, or `undefined` when it is: a 200 for
+ * another resource (a proxy or cache mix-up) must not pass for the one asked for. Letter case
+ * is not compared: job ids are ULIDs, which are case-insensitive.
+ */
+const otherResource = (answered: unknown, asked: string): string | undefined => {
+  if (typeof answered !== "string") return `Expected string, found ${describeFound(answered, [])}`
+  return answered.toLowerCase() === asked.toLowerCase()
+    ? undefined
+    : `Expected ${JSON.stringify(asked)} (the id asked for), found ${describeFound(answered, [])}`
+}
+
+/**
  * Decodes a JSON:API document whose primary data is one `spec` resource, shaped by the
  * requested fieldset: a field that was not asked for is not decoded and not returned.
  */
@@ -311,9 +323,18 @@ export const decodePrimary = (
       }]))
     }
     // Old revisions carry the id in an attribute (and leave it out under a sparse fieldset that
-    // does not name it); the id asked for is the id of the resource answered.
+    // does not name it); without either, the id asked for is the id of the resource answered.
     const legacyId = spec.idAttribute === undefined ? undefined : data.attributes[spec.idAttribute]
-    const id = data.id ?? (typeof legacyId === "string" ? legacyId : requested.id)
+    const answered = data.id !== undefined
+      ? { id: data.id, path: "data.id" }
+      : legacyId !== undefined
+      ? { id: legacyId, path: `data.attributes.${spec.idAttribute}` }
+      : undefined
+    const mismatch = answered === undefined ? undefined : otherResource(answered.id, requested.id)
+    if (answered !== undefined && mismatch !== undefined) {
+      return Effect.fail(decodeError(url, [{ path: answered.path, message: mismatch }]))
+    }
+    const id = typeof answered?.id === "string" ? answered.id : requested.id
     const attributes = decodeAttributes(spec, requested.primaryFields, data.attributes, [
       "data",
       "attributes",
