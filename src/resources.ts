@@ -197,6 +197,7 @@ const attribute = (schema: Schema.Top, required: boolean, twin?: (value: unknown
 
 const statuses: ReadonlyArray<BulkJobStatus> = ["cancelled", "complete", "processing", "queued"]
 
+// Which attributes a full document must carry, and why: see the list in internal/document.ts.
 const jobAttributes: ResourceSpec["attributes"] = {
   status: attribute(Schema.Literals(statuses), true, fast.literal(statuses)),
   created_at: attribute(UtcDateTime, true, fast.dateTime),

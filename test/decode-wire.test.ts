@@ -133,3 +133,46 @@ describe("an answer for another job", () => {
     expect(job.id).toBe(JOB_ID)
   })
 })
+
+describe("members the spec calls required, decided one by one (see src/internal/jsonapi.ts)", () => {
+  const job = { type: "catalog-category-bulk-update-job", id: JOB_ID }
+
+  it("takes a job without attributes under a fieldset that selects none (JSON:API may leave them out)", async () => {
+    server.script(json({ data: job }))
+    const decoded = await run(
+      getCatalogCategoryBulkUpdateJob(JOB_ID, { fields: { "catalog-category-bulk-update-job": ["id"] } }),
+      server,
+    )
+    expect(decoded).toEqual(job)
+  })
+
+  it("still refuses a full job without attributes, naming the first attribute it needs", async () => {
+    server.script(json({ data: job }))
+    const error = (await runError(getCatalogCategoryBulkUpdateJob(JOB_ID), server)) as DecodeError
+    expect(error.issues).toEqual([
+      { path: "data.attributes.status", message: "Missing key" },
+      { path: "data.attributes.created_at", message: "Missing key" },
+      { path: "data.attributes.total_count", message: "Missing key" },
+    ])
+  })
+
+  it("needs no links anywhere, and no links or attributes in included", async () => {
+    server.script(json({
+      data: {
+        ...job,
+        attributes: { status: "queued", created_at: "2026-11-27T14:00:00+00:00", total_count: 1 },
+        relationships: { categories: { data: [{ type: "catalog-category", id: "c" }] } },
+      },
+      included: [{ type: "catalog-category", id: "c" }],
+    }))
+    const decoded = await run(getCatalogCategoryBulkUpdateJob(JOB_ID, { include: ["categories"] }), server)
+    expect(decoded).toEqual({
+      ...job,
+      status: "queued",
+      created_at: new Date("2026-11-27T14:00:00Z"),
+      total_count: 1,
+      categories: [{ type: "catalog-category", id: "c" }],
+      unresolved: [],
+    })
+  })
+})
