@@ -41,9 +41,15 @@ export const when = (date: Date | null | undefined): string =>
 
 const has = <K extends keyof ShownJob>(job: ShownJob, key: K): boolean => Object.hasOwn(job, key)
 
-const errorLine = (error: BulkJobError): string => {
+/**
+ * One line for a job error: the record (`meta.external_id`), the code and title when Klaviyo
+ * gives them (it sends them as `null`), the detail, then where (`source.pointer`).
+ */
+export const errorLine = (error: BulkJobError): string => {
+  const parts = [error.meta?.external_id, error.code, error.title, error.detail]
+    .filter((part): part is string => typeof part === "string" && part !== "")
   const where = error.source?.pointer ? ` (at ${error.source.pointer})` : ""
-  return `${error.code}: ${error.title}: ${error.detail}${where}`
+  return `${parts.length === 0 ? "no details" : parts.join(": ")}${where}`
 }
 
 /**

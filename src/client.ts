@@ -16,6 +16,7 @@ import * as RateLimiter from "effect/persistence/RateLimiter"
 import type { DecodeError, KlaviyoApiError, TransportError } from "./errors.ts"
 import { InvalidRequest } from "./errors.ts"
 import { makeAttempt } from "./internal/attempt.ts"
+import { checkClientOptionTypes, checkOptionsObject } from "./internal/options.ts"
 import { makeScrubber } from "./internal/scrub.ts"
 import { makeSend } from "./internal/send.ts"
 import { hasControlCharacter } from "./internal/wire.ts"
@@ -294,6 +295,9 @@ const positiveDuration = (input: Duration.Input | undefined, name: "timeout" | "
 
 const resolveOptions = (options: KlaviyoClientOptions) =>
   Effect.gen(function* () {
+    // From JavaScript anything may come: the types first, so that no check below meets a TypeError.
+    const wrongType = checkClientOptionTypes(options)
+    if (wrongType !== undefined) return yield* wrongType
     const credential = parseCredential(options)
     if (credential instanceof InvalidRequest) return yield* credential
     // Built once per client: an option refused below (a base URL that quotes the key by
@@ -504,9 +508,10 @@ export class KlaviyoClient extends KlaviyoClientBase {
       readonly rateLimit?: false | RateLimitOptions
     } = {},
   ): Layer.Layer<KlaviyoClient, InvalidRequest | Config.ConfigError, HttpClient.HttpClient> {
+    const notObject = checkOptionsObject(overrides)
     return Layer.effect(
       KlaviyoClient,
-      Effect.flatMap(
+      notObject !== undefined ? Effect.fail(notObject) : Effect.flatMap(
         klaviyoClientConfig,
         (fromEnv) => make({ ...fromEnv, ...dropUndefined(overrides) }),
       ),

@@ -56,6 +56,7 @@ export type InvalidInput =
   | "retry"
   | "rateLimit"
   | "maxBodyBytes"
+  | "httpClient"
   | "interval"
   | "logger"
 

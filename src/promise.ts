@@ -19,6 +19,7 @@ import {
 } from "./catalog-category-bulk-update-job.ts"
 import { KlaviyoClient, type KlaviyoClientOptions } from "./client.ts"
 import { InvalidRequest } from "./errors.ts"
+import { checkHttpClientLayer, checkOptionsObject } from "./internal/options.ts"
 import { promiseLoggerLayer, type PromiseLogOptions } from "./promise-log.ts"
 import type { RateLimitOptions } from "./rate-limit.ts"
 import {
@@ -144,6 +145,13 @@ export interface KlaviyoPromiseClient {
   readonly [Symbol.asyncDispose]: () => Promise<void>
 }
 
+const clientLayer = (options: MakeKlaviyoClientOptions): Layer.Layer<KlaviyoClient, InvalidRequest> => {
+  const { httpClient, logger: _logger, logLevel: _logLevel, ...clientOptions } = options
+  return KlaviyoClient.layer(clientOptions as KlaviyoClientOptions).pipe(
+    Layer.provide(httpClient ?? FetchHttpClient.layer),
+  )
+}
+
 /**
  * Builds a Promise-based client. Options are checked on the first call (a bad option rejects
  * it with `InvalidRequest`).
@@ -168,13 +176,13 @@ export interface KlaviyoPromiseClient {
  * @category promise
  */
 export const makeKlaviyoClient = (options: MakeKlaviyoClientOptions): KlaviyoPromiseClient => {
-  const { httpClient, logger, logLevel, ...clientOptions } = options
-  const runtime = ManagedRuntime.make(Layer.merge(
-    KlaviyoClient.layer(clientOptions as KlaviyoClientOptions).pipe(
-      Layer.provide(httpClient ?? FetchHttpClient.layer),
-    ),
-    promiseLoggerLayer({ logger, logLevel }),
-  ))
+  // Options of the wrong type (from JavaScript) reject every call, as any other bad option does.
+  const wrongType = checkOptionsObject(options) ?? checkHttpClientLayer(options.httpClient)
+  const runtime = ManagedRuntime.make(
+    wrongType !== undefined
+      ? Layer.effect(KlaviyoClient, Effect.fail(wrongType))
+      : Layer.merge(clientLayer(options), promiseLoggerLayer(options)),
+  )
   let closed = false
   const closedError = () =>
     new InvalidRequest({

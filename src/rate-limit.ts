@@ -48,6 +48,7 @@ import * as Redacted from "effect/Redacted"
 import * as Semaphore from "effect/Semaphore"
 import * as RateLimiter from "effect/persistence/RateLimiter"
 import { InvalidRequest } from "./errors.ts"
+import { checkRateLimitTypes } from "./internal/options.ts"
 
 /**
  * One window of a limit: at most `limit` requests per `window`.
@@ -217,6 +218,8 @@ export const resolveRateLimit = (
     readonly storeTimeout: Duration.Duration | undefined
   }
   | InvalidRequest => {
+  const wrongType = checkRateLimitTypes(options)
+  if (wrongType !== undefined) return wrongType
   const margin = Option.getOrUndefined(Duration.fromInput(options.margin ?? "100 millis"))
   if (margin === undefined || !Duration.isFinite(margin) || !Duration.isGreaterThan(margin, Duration.zero)) {
     return new InvalidRequest({

@@ -29,29 +29,42 @@ import type { Revision } from "./revision.ts"
 export type BulkJobStatus = "cancelled" | "complete" | "processing" | "queued"
 
 /**
- * One error a bulk job met while processing, as Klaviyo reports it in `errors`.
+ * One error a bulk job met while processing, as Klaviyo reports it in `errors`: one per failed
+ * record. Klaviyo's spec says `id`, `code`, `title`, `detail` and `source` are always there;
+ * the wire says otherwise (`id`, `code` and `title` come as `null`), so every member may be
+ * `null` or absent. The record is named by `meta.external_id` and by `source.pointer`
+ * (`/data/attributes/categories/1`: its index in the body the job was created with).
  *
  * @example
  * ```ts
  * import type { BulkJobError } from "@effect-klaviyo/catalog-jobs"
  *
- * const line = (error: BulkJobError): string => `${error.code}: ${error.detail} (at ${error.source?.pointer ?? "/data"})`
+ * const line = (error: BulkJobError): string => {
+ *   const record = error.meta?.external_id ?? error.source?.pointer ?? "a record"
+ *   const what = error.title ?? error.code ?? "failed"
+ *   return `${record}: ${what}${error.detail == null ? "" : `: ${error.detail}`}`
+ * }
  * ```
  *
  * @since 0.1.0
  * @category resources
  */
 export interface BulkJobError {
-  /** Unique identifier of the error. */
-  readonly id: string
-  /** A code classifying the error, for example `invalid`. */
-  readonly code: string
-  /** A short summary. */
-  readonly title: string
-  /** The specific explanation. */
-  readonly detail: string
+  /** Unique identifier of the error (Klaviyo sends `null`). */
+  readonly id?: string | null
+  /** A code classifying the error, for example `invalid` (Klaviyo sends `null`). */
+  readonly code?: string | null
+  /** A short summary (Klaviyo sends `null`). */
+  readonly title?: string | null
+  /** The specific explanation, for example ``A category with the external id `shoes` does not exist.`` */
+  readonly detail?: string | null
   /** Where in the job's payload the problem is (`pointer` defaults to `/data`). */
-  readonly source?: { readonly pointer?: string | null }
+  readonly source?: { readonly pointer?: string | null } | null
+  /**
+   * What Klaviyo says about the record, kept as sent: `external_id` names it; any other member
+   * is kept too, unchecked.
+   */
+  readonly meta?: { readonly external_id?: string | null; readonly [key: string]: unknown } | null
 }
 
 /**
@@ -160,12 +173,20 @@ export type CatalogCategory<F extends CatalogCategoryField = CatalogCategoryFiel
   & { readonly type: "catalog-category"; readonly id: string }
   & Pick<CatalogCategoryAttributes, Extract<F, keyof CatalogCategoryAttributes>>
 
+/** A string member that the wire may send as `null` or leave out. */
+const looseString = Schema.optionalKey(Schema.NullOr(Schema.String))
+
+// Every member of a job error may be null or absent (see BulkJobError); `meta` is an open record.
 const JobError = Schema.Struct({
-  id: Schema.String,
-  code: Schema.String,
-  title: Schema.String,
-  detail: Schema.String,
-  source: Schema.optionalKey(Schema.Struct({ pointer: Schema.optionalKey(Schema.NullOr(Schema.String)) })),
+  id: looseString,
+  code: looseString,
+  title: looseString,
+  detail: looseString,
+  source: Schema.optionalKey(Schema.NullOr(Schema.Struct({ pointer: looseString }))),
+  meta: Schema.optionalKey(Schema.NullOr(Schema.StructWithRest(
+    Schema.Struct({ external_id: looseString }),
+    [Schema.Record(Schema.String, Schema.Unknown)],
+  ))),
 })
 
 const attribute = (schema: Schema.Top, required: boolean, twin?: (value: unknown) => unknown) => ({
@@ -176,6 +197,7 @@ const attribute = (schema: Schema.Top, required: boolean, twin?: (value: unknown
 
 const statuses: ReadonlyArray<BulkJobStatus> = ["cancelled", "complete", "processing", "queued"]
 
+// Which attributes a full document must carry, and why: see the list in internal/document.ts.
 const jobAttributes: ResourceSpec["attributes"] = {
   status: attribute(Schema.Literals(statuses), true, fast.literal(statuses)),
   created_at: attribute(UtcDateTime, true, fast.dateTime),

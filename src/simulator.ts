@@ -415,11 +415,12 @@ const demoJobs: ReadonlyArray<SimulatedJob> = [{
   completed_at: new Date("2026-11-27T14:00:07Z"),
   expires_at: new Date("2026-12-04T14:00:00Z"),
   errors: [{
-    id: "e4eebb08-b055-4a6f-bb13-c8cb69c9eb94",
-    code: "invalid",
-    title: "Invalid input",
-    detail: "The category ACCESSORIES has no name in the payload.",
+    id: null,
+    code: null,
+    title: null,
+    detail: "The category with the external id `ACCESSORIES` has no name in the payload.",
     source: { pointer: "/data/attributes/categories/2" },
+    meta: { external_id: "ACCESSORIES" },
   }],
   categories: demoCategories.map((category) => category.id),
 }]
@@ -462,13 +463,41 @@ const errorResponse = (
   }),
 })
 
-/** Klaviyo writes date-times with `+00:00`; old revisions wrote them without an offset. */
-const formatDate = (date: Date | null | undefined, legacy: boolean): string | null | undefined =>
-  date === null || date === undefined
-    ? date
-    : legacy
-    ? date.toISOString().slice(0, 19)
-    : date.toISOString().replace(/\.\d{3}Z$/, "+00:00")
+/**
+ * Klaviyo writes date-times as Python's `isoformat` does: microseconds when there are any
+ * (`2025-05-03T17:51:08.502977+00:00`), then `+00:00`; old revisions wrote them without an offset.
+ */
+const formatDate = (date: Date | null | undefined, legacy: boolean): string | null | undefined => {
+  if (date === null || date === undefined) return date
+  const text = date.toISOString()
+  if (legacy) return text.slice(0, 19)
+  const millis = text.slice(20, 23)
+  return `${text.slice(0, 19)}${millis === "000" ? "" : `.${millis}000`}+00:00`
+}
+
+/** The external id of a category from its compound id (`$custom:::$default:::SHOES`). */
+const externalIdOf = (categoryId: string): string => {
+  const at = categoryId.lastIndexOf(":::")
+  return at < 0 ? categoryId : categoryId.slice(at + 3)
+}
+
+/**
+ * A failed operation's error as Klaviyo writes it: `id`, `code` and `title` null, `meta`
+ * naming the record, `source.pointer` its index in the job's categories.
+ */
+const operationError = (categoryId: string | undefined, index: number): BulkJobError => {
+  const externalId = categoryId === undefined ? undefined : externalIdOf(categoryId)
+  return {
+    id: null,
+    code: null,
+    title: null,
+    detail: `The category ${
+      externalId === undefined ? `at ${index}` : `with the external id \`${externalId}\``
+    } could not be updated: it has no name in the payload.`,
+    source: { pointer: `/data/attributes/categories/${index}` },
+    meta: externalId === undefined ? {} : { external_id: externalId },
+  }
+}
 
 const SEVEN_DAYS = 7 * 24 * 60 * 60 * 1000
 
@@ -505,18 +534,7 @@ const simulateJob = (job: SimulatedJob, now: number): SimulatedJob | undefined =
     ...counts,
     completed_at: final ? new Date(endedAt) : null,
     expires_at: new Date(expiresAt),
-    errors: failing.map((index) => {
-      const category = job.categories?.[index]
-      return {
-        id: `${job.id}-operation-${index}`,
-        code: "invalid",
-        title: "Invalid input",
-        detail: `The category ${
-          category ?? `at ${index}`
-        } could not be updated: it has no name in the payload.`,
-        source: { pointer: `/data/attributes/categories/${index}` },
-      }
-    }),
+    errors: failing.map((index) => operationError(job.categories?.[index], index)),
   }
 }
 

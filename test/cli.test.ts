@@ -9,7 +9,7 @@ import { join } from "node:path"
 import { Duration } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { SIMULATED_JOB_ID } from "../mod.ts"
-import { bar, formatDuration, renderLive } from "../cli/render.ts"
+import { bar, errorLine, formatDuration, renderLive } from "../cli/render.ts"
 import { cleanupCli, runInTerminal, runPiped } from "./support/pty.ts"
 import { startServer, type TestServer } from "./support/server.ts"
 
@@ -64,6 +64,29 @@ describe("what the program draws", () => {
   })
 })
 
+describe("a job error's line", () => {
+  it("names the record from meta.external_id, and reads well with id, code and title null", () => {
+    expect(errorLine({
+      id: null,
+      code: null,
+      title: null,
+      detail: "A category with the external id `shoes` does not exist.",
+      source: { pointer: "/data/attributes/categories/1" },
+      meta: { external_id: "shoes" },
+    })).toBe(
+      "shoes: A category with the external id `shoes` does not exist. (at /data/attributes/categories/1)",
+    )
+  })
+
+  it("shows code and title when present, and says so when there is nothing to show", () => {
+    expect(errorLine({ id: "e", code: "invalid", title: "Invalid input", detail: "No name.", source: null }))
+      .toBe("invalid: Invalid input: No name.")
+    expect(errorLine({ source: { pointer: "/data/attributes/categories/4" } }))
+      .toBe("no details (at /data/attributes/categories/4)")
+    expect(errorLine({})).toBe("no details")
+  })
+})
+
 describe("klaviyo-catalog-jobs get", () => {
   it("prints the job as a table, and says on stderr that it asks the simulator", async () => {
     const run = await runPiped(["get", SIMULATED_JOB_ID])
@@ -74,7 +97,7 @@ describe("klaviyo-catalog-jobs get", () => {
     expect(run.stdout).toContain("progress    2 of 3 completed, 1 failed")
     expect(run.stdout).toContain("created     2026-11-27 14:00:00 UTC")
     expect(run.stdout).toContain(
-      "- invalid: Invalid input: The category ACCESSORIES has no name in the payload.",
+      "- ACCESSORIES: The category with the external id `ACCESSORIES` has no name in the payload. (at /data/attributes/categories/2)",
     )
     expect(run.stdout).not.toMatch(/^ {2}categories/m) // not included unless asked for
   })

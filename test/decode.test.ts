@@ -52,11 +52,12 @@ describe("decoding the latest revision (2026-07-15)", () => {
       failed_count: 1,
       completed_at: new Date("2026-11-27T14:00:07.000Z"),
       errors: [{
-        id: "e4eebb08-b055-4a6f-bb13-c8cb69c9eb94",
-        code: "invalid",
-        title: "Invalid input",
-        detail: "The category ACCESSORIES has no name in the payload.",
+        id: null,
+        code: null,
+        title: null,
+        detail: "The category with the external id `ACCESSORIES` has no name in the payload.",
         source: { pointer: "/data/attributes/categories/2" },
+        meta: { external_id: "ACCESSORIES" },
       }],
       expires_at: new Date("2026-12-04T14:00:00.000Z"),
     })
@@ -243,10 +244,10 @@ describe("a body that does not match is a DecodeError naming the path and what w
       "Missing key",
     ],
     [
-      "an error object without its code",
-      jobDocument({ errors: [{ id: "e", title: "t", detail: "d" }] }),
+      "an error object whose code is a number",
+      jobDocument({ errors: [{ id: null, code: 400, title: null, detail: "d" }] }),
       "data.attributes.errors[0].code",
-      "Missing key",
+      "found 400",
     ],
     [
       "a 30th of February",

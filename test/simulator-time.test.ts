@@ -47,11 +47,12 @@ describe("a simulated job moving over time", () => {
     expect(at(12_000)).toMatchObject({ status: "processing", completed_count: 0, failed_count: 0 })
     expect(at(13_000)).toMatchObject({ status: "processing", completed_count: 1, failed_count: 1 })
     expect(at(13_000)?.errors).toEqual([{
-      id: "job-moving-operation-1",
-      code: "invalid",
-      title: "Invalid input",
-      detail: "The category b could not be updated: it has no name in the payload.",
+      id: null,
+      code: null,
+      title: null,
+      detail: "The category with the external id `b` could not be updated: it has no name in the payload.",
       source: { pointer: "/data/attributes/categories/1" },
+      meta: { external_id: "b" },
     }])
     expect(at(14_499)).toMatchObject({ status: "processing", completed_count: 3, failed_count: 1 })
   })

@@ -116,6 +116,37 @@ describe("the simulated Klaviyo", () => {
     })
   })
 
+  it("serves a job's failures as Klaviyo does: id, code and title null, meta naming the record", () => {
+    const failing = KlaviyoSimulator.model({
+      jobs: [{
+        id: "failing",
+        status: "queued",
+        created_at: new Date("2026-01-01T00:00:00.250Z"),
+        total_count: 3,
+        categories: ["$custom:::$default:::SHOES", "$custom:::$default:::HATS", "$custom:::$default:::BAGS"],
+        progress: { queuedMillis: 0, perSecond: 3, failures: [1] },
+      }],
+    })
+    const answer = failing.handle({
+      method: "GET",
+      url: jobUrl("", "failing"),
+      headers: { authorization: `Klaviyo-API-Key ${SIMULATED_API_KEY}`, revision: "2026-07-15" },
+    }, Date.parse("2026-01-01T00:00:05Z"))
+    const attributes = body(answer).data.attributes
+    expect(attributes.errors).toEqual([{
+      id: null,
+      code: null,
+      title: null,
+      detail: "The category with the external id `HATS` could not be updated: it has no name in the payload.",
+      source: { pointer: "/data/attributes/categories/1" },
+      meta: { external_id: "HATS" },
+    }])
+    // Klaviyo writes microseconds (Python's isoformat: none when there are none) and +00:00.
+    expect(attributes.created_at).toBe("2026-01-01T00:00:00.250000+00:00")
+    expect(attributes.completed_at).toBe("2026-01-01T00:00:01.250000+00:00")
+    expect(attributes.expires_at).toBe("2026-01-08T00:00:00.250000+00:00")
+  })
+
   it("stands in for the HttpClient under the library", async () => {
     const error = await getCatalogCategoryBulkUpdateJob("nope").pipe(
       Effect.flip,

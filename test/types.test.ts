@@ -49,6 +49,19 @@ describe("types that follow the request", () => {
     expect(job.categories).toBeUndefined()
   })
 
+  it("types a job error as the wire sends it: every member may be null or absent, meta open", async () => {
+    const job = await simulated(getCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID))
+    const error = job.errors?.[0]
+    expectTypeOf(error?.id).toEqualTypeOf<string | null | undefined>()
+    expectTypeOf(error?.code).toEqualTypeOf<string | null | undefined>()
+    expectTypeOf(error?.title).toEqualTypeOf<string | null | undefined>()
+    expectTypeOf(error?.detail).toEqualTypeOf<string | null | undefined>()
+    expectTypeOf(error?.source?.pointer).toEqualTypeOf<string | null | undefined>()
+    expectTypeOf(error?.meta?.external_id).toEqualTypeOf<string | null | undefined>()
+    expectTypeOf(error?.meta?.["line"]).toEqualTypeOf<unknown>()
+    expect(error).toMatchObject({ code: null, title: null, meta: { external_id: "ACCESSORIES" } })
+  })
+
   it("narrows the job to the job fieldset", async () => {
     const job = await simulated(
       getCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID, {

@@ -40,19 +40,22 @@ export const makeJobDocument = (options: {
         failed_count: 2,
         completed_at: "2026-11-27T14:03:12.482913+00:00",
         errors: [
+          // As Klaviyo sends a job's errors: id, code and title null, meta naming the record.
           {
-            id: "e4eebb08-b055-4a6f-bb13-c8cb69c9eb94",
-            code: "invalid",
-            title: "Invalid input",
+            id: null,
+            code: null,
+            title: null,
             detail: "The category BENCH-CATEGORY-X has no name in the payload.",
             source: { pointer: "/data/attributes/categories/3" },
+            meta: { external_id: "BENCH-CATEGORY-X" },
           },
           {
-            id: "0b9f4a0c-0c44-4a55-8b86-0f3f2b0c1e27",
-            code: "invalid",
-            title: "Invalid input",
+            id: null,
+            code: null,
+            title: null,
             detail: "The category BENCH-CATEGORY-Y has an external_id longer than 255 characters.",
             source: { pointer: "/data/attributes/categories/7" },
+            meta: { external_id: "BENCH-CATEGORY-Y" },
           },
         ],
         expires_at: "2026-12-04T14:00:00+00:00",

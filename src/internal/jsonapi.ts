@@ -7,6 +7,7 @@
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Schema from "effect/Schema"
+import { decodeDocument, type DocumentShape, isDocument, isObject } from "./document.ts"
 import { DECLINE } from "./schemas.ts"
 import * as SchemaIssue from "effect/SchemaIssue"
 import { DecodeError, type DecodeIssue } from "../errors.ts"
@@ -65,76 +66,6 @@ export interface IncludedResource {
   readonly type: string
   readonly id: string
   readonly attributes?: { readonly [key: string]: unknown }
-}
-
-const Identifier = Schema.Struct({ type: Schema.String, id: Schema.String })
-
-const Relationship = Schema.Struct({
-  data: Schema.optionalKey(Schema.NullOr(Schema.Union([Identifier, Schema.Array(Identifier)]))),
-})
-
-const AttributesRecord = Schema.Record(Schema.String, Schema.Unknown)
-
-const Document = Schema.Struct({
-  data: Schema.Struct({
-    type: Schema.String,
-    id: Schema.optionalKey(Schema.String),
-    attributes: AttributesRecord,
-    relationships: Schema.optionalKey(Schema.Record(Schema.String, Relationship)),
-  }),
-  included: Schema.optionalKey(Schema.Array(Schema.Struct({
-    type: Schema.String,
-    id: Schema.String,
-    attributes: Schema.optionalKey(AttributesRecord),
-  }))),
-})
-const decodeDocument = Schema.decodeUnknownExit(Document)
-type DocumentShape = typeof Document.Type
-
-const isObject = (value: unknown): value is { readonly [key: string]: unknown } =>
-  typeof value === "object" && value !== null && !Array.isArray(value)
-
-/** A required key: present (not inherited) with a value that passes `check`. */
-const required = (
-  object: { readonly [key: string]: unknown },
-  key: string,
-  check: (value: unknown) => boolean,
-): boolean => Object.hasOwn(object, key) && check(object[key])
-
-/** An optional key: absent, or present with a value that passes `check`. */
-const optional = (
-  object: { readonly [key: string]: unknown },
-  key: string,
-  check: (value: unknown) => boolean,
-): boolean => !Object.hasOwn(object, key) || check(object[key])
-
-const isString = (value: unknown): boolean => typeof value === "string"
-
-const isIdentifier = (value: unknown): boolean =>
-  isObject(value) && required(value, "type", isString) && required(value, "id", isString)
-
-const isRelationship = (value: unknown): boolean =>
-  isObject(value) &&
-  optional(value, "data", (data) =>
-    data === null || isIdentifier(data) || (Array.isArray(data) && data.every(isIdentifier)))
-
-const isIncludedResource = (value: unknown): boolean =>
-  isIdentifier(value) && optional(value as { readonly [key: string]: unknown }, "attributes", isObject)
-
-/**
- * Whether `body` is a document {@link Document} accepts, checked in plain code: the common case,
- * a well-formed answer, then skips the schema's copy of every resource (a job with 1,000
- * categories spent more time there than in `JSON.parse`). It may refuse a document the schema
- * would accept (an array where an object is expected, say): the schema then decides, and
- * reports the issues.
- */
-const isDocument = (body: unknown): body is DocumentShape => {
-  if (!isObject(body) || !Object.hasOwn(body, "data")) return false
-  const data = body["data"]
-  return isObject(data) && required(data, "type", isString) && required(data, "attributes", isObject) &&
-    optional(data, "id", isString) &&
-    optional(data, "relationships", (all) => isObject(all) && Object.values(all).every(isRelationship)) &&
-    optional(body, "included", (included) => Array.isArray(included) && included.every(isIncludedResource))
 }
 
 /** A flat resource: `type`, `id`, then the decoded attributes under their wire names. */
@@ -278,6 +209,18 @@ const decodeAttributes = (
 }
 
 /**
+ * Why the answered id is not the resource asked for, or `undefined` when it is: a 200 for
+ * another resource (a proxy or cache mix-up) must not pass for the one asked for. Letter case
+ * is not compared: job ids are ULIDs, which are case-insensitive.
+ */
+const otherResource = (answered: unknown, asked: string): string | undefined => {
+  if (typeof answered !== "string") return `Expected string, found ${describeFound(answered, [])}`
+  return answered.toLowerCase() === asked.toLowerCase()
+    ? undefined
+    : `Expected ${JSON.stringify(asked)} (the id asked for), found ${describeFound(answered, [])}`
+}
+
+/**
  * Decodes a JSON:API document whose primary data is one `spec` resource, shaped by the
  * requested fieldset: a field that was not asked for is not decoded and not returned.
  */
@@ -304,6 +247,7 @@ export const decodePrimary = (
       document = exit.value
     }
     const { data, included } = document
+    const dataAttributes = data.attributes ?? {}
     if (data.type !== spec.type) {
       return Effect.fail(decodeError(url, [{
         path: "data.type",
@@ -311,10 +255,19 @@ export const decodePrimary = (
       }]))
     }
     // Old revisions carry the id in an attribute (and leave it out under a sparse fieldset that
-    // does not name it); the id asked for is the id of the resource answered.
-    const legacyId = spec.idAttribute === undefined ? undefined : data.attributes[spec.idAttribute]
-    const id = data.id ?? (typeof legacyId === "string" ? legacyId : requested.id)
-    const attributes = decodeAttributes(spec, requested.primaryFields, data.attributes, [
+    // does not name it); without either, the id asked for is the id of the resource answered.
+    const legacyId = spec.idAttribute === undefined ? undefined : dataAttributes[spec.idAttribute]
+    const answered = data.id !== undefined
+      ? { id: data.id, path: "data.id" }
+      : legacyId !== undefined
+      ? { id: legacyId, path: `data.attributes.${spec.idAttribute}` }
+      : undefined
+    const mismatch = answered === undefined ? undefined : otherResource(answered.id, requested.id)
+    if (answered !== undefined && mismatch !== undefined) {
+      return Effect.fail(decodeError(url, [{ path: answered.path, message: mismatch }]))
+    }
+    const id = typeof answered?.id === "string" ? answered.id : requested.id
+    const attributes = decodeAttributes(spec, requested.primaryFields, dataAttributes, [
       "data",
       "attributes",
     ])

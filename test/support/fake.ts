@@ -22,14 +22,15 @@ export interface FakeTransport {
   readonly times: Array<number>
 }
 
-const ok = {
+/** A 200 job document for the job the request asks for (its path's last segment). */
+const ok = (request: HttpClientRequest.HttpClientRequest) => ({
   data: {
     type: "catalog-category-bulk-update-job",
-    id: "job-1",
+    id: decodeURIComponent(new URL(request.url).pathname.replace(/\/$/, "").split("/").pop() ?? ""),
     attributes: { status: "complete", created_at: "2026-11-27T14:00:00+00:00", total_count: 1 },
     links: { self: "https://a.klaviyo.com/x" },
   },
-}
+})
 
 /** Answers with `steps` in order, then with a 200 job document. */
 export const fakeTransport = (steps: ReadonlyArray<Step>): FakeTransport => {
@@ -40,7 +41,7 @@ export const fakeTransport = (steps: ReadonlyArray<Step>): FakeTransport => {
     HttpClient.make((request: HttpClientRequest.HttpClientRequest) =>
       Effect.gen(function* () {
         times.push(yield* Effect.clockWith((clock) => Effect.succeed(clock.currentTimeMillisUnsafe())))
-        const step = queue.shift() ?? { status: 200, body: ok }
+        const step = queue.shift() ?? { status: 200, body: ok(request) }
         if ("hang" in step) return yield* Effect.never
         if ("fail" in step) {
           return yield* new HttpClientError.HttpClientError({
