@@ -45,9 +45,11 @@ import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import * as Semaphore from "effect/Semaphore"
 import * as RateLimiter from "effect/persistence/RateLimiter"
 import { InvalidRequest } from "./errors.ts"
+import { makePause, RetryDue } from "./internal/budget-pause.ts"
+import { makeRing, type RingWindow } from "./internal/budget-ring.ts"
+import { guardStore } from "./internal/budget-store.ts"
 
 /**
  * One window of a limit: at most `limit` requests per `window`.
@@ -170,13 +172,7 @@ export interface RateLimitBudgetShape {
   ) => Effect.Effect<void, RateLimiter.RateLimiterError>
 }
 
-interface ResolvedWindow {
-  readonly name: string
-  readonly limit: number
-  readonly window: Duration.Duration
-  /** How long a permit is held from when it is taken: the window and the margin. */
-  readonly hold: Duration.Duration
-}
+type ResolvedWindow = RingWindow
 
 /** The largest `limit` accepted: each permit is a store key. */
 const MAX_LIMIT = 100_000
@@ -296,174 +292,58 @@ export const makeRateLimitBudget = (
   Effect.gen(function* () {
     const resolved = resolveRateLimit(options)
     if (resolved instanceof InvalidRequest) return yield* resolved
-    const rawStore = yield* RateLimiter.RateLimiterStore
     const { maxPause, storeTimeout, windows } = resolved
     const key = `${resolved.key}:${yield* budgetScope(options)}`
-    const pauseKey = `${key}:pause`
     // With a storeTimeout, every store operation answers in time or fails: a lost store never
     // holds a request.
-    const store = storeTimeout === undefined ? rawStore : {
-      fixedWindow: (operation: Parameters<typeof rawStore.fixedWindow>[0]) =>
-        rawStore.fixedWindow(operation).pipe(
-          Effect.timeoutOrElse({
-            duration: storeTimeout,
-            orElse: () =>
-              Effect.fail(
-                new RateLimiter.RateLimiterError({
-                  reason: new RateLimiter.RateLimitStoreError({
-                    message: `no answer within ${Duration.format(storeTimeout)}`,
-                  }),
-                }),
-              ),
-          }),
-        ),
-    }
+    const store = guardStore(yield* RateLimiter.RateLimiterStore, storeTimeout)
+    const pauses = makePause(store.fixedWindow, `${key}:pause`)
+    const ring = makeRing({ store, key, windows, pause: pauses })
+    const steady = windows.find((window) => window.name === "steady")!
     let inFlight = 0
+    let checking = false
 
-    /** How long the budget is paused for, in milliseconds (0 when it is not). */
-    const pausedFor = Effect.map(
-      store.fixedWindow({ key: pauseKey, tokens: 0, refillRate: Duration.millis(1), limit: undefined }),
-      ([count, ttl]) => count > 0 ? Math.max(0, ttl) : 0,
-    )
-
-    /**
-     * Reserves the next permit of every window: one sequence shared by the windows (each request
-     * takes one permit of each), so one store operation gives every window's permit key.
-     */
-    const reserve: Effect.Effect<ReadonlyArray<string>, RateLimiter.RateLimiterError> = Effect.map(
-      store.fixedWindow({ key: `${key}:next`, tokens: 1, refillRate: windows[0]!.hold, limit: undefined }),
-      ([sequence]) =>
-        windows.map((window) =>
-          `${key}:${window.name}:${(Math.max(1, Math.round(sequence)) - 1) % window.limit}`
-        ),
-    )
-
-    /** How long a permit is still held, in milliseconds (0 when it is free), without taking it. */
-    const heldFor = (permit: string): Effect.Effect<number, RateLimiter.RateLimiterError> =>
-      Effect.map(
-        store.fixedWindow({ key: permit, tokens: 0, refillRate: Duration.millis(1), limit: undefined }),
-        ([count, ttl]) => count >= 1 && ttl > 0 ? ttl : 0,
+    /** Pauses the budget (capped at `maxPause`); pauses from many callers never add up. */
+    const pause = (duration: Duration.Duration): Effect.Effect<void, RateLimiter.RateLimiterError> => {
+      const wanted = Math.ceil(Math.min(Duration.toMillis(duration), Duration.toMillis(maxPause)))
+      return wanted <= 0 ? Effect.void : Effect.flatMap(
+        pauses.extend(wanted),
+        (began) => began ? Metric.update(pauseMetric, 1) : Effect.void,
       )
+    }
 
     /**
-     * Waits until every permit is free and the budget is not paused, without taking any permit
-     * (so that none is held while waiting for another): the permits and the pause are looked at
-     * together, and the caller sleeps until the last one is due. The permits may still be taken
-     * by another caller before this one takes them (the earlier owner of a permit, late): `take`
-     * then waits.
+     * `RateLimit-*` describe the steady window. When the server has nothing left for the requests
+     * in flight, it is only news if the budget's own steady permits would let more through before
+     * the server's window ends than the server has left: the permits held past that end are the
+     * budget's own requests the server counted (another program spends the account when they are
+     * fewer). `Reset` is whole seconds: the window ends no earlier than `Reset - 1` s from now.
      */
-    const awaitFree = (permits: ReadonlyArray<string>): Effect.Effect<void, RateLimiter.RateLimiterError> =>
-      Effect.flatMap(
-        Effect.all([pausedFor, ...permits.map(heldFor)], { concurrency: "unbounded" }),
-        (waits) => {
-          const longest = Math.max(...waits)
-          return longest > 0
-            ? Effect.andThen(Effect.sleep(Duration.millis(longest)), awaitFree(permits))
-            : Effect.void
-        },
-      )
-
-    /** Takes a permit, waiting while it is held; returns when it was taken. */
-    const take = (
-      permit: string,
-      window: ResolvedWindow,
-    ): Effect.Effect<number, RateLimiter.RateLimiterError> =>
-      Effect.gen(function* () {
-        while (true) {
-          const [count, ttl] = yield* store.fixedWindow({
-            key: permit,
-            tokens: 1,
-            refillRate: window.hold,
-            limit: 1,
-          })
-          if (count <= 1) return yield* Clock.currentTimeMillis
-          yield* Effect.sleep(Duration.millis(Math.max(1, ttl)))
-        }
-      })
-
-    /**
-     * Holds a taken permit `millis` longer, so that it covers a send that comes that much later
-     * than it was taken (one atomic store operation: the count grows, which changes nothing for
-     * a held permit, and the expiry moves by `millis`).
-     */
-    const extend = (permit: string, millis: number): Effect.Effect<void, RateLimiter.RateLimiterError> =>
-      millis <= 0 ? Effect.void : Effect.asVoid(
-        store.fixedWindow({ key: permit, tokens: 1, refillRate: Duration.millis(millis), limit: undefined }),
-      )
-
-    /**
-     * Takes a permit of every window. The permits are first waited for together, without taking
-     * any, so that no permit is held while waiting for another; then they are taken from the
-     * longest window in, one after the other. Taking them at once would save a round trip but
-     * could hold a short window's permit while waiting for a long one that another caller took
-     * meanwhile: the short permit would run out, be taken by someone else, and this caller would
-     * send on it too. When a pause began while they were taken (slowly), the permits are let go
-     * and the caller starts again once the pause is over; otherwise every permit is held longer
-     * by the time since it was taken, so that each covers the send. The pause is looked at with
-     * the permits: each round trip saved is time the next request does not wait. Acquisitions
-     * in this process go one at a time, so that they do not queue behind each other's permits.
-     */
-    const mutex = yield* Semaphore.make(1)
-    /** Delays up to a quarter of the margin are left to it rather than paid for with store calls. */
-    const quick = Math.max(
-      0,
-      ...windows.map((window) => Duration.toMillis(window.hold) - Duration.toMillis(window.window)),
-    ) / 4
-    /**
-     * One attempt at taking a permit of every window: `false` when a pause began meanwhile. The
-     * permits it took are then let go (they run out by themselves): they would run out during
-     * the pause while this caller still counted on them, other callers would take them too, and
-     * all would send when the pause ends.
-     */
-    const tryTakeAll: Effect.Effect<boolean, RateLimiter.RateLimiterError> = Effect.gen(function* () {
-      const permits = yield* reserve
-      yield* awaitFree(permits)
-      const looked = yield* Clock.currentTimeMillis
-      const takenAt: Array<number> = []
-      for (let i = 0; i < windows.length; i++) takenAt.push(yield* take(permits[i]!, windows[i]!))
-      let now = yield* Clock.currentTimeMillis
-      // A pause may have begun while this caller took its permits: start again after it.
-      if (now - looked > quick) {
-        if ((yield* pausedFor) > 0) return false
-        now = yield* Clock.currentTimeMillis
-      }
-      // A permit taken a while ago is held longer, so that it still covers the send; a few
-      // milliseconds (the store's round trips) are left to the margin.
-      for (let i = 0; i < windows.length; i++) {
-        if (now - takenAt[i]! > quick) yield* extend(permits[i]!, now - takenAt[i]!)
-      }
-      return true
-    })
-    /** Attempts until one is not cut by a pause (each new attempt waits the pause out before taking). */
-    const untilTaken: Effect.Effect<void, RateLimiter.RateLimiterError> = Effect.flatMap(
-      tryTakeAll,
-      (taken) => taken ? Effect.void : Effect.suspend(() => untilTaken),
-    )
-    const takeAll: Effect.Effect<void, RateLimiter.RateLimiterError> = mutex.withPermits(1)(untilTaken)
-
-    /**
-     * Pauses the budget: one atomic operation that starts a pause only when none is running (so
-     * that pauses from many callers or processes never add up); the pause is capped at
-     * `maxPause`.
-     */
-    const pause = (duration: Duration.Duration): Effect.Effect<void, RateLimiter.RateLimiterError> =>
-      Effect.gen(function* () {
-        const wanted = Math.ceil(Math.min(Duration.toMillis(duration), Duration.toMillis(maxPause)))
-        if (wanted <= 0) return
-        const [count] = yield* store.fixedWindow({
-          key: pauseKey,
-          tokens: 1,
-          refillRate: Duration.millis(wanted),
-          limit: 1,
-        })
-        if (count <= 1) yield* Metric.update(pauseMetric, 1)
-      })
+    const observe = (
+      headers: Readonly<Record<string, string>>,
+    ): Effect.Effect<void, RateLimiter.RateLimiterError> => {
+      const remaining = headerNumber(headers["ratelimit-remaining"])
+      const reset = headerNumber(headers["ratelimit-reset"])
+      // Called once the answer's request is no longer in flight: inFlight counts the others.
+      // RateLimit-Reset cannot be longer than the steady window; a larger value is misread.
+      if (
+        remaining === undefined || reset === undefined || remaining > inFlight ||
+        reset * 1000 > Duration.toMillis(steady.window) || checking
+      ) return Effect.void
+      checking = true
+      return Effect.gen(function* () {
+        const held = yield* ring.heldAtLeast(steady.name, Math.max(0, reset - 1) * 1000)
+        if (steady.limit - held > remaining) yield* pause(Duration.seconds(reset))
+      }).pipe(Effect.ensuring(Effect.sync(() => checking = false)))
+    }
 
     return {
       withPermit: (effect) =>
         Effect.gen(function* () {
           const start = yield* Clock.currentTimeMillis
-          yield* takeAll.pipe(Effect.withSpan("klaviyo.rateLimit", undefined, { captureStackTrace: false }))
+          yield* ring.takeAll(yield* RetryDue).pipe(
+            Effect.withSpan("klaviyo.rateLimit", undefined, { captureStackTrace: false }),
+          )
           const waited = (yield* Clock.currentTimeMillis) - start
           if (waited > 0) yield* Metric.update(waitMetric, waited)
           return yield* Effect.acquireUseRelease(
@@ -473,16 +353,7 @@ export const makeRateLimitBudget = (
           )
         }),
       pause,
-      observe: (headers) => {
-        const remaining = headerNumber(headers["ratelimit-remaining"])
-        const reset = headerNumber(headers["ratelimit-reset"])
-        // Called once the answer's request is no longer in flight: inFlight counts the others.
-        // RateLimit-Reset cannot be longer than the steady window; a larger value is misread.
-        return remaining !== undefined && reset !== undefined && remaining <= inFlight &&
-            reset * 1000 <= Duration.toMillis(windows[0]!.window)
-          ? pause(Duration.seconds(reset))
-          : Effect.void
-      },
+      observe,
     }
   })
 
