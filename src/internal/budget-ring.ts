@@ -38,8 +38,11 @@ interface LetGo {
   readonly releasedAt: number | undefined
 }
 
-/** What one attempt under the lock ended with: taken, a pause to wait out, or a lost store. */
-type Outcome = "taken" | "lost" | number
+/**
+ * What one attempt under the lock ended with: taken, a pause to wait out, a lost store (seen by
+ * this attempt), or a loss seen by another caller since this one reserved (it starts again).
+ */
+type Outcome = "taken" | "lost" | "stale" | number
 
 /** Permits looked at together, at most, when counting a window's held permits. */
 const COUNT_CONCURRENCY = 100
@@ -68,8 +71,22 @@ export const makeRing = (options: {
     0,
     ...windows.map((window) => Duration.toMillis(window.hold) - Duration.toMillis(window.window)),
   ) / 4
-  /** After a lost store, nothing is sent for the longest hold: its permits may all have been in use. */
-  const holdBack = Effect.asVoid(pause.extend(Duration.toMillis(windows[0]!.hold), true))
+  /**
+   * After a lost store, nothing is sent for the longest hold: its permits may all have been in
+   * use. The hold-back is kept here at once (the callers of this process see it before the
+   * store's pause is written) and written to the store for the other processes.
+   */
+  const holdMillis = Duration.toMillis(windows[0]!.hold)
+  const holdBack = Effect.asVoid(pause.extend(holdMillis, true))
+  /** Counts the losses this process has seen: a reservation made before the last one is stale. */
+  let epoch = 0
+  let heldBackUntil = Number.NEGATIVE_INFINITY
+  const noteLoss = Effect.flatMap(Clock.currentTimeMillis, (now) =>
+    Effect.sync(() => {
+      epoch++
+      heldBackUntil = Math.max(heldBackUntil, now + holdMillis)
+      waveEnd = now
+    }))
 
   const permitKey = (window: RingWindow, sequence: number) =>
     `${key}:${window.name}:${(Math.max(1, Math.round(sequence)) - 1) % window.limit}`
@@ -78,13 +95,23 @@ export const makeRing = (options: {
    * Reserves the next permit of every window: one sequence shared by the windows (each request
    * takes one permit of each), so one store operation gives every window's permit key.
    */
-  const reserve = Effect.map(
-    watch.check(
-      fixedWindow({ key: counterKey, tokens: 1, refillRate: windows[0]!.hold, limit: undefined }),
-      true,
-    ),
-    ({ count, lost }) => ({ lost, permits: windows.map((window) => permitKey(window, count)) }),
-  )
+  const reserve = Effect.suspend(() => {
+    const reservedIn = epoch
+    return Effect.flatMap(
+      watch.check(
+        fixedWindow({ key: counterKey, tokens: 1, refillRate: windows[0]!.hold, limit: undefined }),
+        true,
+      ),
+      ({ count, lost }) =>
+        Effect.as(lost ? noteLoss : Effect.void, {
+          lost,
+          // A loss seen meanwhile by another caller: this answer may come from the emptied store.
+          stale: !lost && reservedIn !== epoch,
+          epoch: reservedIn,
+          permits: windows.map((window) => permitKey(window, count)),
+        }),
+    )
+  })
 
   /** How long a permit is still held, in milliseconds (0 when it is free), without taking it. */
   const heldFor = (permit: string): Effect.Effect<number, RateLimiter.RateLimiterError> =>
@@ -126,7 +153,7 @@ export const makeRing = (options: {
    *   through, one after the other. Once a caller of this process has had to wait for a permit
    *   since, they are callers like any other.
    */
-  const awaitFree = (permits: ReadonlyArray<string>, letGo: LetGo) =>
+  const awaitFree = (permits: ReadonlyArray<string>, reservedIn: number, letGo: LetGo) =>
     Effect.gen(function* () {
       while (true) {
         const skipPause = letGo.due !== undefined ||
@@ -139,7 +166,13 @@ export const makeRing = (options: {
           ),
           Effect.all(permits.map(heldFor), { concurrency: "unbounded" }),
         ], { concurrency: "unbounded" })
-        if (counter.lost) return "lost" as const
+        if (counter.lost) {
+          yield* noteLoss
+          return "lost" as const
+        }
+        if (reservedIn !== epoch) return "stale" as const
+        const heldBack = heldBackUntil - (yield* Clock.currentTimeMillis)
+        if (heldBack > 0) return Math.max(heldBack, left.millis)
         if (left.millis > 0 && (left.holdBack || !skipPause)) return left.millis
         if (left.millis === 0) yield* pause.over
         const longest = Math.max(0, ...held)
@@ -158,12 +191,12 @@ export const makeRing = (options: {
    * would send when it ends); otherwise every permit is held longer by the time since it was
    * taken, so that each covers the send.
    */
-  const attempt = (permits: ReadonlyArray<string>, letGo: LetGo): Effect.Effect<
+  const attempt = (permits: ReadonlyArray<string>, reservedIn: number, letGo: LetGo): Effect.Effect<
     Outcome,
     RateLimiter.RateLimiterError
   > =>
     Effect.gen(function* () {
-      const free = yield* awaitFree(permits, letGo)
+      const free = yield* awaitFree(permits, reservedIn, letGo)
       if (free !== "free") return free
       const looked = yield* Clock.currentTimeMillis
       const takenAt: Array<number> = []
@@ -192,15 +225,13 @@ export const makeRing = (options: {
         const reservation = yield* reserve
         const outcome: Outcome = reservation.lost
           ? "lost"
-          : yield* store.underLock(lock, attempt(reservation.permits, letGo))
+          : reservation.stale
+          ? "stale"
+          : yield* store.underLock(lock, attempt(reservation.permits, reservation.epoch, letGo))
         if (outcome === "taken") return
         letGo = { due: undefined, releasedAt: undefined }
-        if (outcome === "lost") {
-          // Nothing this process knew about the pause holds any more.
-          yield* endWave
-          yield* holdBack
-          continue
-        }
+        if (outcome === "lost") yield* holdBack
+        if (outcome === "lost" || outcome === "stale") continue
         letGo = { due: undefined, releasedAt: yield* pause.waitOut(outcome) }
       }
     })
