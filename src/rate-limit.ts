@@ -26,14 +26,52 @@
  * one, never the reverse: a short permit could run out during the wait), and each permit is held
  * longer by the time since it was taken if that was slow. Store operations that do not depend on
  * each other go together: a free request costs four store round trips in a row (the reservation,
- * a look at every permit and at the pause together, then one take per window), which is what a
+ * a look at every permit, the pause and the reservation counter together, then one take per
+ * window). Acquisitions in one process go one at a time under a lock, all but the reservation:
+ * each caller reserves before it waits for the lock, so the three under the lock are what a
  * fleet's processes wait for behind each other. Each hop of a redirect takes permits of its own.
  *
- * A 429 pauses every caller that shares the budget for its `Retry-After` (at most `maxPause`);
- * an answer whose `RateLimit-Remaining` leaves nothing for the requests in flight (another
- * program may share the account) pauses the budget until `RateLimit-Reset`. A caller already
- * waiting for a permit waits out a pause that began meanwhile. Store keys are bounded: `limit` permits per window plus two
- * counters, so the in-memory store does not grow.
+ * ## Pauses
+ * A 429 pauses every caller that shares the budget for its `Retry-After` (at most `maxPause`):
+ * the pause's end becomes the later of its end and now + `Retry-After` (one compare-and-set on
+ * the pause key), never the sum. Callers that find the budget paused wait it out outside the
+ * lock, behind one gate per process, and go together when it ends: a 429 to one of them holds
+ * back the callers that come after, not the others let go with it (as long as none has to wait
+ * for a permit). The retry of a 429 follows its own `Retry-After`, not the pause other 429s
+ * extended, so that each call ends within its own retry policy. A caller already waiting for a
+ * permit waits out a pause that began meanwhile.
+ *
+ * `RateLimit-Limit`, `-Remaining` and `-Reset` describe the steady window. When an answer's
+ * `Remaining` leaves nothing for the requests in flight, the budget counts its steady permits
+ * held past the earliest end `Reset` allows (`Reset` is whole seconds: the window ends no
+ * earlier than `Reset - 1` s from now); only if its own windows would let more requests through
+ * before then than the server has left (another program spends the account) does it pause until
+ * `Reset`. The budget's own requests, counted by the server, already hold those permits: pausing
+ * for them would only add the rounding of `Reset`. Counting looks at each steady permit once,
+ * only on such an answer.
+ *
+ * ## When the store fails
+ * `storeTimeout` bounds each store operation. Every caller's first operation is its own (the
+ * reservation), so a store that is gone fails it within `storeTimeout` of asking; and any failed
+ * operation fails, at once, every caller then waiting for the lock, instead of letting each try
+ * the store one `storeTimeout` after the other.
+ *
+ * A store that comes back empty (a restart without persistence, a failover to a replica behind,
+ * a flush) is seen from the reservation counter, which only grows while it is in use and lives
+ * longer than every permit: an operation that finds it lower than this process saw, while it
+ * could not have expired by itself, means the permits are gone. The budget then sends nothing
+ * for the longest window's hold (a minute and the margin, for Klaviyo's steady window), kept in
+ * the process at once and written to the store as a pause every process honours, 429 retries
+ * and released callers included. The trade-off: the permits of the last window may all have
+ * been in use, by processes that are idle, gone or have not noticed yet, and nothing tells how
+ * many; each process re-seeding the permits it remembers would resume at once but let theirs
+ * through again (a fleet could send a window's worth twice). Holding back costs one window of
+ * sending after each loss and never exceeds the limit. A process that starts after the loss, or
+ * whose callers have not touched the store since before it, cannot tell an emptied store from a
+ * new one: it is the first caller after the loss, whichever process it is in, that sees it.
+ *
+ * Store keys are bounded: `limit` permits per window plus two counters, so the in-memory store
+ * does not grow.
  *
  * @module
  */
@@ -111,7 +149,8 @@ export interface RateLimitOptions {
   /**
    * The longest a 429's `Retry-After` or a spent `RateLimit-Remaining` pauses the budget; calls
    * made past it meet Klaviyo's answer themselves (a `Retry-After` beyond the client's
-   * `maxRetryAfter` fails them at once).
+   * `maxRetryAfter` fails them at once). The hold-back after a store lost its permits is not
+   * capped: it lasts the longest window and its margin.
    * @default "60 seconds"
    */
   readonly maxPause?: Duration.Input | undefined
@@ -131,8 +170,9 @@ export interface RateLimitOptions {
   readonly credential?: string | Redacted.Redacted<string> | undefined
   /**
    * How long one store operation may take. A store that does not answer in time (Redis gone)
-   * then fails the request with a `TransportError` instead of holding it. Set it for a remote
-   * store; the in-memory store always answers at once.
+   * then fails the request with a `TransportError` instead of holding it: every caller gets its
+   * answer within `storeTimeout` of asking (or of its turn, when it waits for a permit), however
+   * many wait with it. Set it for a remote store; the in-memory store always answers at once.
    * @default no timeout
    */
   readonly storeTimeout?: Duration.Input | undefined
@@ -164,8 +204,10 @@ export interface RateLimitBudgetShape {
   /** Pauses every caller that shares the budget for `duration` (a 429's `Retry-After`). */
   readonly pause: (duration: Duration.Duration) => Effect.Effect<void, RateLimiter.RateLimiterError>
   /**
-   * Reads the `RateLimit-*` headers of an answer: when `RateLimit-Remaining` leaves nothing for
-   * the requests still in flight, the budget pauses until `RateLimit-Reset`.
+   * Reads the `RateLimit-*` headers of an answer (they describe the steady window): when
+   * `RateLimit-Remaining` leaves nothing for the requests still in flight and the budget's own
+   * steady permits do not account for what the server counted, the budget pauses until
+   * `RateLimit-Reset`.
    */
   readonly observe: (
     headers: Readonly<Record<string, string>>,
