@@ -127,8 +127,13 @@ describe("when Redis fails", () => {
           .pipe(Layer.provide(FetchHttpClient.layer)),
       ),
     )
+  // A steady window of 2 s: a Redis restarted empty holds the budget back for one window (2.1 s).
   const budget = (redisUrl: string) =>
-    RateLimitBudget.layer({ account: "failures", storeTimeout: "500 millis" }).pipe(
+    RateLimitBudget.layer({
+      account: "failures",
+      steady: { limit: 3500, window: "2 seconds" },
+      storeTimeout: "500 millis",
+    }).pipe(
       Layer.provide(RateLimiter.layerStoreRedis()),
       Layer.provide(NodeRedis.layer({ url: redisUrl })),
     )
@@ -142,7 +147,7 @@ describe("when Redis fails", () => {
   })
 
   it(
-    "lost mid-run: calls fail with a TransportError within storeTimeout; back again: calls succeed",
+    "lost mid-run: calls fail with a TransportError within storeTimeout; back again (empty): calls succeed after one window",
     async () => {
       const own = await startRedis()
       const port = own.port
@@ -155,19 +160,22 @@ describe("when Redis fails", () => {
           const lost = yield* Effect.exit(call())
           const lostAfter = Date.now() - started
           restarted = yield* Effect.promise(() => startRedis(port))
-          // node-redis reconnects on its own (backing off up to about 2 s).
+          // node-redis reconnects on its own (backing off up to about 2 s); the restarted Redis is
+          // empty, so the first call that reaches it waits one steady window before it is sent.
+          const sentBefore = server.requests.length
           let back = yield* Effect.exit(call())
           for (let i = 0; i < 40 && Exit.isFailure(back); i++) {
             yield* Effect.sleep("250 millis")
             back = yield* Effect.exit(call())
           }
-          return { first, lost, lostAfter, back }
+          return { first, lost, lostAfter, back, sent: server.requests.length - sentBefore }
         }).pipe(Effect.provide(budget(own.url)), Effect.runPromise)
         expect(Exit.isSuccess(results.first)).toBe(true)
         const lostError = failureOf(results.lost)
         expect(lostError).toMatchObject({ _tag: "TransportError", kind: "network" })
         expect(results.lostAfter).toBeLessThan(5_000)
         expect(Exit.isSuccess(results.back)).toBe(true)
+        expect(results.sent).toBe(1)
       } finally {
         await restarted?.stop()
       }
