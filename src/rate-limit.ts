@@ -26,14 +26,52 @@
  * one, never the reverse: a short permit could run out during the wait), and each permit is held
  * longer by the time since it was taken if that was slow. Store operations that do not depend on
  * each other go together: a free request costs four store round trips in a row (the reservation,
- * a look at every permit and at the pause together, then one take per window), which is what a
+ * a look at every permit, the pause and the reservation counter together, then one take per
+ * window). Acquisitions in one process go one at a time under a lock, all but the reservation:
+ * each caller reserves before it waits for the lock, so the three under the lock are what a
  * fleet's processes wait for behind each other. Each hop of a redirect takes permits of its own.
  *
- * A 429 pauses every caller that shares the budget for its `Retry-After` (at most `maxPause`);
- * an answer whose `RateLimit-Remaining` leaves nothing for the requests in flight (another
- * program may share the account) pauses the budget until `RateLimit-Reset`. A caller already
- * waiting for a permit waits out a pause that began meanwhile. Store keys are bounded: `limit` permits per window plus two
- * counters, so the in-memory store does not grow.
+ * ## Pauses
+ * A 429 pauses every caller that shares the budget for its `Retry-After` (at most `maxPause`):
+ * the pause's end becomes the later of its end and now + `Retry-After` (one compare-and-set on
+ * the pause key), never the sum. Callers that find the budget paused wait it out outside the
+ * lock, behind one gate per process, and go together when it ends: a 429 to one of them holds
+ * back the callers that come after, not the others let go with it (as long as none has to wait
+ * for a permit). The retry of a 429 follows its own `Retry-After`, not the pause other 429s
+ * extended, so that each call ends within its own retry policy. A caller already waiting for a
+ * permit waits out a pause that began meanwhile.
+ *
+ * `RateLimit-Limit`, `-Remaining` and `-Reset` describe the steady window. When an answer's
+ * `Remaining` leaves nothing for the requests in flight, the budget counts its steady permits
+ * held past the earliest end `Reset` allows (`Reset` is whole seconds: the window ends no
+ * earlier than `Reset - 1` s from now); only if its own windows would let more requests through
+ * before then than the server has left (another program spends the account) does it pause until
+ * `Reset`. The budget's own requests, counted by the server, already hold those permits: pausing
+ * for them would only add the rounding of `Reset`. Counting looks at each steady permit once,
+ * only on such an answer.
+ *
+ * ## When the store fails
+ * `storeTimeout` bounds each store operation. Every caller's first operation is its own (the
+ * reservation), so a store that is gone fails it within `storeTimeout` of asking; and any failed
+ * operation fails, at once, every caller then waiting for the lock, instead of letting each try
+ * the store one `storeTimeout` after the other.
+ *
+ * A store that comes back empty (a restart without persistence, a failover to a replica behind,
+ * a flush) is seen from the reservation counter, which only grows while it is in use and lives
+ * longer than every permit: an operation that finds it lower than this process saw, while it
+ * could not have expired by itself, means the permits are gone. The budget then sends nothing
+ * for the longest window's hold (a minute and the margin, for Klaviyo's steady window), kept in
+ * the process at once and written to the store as a pause every process honours, 429 retries
+ * and released callers included. The trade-off: the permits of the last window may all have
+ * been in use, by processes that are idle, gone or have not noticed yet, and nothing tells how
+ * many; each process re-seeding the permits it remembers would resume at once but let theirs
+ * through again (a fleet could send a window's worth twice). Holding back costs one window of
+ * sending after each loss and never exceeds the limit. A process that starts after the loss, or
+ * whose callers have not touched the store since before it, cannot tell an emptied store from a
+ * new one: it is the first caller after the loss, whichever process it is in, that sees it.
+ *
+ * Store keys are bounded: `limit` permits per window plus two counters, so the in-memory store
+ * does not grow.
  *
  * @module
  */
@@ -45,9 +83,11 @@ import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import * as Semaphore from "effect/Semaphore"
 import * as RateLimiter from "effect/persistence/RateLimiter"
 import { InvalidRequest } from "./errors.ts"
+import { makePause, RetryDue } from "./internal/budget-pause.ts"
+import { makeRing, type RingWindow } from "./internal/budget-ring.ts"
+import { guardStore } from "./internal/budget-store.ts"
 import { checkRateLimitTypes } from "./internal/options.ts"
 
 /**
@@ -110,7 +150,8 @@ export interface RateLimitOptions {
   /**
    * The longest a 429's `Retry-After` or a spent `RateLimit-Remaining` pauses the budget; calls
    * made past it meet Klaviyo's answer themselves (a `Retry-After` beyond the client's
-   * `maxRetryAfter` fails them at once).
+   * `maxRetryAfter` fails them at once). The hold-back after a store lost its permits is not
+   * capped: it lasts the longest window and its margin.
    * @default "60 seconds"
    */
   readonly maxPause?: Duration.Input | undefined
@@ -130,8 +171,9 @@ export interface RateLimitOptions {
   readonly credential?: string | Redacted.Redacted<string> | undefined
   /**
    * How long one store operation may take. A store that does not answer in time (Redis gone)
-   * then fails the request with a `TransportError` instead of holding it. Set it for a remote
-   * store; the in-memory store always answers at once.
+   * then fails the request with a `TransportError` instead of holding it: every caller gets its
+   * answer within `storeTimeout` of asking (or of its turn, when it waits for a permit), however
+   * many wait with it. Set it for a remote store; the in-memory store always answers at once.
    * @default no timeout
    */
   readonly storeTimeout?: Duration.Input | undefined
@@ -163,21 +205,17 @@ export interface RateLimitBudgetShape {
   /** Pauses every caller that shares the budget for `duration` (a 429's `Retry-After`). */
   readonly pause: (duration: Duration.Duration) => Effect.Effect<void, RateLimiter.RateLimiterError>
   /**
-   * Reads the `RateLimit-*` headers of an answer: when `RateLimit-Remaining` leaves nothing for
-   * the requests still in flight, the budget pauses until `RateLimit-Reset`.
+   * Reads the `RateLimit-*` headers of an answer (they describe the steady window): when
+   * `RateLimit-Remaining` leaves nothing for the requests still in flight and the budget's own
+   * steady permits do not account for what the server counted, the budget pauses until
+   * `RateLimit-Reset`.
    */
   readonly observe: (
     headers: Readonly<Record<string, string>>,
   ) => Effect.Effect<void, RateLimiter.RateLimiterError>
 }
 
-interface ResolvedWindow {
-  readonly name: string
-  readonly limit: number
-  readonly window: Duration.Duration
-  /** How long a permit is held from when it is taken: the window and the margin. */
-  readonly hold: Duration.Duration
-}
+type ResolvedWindow = RingWindow
 
 /** The largest `limit` accepted: each permit is a store key. */
 const MAX_LIMIT = 100_000
@@ -299,174 +337,58 @@ export const makeRateLimitBudget = (
   Effect.gen(function* () {
     const resolved = resolveRateLimit(options)
     if (resolved instanceof InvalidRequest) return yield* resolved
-    const rawStore = yield* RateLimiter.RateLimiterStore
     const { maxPause, storeTimeout, windows } = resolved
     const key = `${resolved.key}:${yield* budgetScope(options)}`
-    const pauseKey = `${key}:pause`
     // With a storeTimeout, every store operation answers in time or fails: a lost store never
     // holds a request.
-    const store = storeTimeout === undefined ? rawStore : {
-      fixedWindow: (operation: Parameters<typeof rawStore.fixedWindow>[0]) =>
-        rawStore.fixedWindow(operation).pipe(
-          Effect.timeoutOrElse({
-            duration: storeTimeout,
-            orElse: () =>
-              Effect.fail(
-                new RateLimiter.RateLimiterError({
-                  reason: new RateLimiter.RateLimitStoreError({
-                    message: `no answer within ${Duration.format(storeTimeout)}`,
-                  }),
-                }),
-              ),
-          }),
-        ),
-    }
+    const store = guardStore(yield* RateLimiter.RateLimiterStore, storeTimeout)
+    const pauses = makePause(store.fixedWindow, `${key}:pause`)
+    const ring = makeRing({ store, key, windows, pause: pauses })
+    const steady = windows.find((window) => window.name === "steady")!
     let inFlight = 0
+    let checking = false
 
-    /** How long the budget is paused for, in milliseconds (0 when it is not). */
-    const pausedFor = Effect.map(
-      store.fixedWindow({ key: pauseKey, tokens: 0, refillRate: Duration.millis(1), limit: undefined }),
-      ([count, ttl]) => count > 0 ? Math.max(0, ttl) : 0,
-    )
-
-    /**
-     * Reserves the next permit of every window: one sequence shared by the windows (each request
-     * takes one permit of each), so one store operation gives every window's permit key.
-     */
-    const reserve: Effect.Effect<ReadonlyArray<string>, RateLimiter.RateLimiterError> = Effect.map(
-      store.fixedWindow({ key: `${key}:next`, tokens: 1, refillRate: windows[0]!.hold, limit: undefined }),
-      ([sequence]) =>
-        windows.map((window) =>
-          `${key}:${window.name}:${(Math.max(1, Math.round(sequence)) - 1) % window.limit}`
-        ),
-    )
-
-    /** How long a permit is still held, in milliseconds (0 when it is free), without taking it. */
-    const heldFor = (permit: string): Effect.Effect<number, RateLimiter.RateLimiterError> =>
-      Effect.map(
-        store.fixedWindow({ key: permit, tokens: 0, refillRate: Duration.millis(1), limit: undefined }),
-        ([count, ttl]) => count >= 1 && ttl > 0 ? ttl : 0,
+    /** Pauses the budget (capped at `maxPause`); pauses from many callers never add up. */
+    const pause = (duration: Duration.Duration): Effect.Effect<void, RateLimiter.RateLimiterError> => {
+      const wanted = Math.ceil(Math.min(Duration.toMillis(duration), Duration.toMillis(maxPause)))
+      return wanted <= 0 ? Effect.void : Effect.flatMap(
+        pauses.extend(wanted),
+        (began) => began ? Metric.update(pauseMetric, 1) : Effect.void,
       )
+    }
 
     /**
-     * Waits until every permit is free and the budget is not paused, without taking any permit
-     * (so that none is held while waiting for another): the permits and the pause are looked at
-     * together, and the caller sleeps until the last one is due. The permits may still be taken
-     * by another caller before this one takes them (the earlier owner of a permit, late): `take`
-     * then waits.
+     * `RateLimit-*` describe the steady window. When the server has nothing left for the requests
+     * in flight, it is only news if the budget's own steady permits would let more through before
+     * the server's window ends than the server has left: the permits held past that end are the
+     * budget's own requests the server counted (another program spends the account when they are
+     * fewer). `Reset` is whole seconds: the window ends no earlier than `Reset - 1` s from now.
      */
-    const awaitFree = (permits: ReadonlyArray<string>): Effect.Effect<void, RateLimiter.RateLimiterError> =>
-      Effect.flatMap(
-        Effect.all([pausedFor, ...permits.map(heldFor)], { concurrency: "unbounded" }),
-        (waits) => {
-          const longest = Math.max(...waits)
-          return longest > 0
-            ? Effect.andThen(Effect.sleep(Duration.millis(longest)), awaitFree(permits))
-            : Effect.void
-        },
-      )
-
-    /** Takes a permit, waiting while it is held; returns when it was taken. */
-    const take = (
-      permit: string,
-      window: ResolvedWindow,
-    ): Effect.Effect<number, RateLimiter.RateLimiterError> =>
-      Effect.gen(function* () {
-        while (true) {
-          const [count, ttl] = yield* store.fixedWindow({
-            key: permit,
-            tokens: 1,
-            refillRate: window.hold,
-            limit: 1,
-          })
-          if (count <= 1) return yield* Clock.currentTimeMillis
-          yield* Effect.sleep(Duration.millis(Math.max(1, ttl)))
-        }
-      })
-
-    /**
-     * Holds a taken permit `millis` longer, so that it covers a send that comes that much later
-     * than it was taken (one atomic store operation: the count grows, which changes nothing for
-     * a held permit, and the expiry moves by `millis`).
-     */
-    const extend = (permit: string, millis: number): Effect.Effect<void, RateLimiter.RateLimiterError> =>
-      millis <= 0 ? Effect.void : Effect.asVoid(
-        store.fixedWindow({ key: permit, tokens: 1, refillRate: Duration.millis(millis), limit: undefined }),
-      )
-
-    /**
-     * Takes a permit of every window. The permits are first waited for together, without taking
-     * any, so that no permit is held while waiting for another; then they are taken from the
-     * longest window in, one after the other. Taking them at once would save a round trip but
-     * could hold a short window's permit while waiting for a long one that another caller took
-     * meanwhile: the short permit would run out, be taken by someone else, and this caller would
-     * send on it too. When a pause began while they were taken (slowly), the permits are let go
-     * and the caller starts again once the pause is over; otherwise every permit is held longer
-     * by the time since it was taken, so that each covers the send. The pause is looked at with
-     * the permits: each round trip saved is time the next request does not wait. Acquisitions
-     * in this process go one at a time, so that they do not queue behind each other's permits.
-     */
-    const mutex = yield* Semaphore.make(1)
-    /** Delays up to a quarter of the margin are left to it rather than paid for with store calls. */
-    const quick = Math.max(
-      0,
-      ...windows.map((window) => Duration.toMillis(window.hold) - Duration.toMillis(window.window)),
-    ) / 4
-    /**
-     * One attempt at taking a permit of every window: `false` when a pause began meanwhile. The
-     * permits it took are then let go (they run out by themselves): they would run out during
-     * the pause while this caller still counted on them, other callers would take them too, and
-     * all would send when the pause ends.
-     */
-    const tryTakeAll: Effect.Effect<boolean, RateLimiter.RateLimiterError> = Effect.gen(function* () {
-      const permits = yield* reserve
-      yield* awaitFree(permits)
-      const looked = yield* Clock.currentTimeMillis
-      const takenAt: Array<number> = []
-      for (let i = 0; i < windows.length; i++) takenAt.push(yield* take(permits[i]!, windows[i]!))
-      let now = yield* Clock.currentTimeMillis
-      // A pause may have begun while this caller took its permits: start again after it.
-      if (now - looked > quick) {
-        if ((yield* pausedFor) > 0) return false
-        now = yield* Clock.currentTimeMillis
-      }
-      // A permit taken a while ago is held longer, so that it still covers the send; a few
-      // milliseconds (the store's round trips) are left to the margin.
-      for (let i = 0; i < windows.length; i++) {
-        if (now - takenAt[i]! > quick) yield* extend(permits[i]!, now - takenAt[i]!)
-      }
-      return true
-    })
-    /** Attempts until one is not cut by a pause (each new attempt waits the pause out before taking). */
-    const untilTaken: Effect.Effect<void, RateLimiter.RateLimiterError> = Effect.flatMap(
-      tryTakeAll,
-      (taken) => taken ? Effect.void : Effect.suspend(() => untilTaken),
-    )
-    const takeAll: Effect.Effect<void, RateLimiter.RateLimiterError> = mutex.withPermits(1)(untilTaken)
-
-    /**
-     * Pauses the budget: one atomic operation that starts a pause only when none is running (so
-     * that pauses from many callers or processes never add up); the pause is capped at
-     * `maxPause`.
-     */
-    const pause = (duration: Duration.Duration): Effect.Effect<void, RateLimiter.RateLimiterError> =>
-      Effect.gen(function* () {
-        const wanted = Math.ceil(Math.min(Duration.toMillis(duration), Duration.toMillis(maxPause)))
-        if (wanted <= 0) return
-        const [count] = yield* store.fixedWindow({
-          key: pauseKey,
-          tokens: 1,
-          refillRate: Duration.millis(wanted),
-          limit: 1,
-        })
-        if (count <= 1) yield* Metric.update(pauseMetric, 1)
-      })
+    const observe = (
+      headers: Readonly<Record<string, string>>,
+    ): Effect.Effect<void, RateLimiter.RateLimiterError> => {
+      const remaining = headerNumber(headers["ratelimit-remaining"])
+      const reset = headerNumber(headers["ratelimit-reset"])
+      // Called once the answer's request is no longer in flight: inFlight counts the others.
+      // RateLimit-Reset cannot be longer than the steady window; a larger value is misread.
+      if (
+        remaining === undefined || reset === undefined || remaining > inFlight ||
+        reset * 1000 > Duration.toMillis(steady.window) || checking
+      ) return Effect.void
+      checking = true
+      return Effect.gen(function* () {
+        const held = yield* ring.heldAtLeast(steady.name, Math.max(0, reset - 1) * 1000)
+        if (steady.limit - held > remaining) yield* pause(Duration.seconds(reset))
+      }).pipe(Effect.ensuring(Effect.sync(() => checking = false)))
+    }
 
     return {
       withPermit: (effect) =>
         Effect.gen(function* () {
           const start = yield* Clock.currentTimeMillis
-          yield* takeAll.pipe(Effect.withSpan("klaviyo.rateLimit", undefined, { captureStackTrace: false }))
+          yield* ring.takeAll(yield* RetryDue).pipe(
+            Effect.withSpan("klaviyo.rateLimit", undefined, { captureStackTrace: false }),
+          )
           const waited = (yield* Clock.currentTimeMillis) - start
           if (waited > 0) yield* Metric.update(waitMetric, waited)
           return yield* Effect.acquireUseRelease(
@@ -476,16 +398,7 @@ export const makeRateLimitBudget = (
           )
         }),
       pause,
-      observe: (headers) => {
-        const remaining = headerNumber(headers["ratelimit-remaining"])
-        const reset = headerNumber(headers["ratelimit-reset"])
-        // Called once the answer's request is no longer in flight: inFlight counts the others.
-        // RateLimit-Reset cannot be longer than the steady window; a larger value is misread.
-        return remaining !== undefined && reset !== undefined && remaining <= inFlight &&
-            reset * 1000 <= Duration.toMillis(windows[0]!.window)
-          ? pause(Duration.seconds(reset))
-          : Effect.void
-      },
+      observe,
     }
   })
 

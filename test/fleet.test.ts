@@ -19,6 +19,8 @@ import {
 import { type RedisServer, startRedis } from "./support/redis.ts"
 import { startServer, type TestServer } from "./support/server.ts"
 import { failureOf } from "./support/clock.ts"
+import { fakeTransport } from "./support/fake.ts"
+import { mostInAnyWindow } from "./support/stores.ts"
 
 const tsx = new URL("../node_modules/.bin/tsx", import.meta.url).pathname
 const worker = new URL("./support/fleet-worker.ts", import.meta.url).pathname
@@ -125,8 +127,13 @@ describe("when Redis fails", () => {
           .pipe(Layer.provide(FetchHttpClient.layer)),
       ),
     )
+  // A steady window of 2 s: a Redis restarted empty holds the budget back for one window (2.1 s).
   const budget = (redisUrl: string) =>
-    RateLimitBudget.layer({ account: "failures", storeTimeout: "500 millis" }).pipe(
+    RateLimitBudget.layer({
+      account: "failures",
+      steady: { limit: 3500, window: "2 seconds" },
+      storeTimeout: "500 millis",
+    }).pipe(
       Layer.provide(RateLimiter.layerStoreRedis()),
       Layer.provide(NodeRedis.layer({ url: redisUrl })),
     )
@@ -140,7 +147,7 @@ describe("when Redis fails", () => {
   })
 
   it(
-    "lost mid-run: calls fail with a TransportError within storeTimeout; back again: calls succeed",
+    "lost mid-run: calls fail with a TransportError within storeTimeout; back again (empty): calls succeed after one window",
     async () => {
       const own = await startRedis()
       const port = own.port
@@ -153,23 +160,71 @@ describe("when Redis fails", () => {
           const lost = yield* Effect.exit(call())
           const lostAfter = Date.now() - started
           restarted = yield* Effect.promise(() => startRedis(port))
-          // node-redis reconnects on its own (backing off up to about 2 s).
+          // node-redis reconnects on its own (backing off up to about 2 s); the restarted Redis is
+          // empty, so the first call that reaches it waits one steady window before it is sent.
+          const sentBefore = server.requests.length
           let back = yield* Effect.exit(call())
           for (let i = 0; i < 40 && Exit.isFailure(back); i++) {
             yield* Effect.sleep("250 millis")
             back = yield* Effect.exit(call())
           }
-          return { first, lost, lostAfter, back }
+          return { first, lost, lostAfter, back, sent: server.requests.length - sentBefore }
         }).pipe(Effect.provide(budget(own.url)), Effect.runPromise)
         expect(Exit.isSuccess(results.first)).toBe(true)
         const lostError = failureOf(results.lost)
         expect(lostError).toMatchObject({ _tag: "TransportError", kind: "network" })
         expect(results.lostAfter).toBeLessThan(5_000)
         expect(Exit.isSuccess(results.back)).toBe(true)
+        expect(results.sent).toBe(1)
       } finally {
         await restarted?.stop()
       }
     },
     60_000,
   )
+})
+
+describe("when Redis restarts empty inside a window", () => {
+  it("the budget lets no more than the window's limit through: it holds back one window", async () => {
+    const own = await startRedis()
+    let restarted: RedisServer | undefined
+    const fake = fakeTransport([])
+    try {
+      const budget = RateLimitBudget.layer({
+        account: "restart",
+        burst: { limit: 100, window: "1 second" },
+        steady: { limit: 10, window: "5 seconds" },
+        margin: "50 millis",
+        storeTimeout: "500 millis",
+      }).pipe(Layer.provide(RateLimiter.layerStoreRedis()), Layer.provide(NodeRedis.layer({ url: own.url })))
+      const client = KlaviyoClient.layer({ apiKey: SIMULATED_API_KEY, rateLimit: "shared", retry: false })
+        .pipe(
+          Layer.provide(fake.layer),
+        )
+      const call = getCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID).pipe(Effect.provide(client))
+      const failures = await Effect.gen(function* () {
+        // The window's ten permits, at once; then Redis restarts without its data (no persistence).
+        yield* Effect.all(Array.from({ length: 10 }, () => call), { concurrency: "unbounded" })
+        yield* Effect.promise(() => own.stop())
+        restarted = yield* Effect.promise(() => startRedis(own.port))
+        // Ten more calls, one after the other, each tried again while node-redis reconnects.
+        let failed = 0
+        for (let sent = 0; sent < 10 && failed < 60;) {
+          const exit = yield* Effect.exit(call)
+          if (Exit.isSuccess(exit)) sent++
+          else {
+            failed++
+            yield* Effect.sleep("100 millis")
+          }
+        }
+        return failed
+      }).pipe(Effect.provide(budget), Effect.runPromise)
+      expect(failures).toBeLessThan(60)
+      expect(fake.times).toHaveLength(20)
+      // Before the fix the empty store let the next ten through at once, in the same 5 s: 20.
+      expect(mostInAnyWindow(fake.times, 5000)).toBe(10)
+    } finally {
+      await restarted?.stop()
+    }
+  }, 60_000)
 })

@@ -147,6 +147,64 @@ describe("corrections from RateLimit-Remaining", () => {
     expect(model.stats.throttled).toBe(0)
     // Two requests fit in what was left; the third waited for the server's window to reset.
     expect(times.slice(0, 2)).toEqual([0, 0])
-    expect(times[2]).toBeGreaterThanOrEqual(10_000)
+    expect(times[2]).toBe(10_000)
+  })
+
+  /**
+   * Calls one after the other, the i-th sent at `sendAt(i)`, against a server whose steady window
+   * (20 per 10 s) began at -50 ms, through a budget with the same steady window. Returns when
+   * each was sent, and the server's stats.
+   */
+  const paced = async (sendAt: (i: number) => number, count: number, spentElsewhere: number) => {
+    const model = KlaviyoSimulator.model({
+      rateLimit: { steady: { limit: 20, windowMillis: 10_000 }, phaseMillis: 9_950 },
+    })
+    const request = {
+      method: "GET",
+      url: `https://a.klaviyo.com/api/catalog-category-bulk-update-jobs/${SIMULATED_JOB_ID}`,
+      headers: { authorization: `Klaviyo-API-Key ${SIMULATED_API_KEY}`, revision: "2026-07-15" },
+    }
+    for (let i = 0; i < spentElsewhere; i++) model.handle(request, 0) // another program, same account
+    const times: Array<number> = []
+    const calls = Effect.forEach(Array.from({ length: count }, (_, i) => i), (i) =>
+      Effect.gen(function* () {
+        const wait = sendAt(i) - (yield* testNow)
+        if (wait > 0) yield* Effect.sleep(wait)
+        yield* getCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID)
+        times.push(yield* testNow)
+      }))
+    const { exit } = await driveTimed(
+      calls.pipe(
+        Effect.provide(
+          KlaviyoClient.layer({
+            apiKey: SIMULATED_API_KEY,
+            retry: false,
+            rateLimit: { steady: { limit: 20, window: "10 seconds" }, margin: "20 millis" },
+          }).pipe(Layer.provide(KlaviyoSimulator.layer(model))),
+        ),
+      ),
+    ).pipe(Effect.provide(TestClock.layer()), Effect.runPromise)
+    expect(Exit.isSuccess(exit)).toBe(true)
+    return { times, stats: model.stats }
+  }
+
+  it("adds no wait for a RateLimit-Remaining: 0 that the budget's own requests explain", async () => {
+    // Twenty calls 130 ms apart fill the server's window; the last answer (at 2470 ms) says
+    // Remaining: 0 and Reset: 8 (7.48 s, rounded up). The budget's own twenty permits are held past
+    // the window's end: the 21st call goes when the first permit is free again (10 s + 20 ms after
+    // it was taken), not when the rounded-up Reset ends (10 470 ms, before the fix).
+    const { stats, times } = await paced((i) => i * 130, 21, 0)
+    expect(times.slice(0, 20)).toEqual(Array.from({ length: 20 }, (_, i) => i * 130))
+    expect(times[20]).toBe(10_020)
+    expect(stats.throttled).toBe(0)
+  })
+
+  it("still pauses until RateLimit-Reset for a Remaining: 0 that the budget's own requests do not explain", async () => {
+    // Another program spent 15 of the window's 20; the budget's own windows (20 per 10 s) would
+    // let 15 more through, but the fifth answer (at 520 ms) says Remaining: 0, Reset: 10.
+    const { stats, times } = await paced((i) => i * 130, 6, 15)
+    expect(times.slice(0, 5)).toEqual([0, 130, 260, 390, 520])
+    expect(times[5]).toBe(520 + 10_000)
+    expect(stats.throttled).toBe(0)
   })
 })

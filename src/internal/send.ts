@@ -16,6 +16,7 @@ import { type DecodeError, type KlaviyoApiError, TransportError } from "../error
 import type { RateLimitBudgetShape } from "../rate-limit.ts"
 import type { AttemptFailure, RetryDecision, RetryPolicy } from "../retry.ts"
 import { requestUrl } from "./attempt.ts"
+import { RetryDue } from "./budget-pause.ts"
 
 const requestsMetric = Metric.counter("klaviyo_requests_total", {
   description: "Attempts sent to Klaviyo, by outcome (the HTTP status, or the transport failure)",
@@ -68,8 +69,9 @@ export const makeSend = (options: {
 }): (request: ApiRequest) => Effect.Effect<ApiResponse, KlaviyoApiError | TransportError | DecodeError> => {
   const { attempt, budget, deadline, policy, redact } = options
 
-  const counted = (request: ApiRequest) =>
-    attempt(request).pipe(
+  /** One attempt; `due`: when it was due, if it is the retry of a 429 after its `Retry-After`. */
+  const counted = (request: ApiRequest, due: () => number | undefined) =>
+    Effect.suspend(() => Effect.provideService(attempt(request), RetryDue, due())).pipe(
       // Scrubbed before anything sees it: the retry policy, the logs and span events of a retry.
       Effect.mapError(redact),
       Effect.tapError((failure) =>
@@ -99,6 +101,7 @@ export const makeSend = (options: {
       const url = requestUrl(options.baseUrl, request)
       let retries = 0
       let deadlineAt = Number.POSITIVE_INFINITY
+      let due: number | undefined
       // Effect.retry consults both the `while` predicate and the schedule for each failure; the
       // decision is made once per failure, whichever asks first, and shared.
       const decisions = new WeakMap<AttemptFailure, RetryDecision>()
@@ -117,6 +120,12 @@ export const makeSend = (options: {
             }
           }
           decisions.set(failure, decision)
+          // The retry of a 429 waits out its own Retry-After; the budget then knows when it was due.
+          due = decision._tag === "Retry" && decision.source === "retry-after" &&
+              failure._tag === "KlaviyoApiError" &&
+              failure.status === 429
+            ? now + Duration.toMillis(decision.delay)
+            : undefined
           if (decision._tag === "Stop") {
             if (retries > 1) yield* Effect.logDebug(`Not retrying ${request.operation}: ${decision.reason}`)
             return decision
@@ -137,7 +146,7 @@ export const makeSend = (options: {
           yield* Metric.update(Metric.withAttributes(retriesMetric, { source: decision.source }), 1)
           return decision
         })
-      const retried = counted(request).pipe(
+      const retried = counted(request, () => due).pipe(
         Effect.retry({
           while: (failure) => Effect.map(decisionFor(failure), (decision) => decision._tag === "Retry"),
           schedule: Schedule.forever.pipe(
