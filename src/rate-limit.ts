@@ -27,9 +27,11 @@
  * longer by the time since it was taken if that was slow. Store operations that do not depend on
  * each other go together: a free request costs four store round trips in a row (the reservation,
  * a look at every permit, the pause and the reservation counter together, then one take per
- * window). Acquisitions in one process go one at a time under a lock, all but the reservation:
- * each caller reserves before it waits for the lock, so the three under the lock are what a
- * fleet's processes wait for behind each other. Each hop of a redirect takes permits of its own.
+ * window). Acquisitions in one process go one at a time under a lock, the reservation included
+ * (reserved before the lock, a process's reservations run ahead of its sends and the fleet's
+ * ring spreads worse: measured 3 s slower in 29 at 8 processes). While it waits for the lock a
+ * caller probes the store (one read, not waited for), so that a store that is gone fails it
+ * within `storeTimeout` of asking. Each hop of a redirect takes permits of its own.
  *
  * ## Pauses
  * A 429 pauses every caller that shares the budget for its `Retry-After` (at most `maxPause`):

@@ -113,6 +113,9 @@ export const makeRing = (options: {
     )
   })
 
+  /** A read of the counter: the caller's own store operation while it waits for the lock. */
+  const probe = fixedWindow({ key: counterKey, tokens: 0, refillRate: Duration.millis(1), limit: undefined })
+
   /** How long a permit is still held, in milliseconds (0 when it is free), without taking it. */
   const heldFor = (permit: string): Effect.Effect<number, RateLimiter.RateLimiterError> =>
     Effect.map(
@@ -214,20 +217,27 @@ export const makeRing = (options: {
     })
 
   /**
-   * The reservation is made before the lock is waited for: it is each caller's own store
+   * While a caller waits for the lock, its probe (a read of the counter) is its own store
    * operation, so a store that is gone fails it within `storeTimeout` of asking, however many
-   * callers are ahead of it; and it overlaps with the acquisitions ahead.
+   * callers are ahead of it (see `underLock`).
    */
   const takeAll = (due: number | undefined): Effect.Effect<void, RateLimiter.RateLimiterError> =>
     Effect.gen(function* () {
       let letGo: LetGo = { due, releasedAt: undefined }
       while (true) {
-        const reservation = yield* reserve
-        const outcome: Outcome = reservation.lost
-          ? "lost"
-          : reservation.stale
-          ? "stale"
-          : yield* store.underLock(lock, attempt(reservation.permits, reservation.epoch, letGo))
+        const outcome: Outcome = yield* store.underLock(
+          lock,
+          Effect.flatMap(
+            reserve,
+            (reservation) =>
+              reservation.lost
+                ? Effect.succeed("lost" as const)
+                : reservation.stale
+                ? Effect.succeed("stale" as const)
+                : attempt(reservation.permits, reservation.epoch, letGo),
+          ),
+          probe,
+        )
         if (outcome === "taken") return
         letGo = { due: undefined, releasedAt: undefined }
         if (outcome === "lost") yield* holdBack

@@ -24,11 +24,16 @@ export interface GuardedStore {
    * Runs `body` under the per-process lock. While the caller waits for the lock, a failure of any
    * store operation (the store is gone) fails it at once with that failure, instead of letting it
    * reach the lock and try the store one `storeTimeout` after the callers ahead of it; the caller
-   * that holds the lock learns from its own operations.
+   * that holds the lock learns from its own operations. `probe`, a read of the store sent when
+   * the caller asks, alongside the wait for the lock, is the caller's own operation: a store that
+   * is gone when it asks fails it within `storeTimeout`, whatever the callers ahead of it do.
+   * (The reservation itself stays under the lock: made before the lock, the reservations of a
+   * process run ahead of its sends, and a fleet's ring spreads its sends worse.)
    */
   readonly underLock: <A>(
     lock: Semaphore.Semaphore,
     body: Effect.Effect<A, RateLimiter.RateLimiterError>,
+    probe: Effect.Effect<unknown, RateLimiter.RateLimiterError>,
   ) => Effect.Effect<A, RateLimiter.RateLimiterError>
 }
 
@@ -60,17 +65,22 @@ export const guardStore = (
         Effect.timeoutOrElse({ duration: storeTimeout, orElse: () => Effect.fail(noAnswer(storeTimeout)) }),
         Effect.tapError(tell),
       ),
-    underLock: (lock, body) =>
+    underLock: (lock, body, probe) =>
       Effect.suspend(() => {
         const signal = outage
         let holding = false
+        // Once the lock is held, a failure is the holder's own operations' to find.
+        const unlessHolding = (error: RateLimiter.RateLimiterError) =>
+          holding ? Effect.never : Effect.fail(error)
         return Effect.raceFirst(
           lock.withPermits(1)(Effect.suspend(() => {
             holding = true
             return body
           })),
-          // Once the lock is held, the failure is the holder's own operations' to find.
-          Effect.catch(Deferred.await(signal), (error) => holding ? Effect.never : Effect.fail(error)),
+          Effect.raceFirst(
+            Effect.catch(Deferred.await(signal), unlessHolding),
+            Effect.matchEffect(probe, { onFailure: unlessHolding, onSuccess: () => Effect.never }),
+          ),
         )
       }),
   }
