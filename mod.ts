@@ -53,6 +53,31 @@ export {
   type UnresolvedReference,
 } from "./src/catalog-category-bulk-update-job.ts"
 export {
+  getCatalogCategoryBulkCreateJob,
+  getCatalogCategoryBulkDeleteJob,
+  getCatalogItemBulkCreateJob,
+  getCatalogItemBulkDeleteJob,
+  getCatalogItemBulkUpdateJob,
+  getCatalogVariantBulkCreateJob,
+  getCatalogVariantBulkDeleteJob,
+  getCatalogVariantBulkUpdateJob,
+} from "./src/endpoints/table.ts"
+export {
+  type BulkJob,
+  type BulkJobBase,
+  type CatalogResources,
+  type FlatResourceOf,
+  type GetJob,
+  type GetJobOptions,
+  type IncludedOf,
+  type JobFieldsets,
+  type JobRelationship,
+  type JobRelationships,
+  type ListJobs,
+  type ListJobsOptions,
+  type SelectedFields,
+} from "./src/endpoints/types.ts"
+export {
   type ApiRequest,
   type ApiResponse,
   KlaviyoClient,
@@ -60,6 +85,7 @@ export {
   klaviyoClientConfig,
   type KlaviyoClientOptions,
   type KlaviyoClientShape,
+  type LimitClass,
   type Secret,
 } from "./src/client.ts"
 export {
@@ -95,10 +121,20 @@ export {
   type BulkJobAttributes,
   type BulkJobError,
   type BulkJobField,
+  type BulkJobSchemaFields,
   type BulkJobStatus,
   type CatalogCategory,
   type CatalogCategoryAttributes,
   type CatalogCategoryField,
+  type CatalogCategorySchemaFields,
+  type CatalogItem,
+  type CatalogItemAttributes,
+  type CatalogItemField,
+  type CatalogItemSchemaFields,
+  type CatalogVariant,
+  type CatalogVariantAttributes,
+  type CatalogVariantField,
+  type CatalogVariantSchemaFields,
 } from "./src/resources.ts"
 export {
   RateLimitBudget,
