@@ -63,9 +63,31 @@ export {
   getCatalogVariantBulkUpdateJob,
 } from "./src/endpoints/table.ts"
 export {
+  bulkCreateCatalogCategories,
+  bulkCreateCatalogItems,
+  bulkCreateCatalogVariants,
+  bulkDeleteCatalogCategories,
+  bulkDeleteCatalogItems,
+  bulkDeleteCatalogVariants,
+  bulkUpdateCatalogCategories,
+  bulkUpdateCatalogItems,
+  bulkUpdateCatalogVariants,
+} from "./src/endpoints/table-create.ts"
+export {
+  type CatalogCategoryCreateRecord,
+  type CatalogCategoryUpdateRecord,
+  type CatalogDeleteRecord,
+  type CatalogItemCreateRecord,
+  type CatalogItemUpdateRecord,
+  type CatalogVariantCreateRecord,
+  type CatalogVariantUpdateRecord,
+} from "./src/endpoints/records.ts"
+export {
   type BulkJob,
   type BulkJobBase,
   type CatalogResources,
+  type CreateJob,
+  type CreateJobOptions,
   type FlatResourceOf,
   type GetJob,
   type GetJobOptions,

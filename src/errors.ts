@@ -45,6 +45,8 @@ export type TaggedErrorConstructor<Tag extends string, Fields> = new (
  */
 export type InvalidInput =
   | "jobId"
+  | "records"
+  | "status"
   | "fields"
   | "include"
   | "revision"

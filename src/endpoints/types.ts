@@ -293,3 +293,41 @@ export type GetJob<T extends string, I extends JobRelationship = never> = <
 export type ListJobs<T extends string> = <const O extends ListJobsOptions<T> = ListJobsOptions<T>>(
   options?: O,
 ) => Stream.Stream<BulkJobBase<T, O>, KlaviyoError, KlaviyoClient>
+
+/**
+ * The options of a job-creating POST on job type `T`: the fieldset of the job it answers with.
+ *
+ * @example
+ * ```ts
+ * import type { CreateJobOptions } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const options: CreateJobOptions<"catalog-item-bulk-create-job"> = { fields: { "catalog-item-bulk-create-job": ["status"] } }
+ * ```
+ *
+ * @since 0.2.0
+ * @category bulk jobs
+ */
+export interface CreateJobOptions<T extends string> {
+  /** The job's sparse fieldset. */
+  readonly fields?: { readonly [K in T]?: ReadonlyArray<BulkJobField> }
+}
+
+/**
+ * The type of a job-creating POST of the table: 1 to 100 records of type `R` in, the created job
+ * (`queued`) out.
+ *
+ * @example
+ * ```ts
+ * import type { CatalogItemCreateRecord, CreateJob } from "@effect-klaviyo/catalog-jobs"
+ * import { bulkCreateCatalogItems } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const post: CreateJob<"catalog-item-bulk-create-job", CatalogItemCreateRecord> = bulkCreateCatalogItems
+ * ```
+ *
+ * @since 0.2.0
+ * @category bulk jobs
+ */
+export type CreateJob<T extends string, R> = <const O extends CreateJobOptions<T> = CreateJobOptions<T>>(
+  records: ReadonlyArray<R>,
+  options?: O,
+) => Effect.Effect<BulkJobBase<T, O>, KlaviyoError, KlaviyoClient>
