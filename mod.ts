@@ -74,6 +74,17 @@ export {
   bulkUpdateCatalogVariants,
 } from "./src/endpoints/table-create.ts"
 export {
+  listCatalogCategoryBulkCreateJobs,
+  listCatalogCategoryBulkDeleteJobs,
+  listCatalogCategoryBulkUpdateJobs,
+  listCatalogItemBulkCreateJobs,
+  listCatalogItemBulkDeleteJobs,
+  listCatalogItemBulkUpdateJobs,
+  listCatalogVariantBulkCreateJobs,
+  listCatalogVariantBulkDeleteJobs,
+  listCatalogVariantBulkUpdateJobs,
+} from "./src/endpoints/table-list.ts"
+export {
   type CatalogCategoryCreateRecord,
   type CatalogCategoryUpdateRecord,
   type CatalogDeleteRecord,
