@@ -144,6 +144,7 @@ export {
   type MakeKlaviyoClientOptions,
   type OwnBudget,
 } from "./src/promise.ts"
+export { type PromiseMethod, type PromiseTable } from "./src/promise-table.ts"
 export {
   type KlaviyoLogEntry,
   type KlaviyoLogger,
