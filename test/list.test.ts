@@ -130,6 +130,14 @@ describe("paging", () => {
     expect(server.requests.length).toBe(2)
   })
 
+  it("points a job that does not decode at its place in the page", async () => {
+    const broken = { ...job(type, "J2"), attributes: { ...job(type, "J2").attributes, status: "done" } }
+    server.script(page([job(type, "J1"), broken]))
+    const error = (await failure(listCatalogItemBulkCreateJobs())) as DecodeError
+    expect([error._tag, error.path]).toEqual(["DecodeError", "data[1].attributes.status"])
+    expect(error.reason).toBe('Expected "cancelled" | "complete" | "processing" | "queued", found "done"')
+  })
+
   it("refuses a status outside the four, before sending", async () => {
     const error =
       (await failure(listCatalogItemBulkCreateJobs({ status: "done" as "complete" }))) as InvalidRequest

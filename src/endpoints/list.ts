@@ -24,6 +24,17 @@ const statuses: ReadonlyArray<string> = ["cancelled", "complete", "processing", 
 const pageError = (url: string, path: string, message: string): DecodeError =>
   new DecodeError({ path, reason: message, issues: [{ path, message }], url })
 
+/** A job's decoding error, its paths pointing into the page (`data[3].attributes.status`). */
+const atIndex = (error: DecodeError, index: number): DecodeError => {
+  const at = (path: string) => path.replace(/^data/, `data[${index}]`)
+  return new DecodeError({
+    path: at(error.path),
+    reason: error.reason,
+    issues: error.issues.map((issue) => ({ path: at(issue.path), message: issue.message })),
+    url: error.url,
+  })
+}
+
 /** The cursor of the next page, `undefined` on the last page, or why `links.next` is refused. */
 const nextCursor = (
   body: { readonly links?: unknown },
@@ -123,13 +134,13 @@ export const list = <T extends string>(row: Row<T>): ListJobs<T> => {
             : undefined
           if (!Array.isArray(data)) return yield* pageError(response.url, "data", "Expected a list of jobs")
           const jobs: Array<FlatResource> = []
-          for (const item of data) {
+          for (let index = 0; index < data.length; index++) {
             const decoded = yield* decodePrimary(
               resource,
               { id: undefined, primaryFields },
-              { data: item },
+              { data: data[index] },
               response.url,
-            )
+            ).pipe(Effect.mapError((error) => atIndex(error, index)))
             jobs.push(decoded.resource)
           }
           const origin = new URL(client.baseUrl).origin
