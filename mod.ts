@@ -1,8 +1,10 @@
 /**
  * # @effect-klaviyo/catalog-jobs
  *
- * An Effect-native client for Klaviyo's catalog bulk-job status API, starting with
- * "Get Update Categories Job" (`GET /api/catalog-category-bulk-update-jobs/{job_id}`).
+ * An Effect-native client for Klaviyo's catalog bulk-job API: for items, variants and
+ * categories, POST a job (`bulkCreateCatalogItems`, ...), GET a job
+ * (`getCatalogCategoryBulkUpdateJob`, ...) and list jobs (`listCatalogItemBulkCreateJobs`, ...),
+ * 27 operations, each a row of one table.
  *
  * A call is a typed Effect pipeline: build the request (checked before anything is sent),
  * send it through `HttpClient` from `effect/http`, decode the JSON:API document with Schema
