@@ -2,7 +2,7 @@
  * Every row of the table against the real local server: the exact method, path, query and body
  * on the wire, and the exact decoded value.
  */
-import { Effect } from "effect"
+import { Effect, Stream } from "effect"
 import { FetchHttpClient } from "effect/http"
 import { describe, expect, it } from "vitest"
 import * as Klaviyo from "../mod.ts"
@@ -241,4 +241,38 @@ describe("the POST rows", () => {
       })
     }
   }
+})
+
+describe("old revisions", () => {
+  it("POSTs and lists with the trailing slash and application/json before 2024-10-15", async () => {
+    const type = "catalog-category-bulk-delete-job"
+    answer(202, { data: { type, id: "01OLD", attributes: { ...jobAttributes, status: "queued" } } })
+    server.script({
+      status: 200,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        data: [{ type, id: "01OLD", attributes: jobAttributes }],
+        links: { next: null },
+      }),
+    })
+    const layer = KlaviyoClient.layer({
+      apiKey: "pk_test_table",
+      baseUrl: server.url,
+      revision: "2024-07-15",
+      retry: false,
+      rateLimit: false,
+    })
+    const provide = <A, E>(effect: Effect.Effect<A, E, KlaviyoClient>) =>
+      effect.pipe(Effect.provide(layer), Effect.provide(FetchHttpClient.layer), Effect.runPromise)
+    const created = await provide(Klaviyo.bulkDeleteCatalogCategories([{ id: "C1" }]))
+    const listed = await provide(Stream.runCollect(Klaviyo.listCatalogCategoryBulkDeleteJobs()))
+    expect([created.id, listed.map((job) => job.id)]).toEqual(["01OLD", ["01OLD"]])
+    expect(
+      server.requests.map((request) => [request.method, request.target, request.headers["content-type"]]),
+    )
+      .toEqual([
+        ["POST", `/api/${type}s/`, "application/json"],
+        ["GET", `/api/${type}s/`, undefined],
+      ])
+  })
 })
