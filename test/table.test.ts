@@ -276,3 +276,28 @@ describe("old revisions", () => {
       ])
   })
 })
+
+describe("a POST's fieldset", () => {
+  it("asks for the job's fields in the query and decodes only them", async () => {
+    const type = "catalog-item-bulk-delete-job"
+    answer(202, { data: { type, id: "01NEW", attributes: { status: "queued" } } })
+    const job = await run(Klaviyo.bulkDeleteCatalogItems([{ id: "I1" }], { fields: { [type]: ["status"] } }))
+    expect(job).toEqual({ type, id: "01NEW", status: "queued" })
+    expect(server.requests[0]!.target).toBe(`/api/${type}s?fields[${type}]=status`)
+  })
+
+  it("refuses another type's fieldset before sending", async () => {
+    const error = await run(
+      Effect.flip(
+        Klaviyo.bulkDeleteCatalogItems([{ id: "I1" }], {
+          fields: { "catalog-item": ["title"] } as unknown as { "catalog-item-bulk-delete-job": ["status"] },
+        }),
+      ),
+    )
+    expect([error._tag, error.message]).toEqual([
+      "InvalidRequest",
+      'Invalid fields: fields[catalog-item]: this endpoint returns only "catalog-item-bulk-delete-job"',
+    ])
+    expect(server.requests).toEqual([])
+  })
+})
