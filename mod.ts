@@ -1,8 +1,10 @@
 /**
  * # @effect-klaviyo/catalog-jobs
  *
- * An Effect-native client for Klaviyo's catalog bulk-job status API, starting with
- * "Get Update Categories Job" (`GET /api/catalog-category-bulk-update-jobs/{job_id}`).
+ * An Effect-native client for Klaviyo's catalog bulk-job API: for items, variants and
+ * categories, POST a job (`bulkCreateCatalogItems`, ...), GET a job
+ * (`getCatalogCategoryBulkUpdateJob`, ...) and list jobs (`listCatalogItemBulkCreateJobs`, ...),
+ * 27 operations, each a row of one table.
  *
  * A call is a typed Effect pipeline: build the request (checked before anything is sent),
  * send it through `HttpClient` from `effect/http`, decode the JSON:API document with Schema
@@ -53,6 +55,64 @@ export {
   type UnresolvedReference,
 } from "./src/catalog-category-bulk-update-job.ts"
 export {
+  getCatalogCategoryBulkCreateJob,
+  getCatalogCategoryBulkDeleteJob,
+  getCatalogItemBulkCreateJob,
+  getCatalogItemBulkDeleteJob,
+  getCatalogItemBulkUpdateJob,
+  getCatalogVariantBulkCreateJob,
+  getCatalogVariantBulkDeleteJob,
+  getCatalogVariantBulkUpdateJob,
+} from "./src/endpoints/table.ts"
+export {
+  bulkCreateCatalogCategories,
+  bulkCreateCatalogItems,
+  bulkCreateCatalogVariants,
+  bulkDeleteCatalogCategories,
+  bulkDeleteCatalogItems,
+  bulkDeleteCatalogVariants,
+  bulkUpdateCatalogCategories,
+  bulkUpdateCatalogItems,
+  bulkUpdateCatalogVariants,
+} from "./src/endpoints/table-create.ts"
+export {
+  listCatalogCategoryBulkCreateJobs,
+  listCatalogCategoryBulkDeleteJobs,
+  listCatalogCategoryBulkUpdateJobs,
+  listCatalogItemBulkCreateJobs,
+  listCatalogItemBulkDeleteJobs,
+  listCatalogItemBulkUpdateJobs,
+  listCatalogVariantBulkCreateJobs,
+  listCatalogVariantBulkDeleteJobs,
+  listCatalogVariantBulkUpdateJobs,
+} from "./src/endpoints/table-list.ts"
+export {
+  type CatalogCategoryCreateRecord,
+  type CatalogCategoryUpdateRecord,
+  type CatalogDeleteRecord,
+  type CatalogItemCreateRecord,
+  type CatalogItemUpdateRecord,
+  type CatalogVariantCreateRecord,
+  type CatalogVariantUpdateRecord,
+} from "./src/endpoints/records.ts"
+export {
+  type BulkJob,
+  type BulkJobBase,
+  type CatalogResources,
+  type CreateJob,
+  type CreateJobOptions,
+  type FlatResourceOf,
+  type GetJob,
+  type GetJobOptions,
+  type IncludedOf,
+  type JobFieldsets,
+  type JobRelationship,
+  type JobRelationships,
+  type ListJobs,
+  type ListJobsOptions,
+  type SelectedFields,
+} from "./src/endpoints/types.ts"
+export {
   type ApiRequest,
   type ApiResponse,
   KlaviyoClient,
@@ -60,6 +120,7 @@ export {
   klaviyoClientConfig,
   type KlaviyoClientOptions,
   type KlaviyoClientShape,
+  type LimitClass,
   type Secret,
 } from "./src/client.ts"
 export {
@@ -85,6 +146,7 @@ export {
   type MakeKlaviyoClientOptions,
   type OwnBudget,
 } from "./src/promise.ts"
+export { type PromiseMethod, type PromiseTable } from "./src/promise-table.ts"
 export {
   type KlaviyoLogEntry,
   type KlaviyoLogger,
@@ -95,10 +157,20 @@ export {
   type BulkJobAttributes,
   type BulkJobError,
   type BulkJobField,
+  type BulkJobSchemaFields,
   type BulkJobStatus,
   type CatalogCategory,
   type CatalogCategoryAttributes,
   type CatalogCategoryField,
+  type CatalogCategorySchemaFields,
+  type CatalogItem,
+  type CatalogItemAttributes,
+  type CatalogItemField,
+  type CatalogItemSchemaFields,
+  type CatalogVariant,
+  type CatalogVariantAttributes,
+  type CatalogVariantField,
+  type CatalogVariantSchemaFields,
 } from "./src/resources.ts"
 export {
   RateLimitBudget,

@@ -31,6 +31,21 @@ const npmTypes = new Set([
   "YieldableError",
   "ConfigError",
   "Schema",
+  // effect/Schema's types, which the resources' schema fields are written in.
+  "Struct",
+  "Struct.Type",
+  "optionalKey",
+  "NullOr",
+  "String",
+  "Number",
+  "Boolean",
+  "Unknown",
+  "Literals",
+  "$Array",
+  "$Record",
+  "decodeTo",
+  "Date",
+  "Codec",
   "Cause",
 ])
 const accepted = (finding) => {

@@ -1,33 +1,16 @@
 /**
- * "Get Update Categories Job": `GET /api/catalog-category-bulk-update-jobs/{job_id}`.
+ * "Get Update Categories Job": `GET /api/catalog-category-bulk-update-jobs/{job_id}`, a row of
+ * the table (`src/endpoints/table.ts`); its option and result types, named before the table
+ * existed, are aliases of the generic ones.
  *
  * @module
  */
-import type * as Effect from "effect/Effect"
-import type { KlaviyoClient } from "./client.ts"
-import type { KlaviyoError } from "./errors.ts"
-import type { UnresolvedReference } from "./internal/jsonapi.ts"
-import { type GetEndpoint, getResource } from "./internal/pipeline.ts"
-import {
-  type BulkJobAttributes,
-  type BulkJobField,
-  bulkJobResource,
-  type CatalogCategory,
-  type CatalogCategoryField,
-  catalogCategoryResource,
-} from "./resources.ts"
+import type { BulkJob, BulkJobBase, GetJobOptions, IncludedOf, SelectedFields } from "./endpoints/types.ts"
+import type { BulkJobAttributes, BulkJobField } from "./resources/bulk-job.ts"
+import type { CatalogCategoryField } from "./resources/catalog-category.ts"
 
+export { getCatalogCategoryBulkUpdateJob } from "./endpoints/table.ts"
 export type { UnresolvedReference } from "./internal/jsonapi.ts"
-
-/**
- * The endpoint, declared: everything the generic pipeline needs to know about it.
- */
-const endpoint: GetEndpoint = {
-  operation: "getCatalogCategoryBulkUpdateJob",
-  collectionPath: "/api/catalog-category-bulk-update-jobs",
-  resource: bulkJobResource("catalog-category-bulk-update-job"),
-  includes: { categories: catalogCategoryResource },
-}
 
 /**
  * The options of {@link getCatalogCategoryBulkUpdateJob}: sparse fieldsets and `include`,
@@ -47,15 +30,10 @@ const endpoint: GetEndpoint = {
  * @since 0.1.0
  * @category catalog-category-bulk-update-job
  */
-export interface GetCatalogCategoryBulkUpdateJobOptions {
-  /** Sparse fieldsets: only these attributes are requested, decoded and typed. */
-  readonly fields?: {
-    readonly "catalog-category-bulk-update-job"?: ReadonlyArray<BulkJobField>
-    readonly "catalog-category"?: ReadonlyArray<CatalogCategoryField>
-  }
-  /** `["categories"]` resolves the job's categories from `included`. */
-  readonly include?: ReadonlyArray<"categories">
-}
+export type GetCatalogCategoryBulkUpdateJobOptions = GetJobOptions<
+  "catalog-category-bulk-update-job",
+  "categories"
+>
 
 /**
  * The attributes selected by the job fieldset of `O` (all of them without one).
@@ -71,10 +49,10 @@ export interface GetCatalogCategoryBulkUpdateJobOptions {
  * @since 0.1.0
  * @category catalog-category-bulk-update-job
  */
-export type SelectedJobAttributes<O extends GetCatalogCategoryBulkUpdateJobOptions> = O extends {
-  readonly fields: { readonly "catalog-category-bulk-update-job": ReadonlyArray<infer F> }
-} ? Pick<BulkJobAttributes, Extract<F, keyof BulkJobAttributes>>
-  : BulkJobAttributes
+export type SelectedJobAttributes<O extends GetCatalogCategoryBulkUpdateJobOptions> = Pick<
+  BulkJobAttributes,
+  Extract<SelectedFields<O, "catalog-category-bulk-update-job", BulkJobField>, keyof BulkJobAttributes>
+>
 
 /**
  * The category fields selected by the category fieldset of `O` (all of them without one).
@@ -89,10 +67,11 @@ export type SelectedJobAttributes<O extends GetCatalogCategoryBulkUpdateJobOptio
  * @since 0.1.0
  * @category catalog-category-bulk-update-job
  */
-export type SelectedCategoryFields<O extends GetCatalogCategoryBulkUpdateJobOptions> = O extends {
-  readonly fields: { readonly "catalog-category": ReadonlyArray<infer F extends CatalogCategoryField> }
-} ? F
-  : CatalogCategoryField
+export type SelectedCategoryFields<O extends GetCatalogCategoryBulkUpdateJobOptions> = SelectedFields<
+  O,
+  "catalog-category",
+  CatalogCategoryField
+>
 
 /**
  * What `include: ["categories"]` adds to the job: the categories, resolved from `included` in
@@ -111,12 +90,13 @@ export type SelectedCategoryFields<O extends GetCatalogCategoryBulkUpdateJobOpti
  * @since 0.1.0
  * @category catalog-category-bulk-update-job
  */
-export interface IncludedCategories<F extends CatalogCategoryField = CatalogCategoryField> {
-  /** The job's categories, in the order of `relationships.categories`. */
-  readonly categories: ReadonlyArray<CatalogCategory<F>>
-  /** Identifiers named by a relationship whose resource `included` did not hold. */
-  readonly unresolved: ReadonlyArray<UnresolvedReference>
-}
+export type IncludedCategories<F extends CatalogCategoryField = CatalogCategoryField> = IncludedOf<
+  "categories",
+  {
+    readonly include: readonly ["categories"]
+    readonly fields: { readonly "catalog-category": ReadonlyArray<F> }
+  }
+>
 
 /**
  * The job `getCatalogCategoryBulkUpdateJob(id, options)` returns for options `O`: `type`, `id`,
@@ -135,9 +115,7 @@ export interface IncludedCategories<F extends CatalogCategoryField = CatalogCate
  */
 export type CatalogCategoryBulkUpdateJob<
   O extends GetCatalogCategoryBulkUpdateJobOptions = GetCatalogCategoryBulkUpdateJobOptions,
-> = O extends { readonly include: ReadonlyArray<infer I> }
-  ? "categories" extends I ? JobBase<O> & IncludedCategories<SelectedCategoryFields<O>> : JobBase<O>
-  : JobBase<O>
+> = BulkJob<"catalog-category-bulk-update-job", "categories", O>
 
 /**
  * The part of a job every request gets: `type`, `id` and the selected attributes.
@@ -156,45 +134,7 @@ export type CatalogCategoryBulkUpdateJob<
  * @since 0.1.0
  * @category catalog-category-bulk-update-job
  */
-export type JobBase<O extends GetCatalogCategoryBulkUpdateJobOptions> =
-  & { readonly type: "catalog-category-bulk-update-job"; readonly id: string }
-  & SelectedJobAttributes<O>
-
-/**
- * Fetches a catalog category bulk update job: builds the request (checking the id, the
- * fieldsets and `include` against the revision), sends it through the {@link KlaviyoClient},
- * decodes the JSON:API document and resolves the included categories.
- *
- * The result's type follows the options: with
- * `fields: { "catalog-category-bulk-update-job": ["status"] }` it has `status` and no
- * `total_count`; with `include: ["categories"]` it has `categories` and `unresolved`.
- *
- * @example
- * ```ts
- * import { Effect } from "effect"
- * import { FetchHttpClient } from "effect/http"
- * import { getCatalogCategoryBulkUpdateJob, KlaviyoClient } from "@effect-klaviyo/catalog-jobs"
- *
- * const program = Effect.gen(function*() {
- *   const job = yield* getCatalogCategoryBulkUpdateJob("01GSQPBF74KQ5YTDEPP41T1BZH", {
- *     fields: { "catalog-category-bulk-update-job": ["status", "completed_count", "total_count"] },
- *     include: ["categories"],
- *   })
- *   console.log(job.status, job.categories.map((category) => category.name))
- * }).pipe(Effect.provide(KlaviyoClient.layerConfig()), Effect.provide(FetchHttpClient.layer))
- * ```
- *
- * @since 0.1.0
- * @category catalog-category-bulk-update-job
- */
-export const getCatalogCategoryBulkUpdateJob = <
-  const O extends GetCatalogCategoryBulkUpdateJobOptions = GetCatalogCategoryBulkUpdateJobOptions,
->(
-  jobId: string,
-  options?: O,
-): Effect.Effect<CatalogCategoryBulkUpdateJob<O>, KlaviyoError, KlaviyoClient> =>
-  getResource(endpoint, jobId, options ?? {}) as Effect.Effect<
-    CatalogCategoryBulkUpdateJob<O>,
-    KlaviyoError,
-    KlaviyoClient
-  >
+export type JobBase<O extends GetCatalogCategoryBulkUpdateJobOptions> = BulkJobBase<
+  "catalog-category-bulk-update-job",
+  O
+>

@@ -15,6 +15,7 @@ import * as HttpClient from "effect/http/HttpClient"
 import * as RateLimiter from "effect/persistence/RateLimiter"
 import type { DecodeError, KlaviyoApiError, TransportError } from "./errors.ts"
 import { InvalidRequest } from "./errors.ts"
+import type { ApiRequest, ApiResponse } from "./http/request.ts"
 import { makeAttempt } from "./internal/attempt.ts"
 import { checkClientOptionTypes, checkOptionsObject } from "./internal/options.ts"
 import { makeScrubber } from "./internal/scrub.ts"
@@ -23,6 +24,8 @@ import { hasControlCharacter } from "./internal/wire.ts"
 import { makeRateLimitBudget, RateLimitBudget, type RateLimitOptions, unlimitedBudget } from "./rate-limit.ts"
 import { resolveRetry, type RetryOptions, type RetryPolicy } from "./retry.ts"
 import { DEFAULT_REVISION, parseRevision, type Revision } from "./revision.ts"
+
+export type { ApiRequest, ApiResponse, LimitClass } from "./http/request.ts"
 
 /**
  * A secret as given: a plain string or an Effect `Redacted`. Either way it is wrapped in
@@ -125,61 +128,6 @@ export type KlaviyoClientOptions =
   )
 
 /**
- * A request as an endpoint declares it: the path under the base URL and the query.
- *
- * @example
- * ```ts
- * import type { ApiRequest } from "@effect-klaviyo/catalog-jobs"
- *
- * const request: ApiRequest = {
- *   operation: "getCatalogCategoryBulkUpdateJob",
- *   path: "/api/catalog-category-bulk-update-jobs/01GSQPBF74KQ5YTDEPP41T1BZH",
- *   urlParams: [["include", "categories"]],
- * }
- * ```
- *
- * @since 0.1.0
- * @category client
- */
-export interface ApiRequest {
-  /** The operation's name, for spans and logs. */
-  readonly operation: string
-  /** The path under the base URL, each segment already percent-encoded. */
-  readonly path: string
-  /** The query parameters, in order. */
-  readonly urlParams: ReadonlyArray<readonly [string, string]>
-}
-
-/**
- * A 2xx answer, its body parsed as JSON.
- *
- * @example
- * ```ts
- * import { Effect } from "effect"
- * import { KlaviyoClient } from "@effect-klaviyo/catalog-jobs"
- *
- * const raw = Effect.gen(function*() {
- *   const client = yield* KlaviyoClient
- *   const response = yield* client.send({ operation: "raw", path: "/api/catalog-category-bulk-update-jobs/x", urlParams: [] })
- *   return response.body
- * })
- * ```
- *
- * @since 0.1.0
- * @category client
- */
-export interface ApiResponse {
-  /** The status (2xx). */
-  readonly status: number
-  /** The response headers, names in lower case. */
-  readonly headers: Readonly<Record<string, string>>
-  /** The parsed JSON body. */
-  readonly body: unknown
-  /** The URL that answered. */
-  readonly url: string
-}
-
-/**
  * What the {@link KlaviyoClient} service provides. The credential is not part of it: it lives
  * only inside `send` and `redact`.
  *
@@ -202,7 +150,7 @@ export interface KlaviyoClientShape {
   /** The per-attempt timeout. */
   readonly timeout: Duration.Duration
   /**
-   * Sends a GET with the credential and the revision's headers, and reads its answer: a 2xx
+   * Sends a request (a GET, or a POST with its JSON body) with the credential and the revision's headers, and reads its answer: a 2xx
    * answer's JSON body, or a typed error for everything else (the credential scrubbed from it).
    */
   readonly send: (

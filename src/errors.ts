@@ -45,6 +45,8 @@ export type TaggedErrorConstructor<Tag extends string, Fields> = new (
  */
 export type InvalidInput =
   | "jobId"
+  | "records"
+  | "status"
   | "fields"
   | "include"
   | "revision"
@@ -177,6 +179,13 @@ export interface KlaviyoApiErrorFields {
   readonly body?: string | undefined
   /** For a 3xx: why the redirect was not followed. */
   readonly note?: string | undefined
+  /**
+   * Set on the errors of a POST that creates a bulk job: `true` when Klaviyo may have acted on
+   * it (a 5xx, a timeout, a connection reset after sending), so that a job may exist although
+   * the call failed: look for it (list the jobs) before posting the records again. `false`
+   * when Klaviyo certainly did not act (a 4xx, a connection that never opened). Absent on a GET.
+   */
+  readonly jobMayExist?: boolean | undefined
 }
 
 const KlaviyoApiErrorBase: TaggedErrorConstructor<"KlaviyoApiError", KlaviyoApiErrorFields> = Data
@@ -227,7 +236,9 @@ export class KlaviyoApiError extends KlaviyoApiErrorBase {
       ? ""
       : `; ${statusHints[this.status]}`
     const wait = this.retryAfter === undefined ? "" : `; retry after ${Duration.format(this.retryAfter)}`
-    return `Klaviyo answered ${this.status} to ${this.method} ${this.url}${said}${more}${hint}${wait}`
+    return `Klaviyo answered ${this.status} to ${this.method} ${this.url}${said}${more}${hint}${wait}${
+      mayExist(this.jobMayExist)
+    }`
   }
 }
 
@@ -277,6 +288,13 @@ export interface TransportErrorFields {
   readonly detail: string
   /** The platform's own error, where there is one (never the request and its headers). */
   readonly cause?: unknown
+  /**
+   * Set on the errors of a POST that creates a bulk job: `true` when Klaviyo may have acted on
+   * it (a 5xx, a timeout, a connection reset after sending), so that a job may exist although
+   * the call failed: look for it (list the jobs) before posting the records again. `false`
+   * when Klaviyo certainly did not act (a 4xx, a connection that never opened). Absent on a GET.
+   */
+  readonly jobMayExist?: boolean | undefined
 }
 
 const transportTitles: Readonly<Record<TransportFailure, string>> = {
@@ -311,7 +329,9 @@ const TransportErrorBase: TaggedErrorConstructor<"TransportError", TransportErro
 export class TransportError extends TransportErrorBase {
   /** A readable summary: the kind, the request and the detail. */
   override get message(): string {
-    return `${transportTitles[this.kind]} on ${this.method} ${this.url}: ${this.detail}`
+    return `${transportTitles[this.kind]} on ${this.method} ${this.url}: ${this.detail}${
+      mayExist(this.jobMayExist)
+    }`
   }
 }
 
@@ -422,6 +442,12 @@ export class DecodeError extends DecodeErrorBase {
  * @category errors
  */
 export type KlaviyoError = InvalidRequest | KlaviyoApiError | TransportError | DecodeError
+
+/** The warning a POST's error carries when Klaviyo may have acted on it. */
+const mayExist = (jobMayExist: boolean | undefined): string =>
+  jobMayExist === true
+    ? "; the job may exist although the call failed: list the jobs before posting these records again"
+    : ""
 
 /** Collapses white space and cuts a text to `max` characters. */
 const oneLine = (text: string, max: number): string => {

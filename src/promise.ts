@@ -12,6 +12,8 @@ import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Stream from "effect/Stream"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import type * as HttpClient from "effect/http/HttpClient"
+import { type CallOptions, type PromiseTable, promiseTable } from "./promise-table.ts"
+export type { CallOptions } from "./promise-table.ts"
 import {
   type CatalogCategoryBulkUpdateJob,
   getCatalogCategoryBulkUpdateJob,
@@ -72,25 +74,6 @@ export type OwnBudget<T> = T extends unknown
   : never
 
 /**
- * Per-call options of the Promise facade.
- *
- * @example
- * ```ts
- * import { type CallOptions, makeKlaviyoClient } from "@effect-klaviyo/catalog-jobs"
- *
- * const call: CallOptions = { signal: AbortSignal.timeout(5_000) }
- * const job = await makeKlaviyoClient({ apiKey: "pk_example" }).getCatalogCategoryBulkUpdateJob("01GSQPBF74KQ5YTDEPP41T1BZH", {}, call)
- * ```
- *
- * @since 0.1.0
- * @category promise
- */
-export interface CallOptions {
-  /** Aborting it cancels the request in flight; the promise then rejects with the signal's reason. */
-  readonly signal?: AbortSignal
-}
-
-/**
  * The Promise facade's client.
  *
  * @example
@@ -103,7 +86,7 @@ export interface CallOptions {
  * @since 0.1.0
  * @category promise
  */
-export interface KlaviyoPromiseClient {
+export interface KlaviyoPromiseClient extends PromiseTable {
   /**
    * Fetches a catalog category bulk update job; rejects with an `InvalidRequest`,
    * `KlaviyoApiError`, `TransportError` or `DecodeError` (tell them apart by `_tag`).
@@ -208,36 +191,43 @@ export const makeKlaviyoClient = (options: MakeKlaviyoClientOptions): KlaviyoPro
     if (signal?.aborted === true) throw signal.reason
     throw Cause.squash(exit.cause)
   }
+  /**
+   * A stream as an `AsyncIterable`: leaving the loop stops it; the caller's signal or `close`
+   * stop it too (the loop then throws the signal's reason).
+   */
+  const iterate = <A, E>(
+    stream: Stream.Stream<A, E, KlaviyoClient>,
+    callSignal: AbortSignal | undefined,
+  ): AsyncIterable<A> => ({
+    async *[Symbol.asyncIterator]() {
+      checkOpen(callSignal)
+      const context = await runtime.context()
+      // Stopped by the caller's signal, or by `close`.
+      const own = new AbortController()
+      const signal = callSignal === undefined ? own.signal : AbortSignal.any([callSignal, own.signal])
+      const aborted: Effect.Effect<void> = Effect.callback<void>((resume) => {
+        const onAbort = () => resume(Effect.void)
+        if (signal.aborted) return onAbort()
+        signal.addEventListener("abort", onAbort, { once: true })
+        return Effect.sync(() => signal.removeEventListener("abort", onAbort))
+      })
+      watches.add(own)
+      try {
+        yield* Stream.toAsyncIterableWith(stream.pipe(Stream.interruptWhen(aborted)), context)
+        signal.throwIfAborted()
+      } finally {
+        watches.delete(own)
+      }
+    },
+  })
   return {
+    ...promiseTable(run, iterate),
     getCatalogCategoryBulkUpdateJob: (jobId, jobOptions, call) =>
       run(getCatalogCategoryBulkUpdateJob(jobId, jobOptions), call?.signal),
     awaitCatalogCategoryBulkUpdateJob: (jobId, watchOptions, call) =>
       run(awaitCatalogCategoryBulkUpdateJob(jobId, watchOptions), call?.signal),
-    watchCatalogCategoryBulkUpdateJob: (jobId, watchOptions, call) => ({
-      async *[Symbol.asyncIterator]() {
-        checkOpen(call?.signal)
-        const context = await runtime.context()
-        // Stopped by the caller's signal, or by `close`.
-        const own = new AbortController()
-        const signal = call?.signal === undefined ? own.signal : AbortSignal.any([call.signal, own.signal])
-        const aborted: Effect.Effect<void> = Effect.callback<void>((resume) => {
-          const onAbort = () => resume(Effect.void)
-          if (signal.aborted) return onAbort()
-          signal.addEventListener("abort", onAbort, { once: true })
-          return Effect.sync(() => signal.removeEventListener("abort", onAbort))
-        })
-        watches.add(own)
-        try {
-          yield* Stream.toAsyncIterableWith(
-            watchCatalogCategoryBulkUpdateJob(jobId, watchOptions).pipe(Stream.interruptWhen(aborted)),
-            context,
-          )
-          signal.throwIfAborted()
-        } finally {
-          watches.delete(own)
-        }
-      },
-    }),
+    watchCatalogCategoryBulkUpdateJob: (jobId, watchOptions, call) =>
+      iterate(watchCatalogCategoryBulkUpdateJob(jobId, watchOptions), call?.signal),
     close,
     [Symbol.asyncDispose]: close,
   }

@@ -2,10 +2,12 @@
  * When to try a call again, and how long to wait first: one pure decision function, and the
  * options that shape it.
  *
- * Retried: 429 (never sooner than `Retry-After`, which gets no jitter), 500, 502, 503, 504,
- * 524, network errors, broken bodies and per-attempt timeouts (a GET is safe to repeat).
- * Never retried: every other status, a decoding mismatch, a body over the size cap, the overall
- * deadline. Our own delays back off exponentially with jitter.
+ * A GET is retried after 429 (never sooner than `Retry-After`, which gets no jitter), 500,
+ * 502, 503, 504, 524, network errors, broken bodies and per-attempt timeouts (a GET is safe to
+ * repeat). A POST (which creates a bulk job) only when Klaviyo certainly did not act on it: a
+ * 429, or a connection that never opened; after any other failure its error says that the job
+ * may exist (`jobMayExist`). Never retried: every other status, a decoding mismatch, a body
+ * over the size cap, the overall deadline. Our own delays back off exponentially with jitter.
  *
  * @module
  */
@@ -232,6 +234,12 @@ export const retryDecision = (
     case "TransportError": {
       if (failure.kind === "oversized") return { _tag: "Stop", reason: "the body is over the size cap" }
       if (failure.kind === "deadline") return { _tag: "Stop", reason: "the overall deadline has passed" }
+      if (failure.method === "POST" && failure.jobMayExist !== false) {
+        return {
+          _tag: "Stop",
+          reason: `a POST that may have reached Klaviyo is not repeated (${failure.kind})`,
+        }
+      }
       return {
         _tag: "Retry",
         delay: backoffDelay(retry, random, settings),
@@ -242,6 +250,9 @@ export const retryDecision = (
     case "KlaviyoApiError": {
       if (!retriedStatuses.has(failure.status)) {
         return { _tag: "Stop", reason: `status ${failure.status} is not retried` }
+      }
+      if (failure.method === "POST" && failure.status !== 429) {
+        return { _tag: "Stop", reason: `status ${failure.status} to a POST is not retried (only 429 is)` }
       }
       const retryAfter = failure.retryAfter
       if (retryAfter !== undefined) {

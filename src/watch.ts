@@ -618,7 +618,7 @@ export const watchCatalogCategoryBulkUpdateJob = <
     }
     // A watch's own errors hold the last snapshot (Klaviyo's data) and the call's error: they
     // leave through the client's scrubber, as every call's errors do.
-    return stream.pipe(Stream.mapError(client.redact)) as Stream.Stream<
+    return stream.pipe(Stream.mapError(client.redact)) as unknown as Stream.Stream<
       JobSnapshot<WatchedJob<O>>,
       WatchError,
       KlaviyoClient
@@ -653,7 +653,7 @@ export const awaitCatalogCategoryBulkUpdateJob = <
   Effect.flatMap(
     Stream.runLast(watchCatalogCategoryBulkUpdateJob(jobId, options)),
     (last): Effect.Effect<WatchedJob<O>, JobWatchError, KlaviyoClient> =>
-      Option.isSome(last) && isFinal((last.value.job as BulkJobAttributes).status)
+      Option.isSome(last) && isFinal((last.value.job as unknown as BulkJobAttributes).status)
         ? Effect.succeed(last.value.job)
         : Effect.flatMap(Effect.service(KlaviyoClient), (client) =>
           Effect.fail(client.redact(

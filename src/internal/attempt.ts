@@ -1,7 +1,8 @@
 /**
- * One attempt: a GET with the credential and the revision's headers, same-origin redirects,
- * a capped body, a per-attempt timeout, and the answer classified into a response or a typed
- * error.
+ * One attempt: a GET (or a POST with its JSON body) with the credential and the revision's
+ * headers, same-origin redirects (a GET's only), a capped body, a per-attempt timeout, and the
+ * answer classified into a response or a typed error. A POST's errors say whether the job may
+ * exist (`jobMayExist`).
  *
  * @internal
  */
@@ -14,7 +15,7 @@ import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
-import type { ApiRequest, ApiResponse } from "../client.ts"
+import { type ApiRequest, type ApiResponse, methodOf, requestUrl } from "../http/request.ts"
 import { DecodeError, KlaviyoApiError, TransportError } from "../errors.ts"
 import type { Revision } from "../revision.ts"
 import type * as RateLimiter from "effect/persistence/RateLimiter"
@@ -23,6 +24,7 @@ import {
   decodeErrorBody,
   discard,
   type Overflow,
+  postOutcome,
   readCapped,
   transportFailure,
 } from "./body.ts"
@@ -67,19 +69,6 @@ const overflowOf = (status: number): Overflow => isSuccess(status) ? "fail" : "c
 
 /** The most same-origin redirects followed. */
 const MAX_REDIRECTS = 5
-
-/** Builds the URL of a request: base, path, and a query with its brackets and commas left readable. */
-export const requestUrl = (baseUrl: URL, request: ApiRequest): string => {
-  const base = baseUrl.href.replace(/\/+$/, "")
-  const query = request.urlParams
-    .map(([name, value]) =>
-      `${encodeURIComponent(name).replace(/%5B/g, "[").replace(/%5D/g, "]")}=${
-        value.split(",").map(encodeURIComponent).join(",")
-      }`
-    )
-    .join("&")
-  return `${base}${request.path}${query === "" ? "" : `?${query}`}`
-}
 
 /** Asks `fetch` not to follow redirects, keeping the rest of any `RequestInit` the application gave. */
 const manualRedirects = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
@@ -144,15 +133,29 @@ export const makeAttempt = (
   const { authorization, baseUrl, maxBodyBytes, revision, scrubber, timeout } = settings
   const accept = revision.legacyPath ? "application/json" : "application/vnd.api+json"
   const scrub = scrubber.text
+  // The credential and the revision's headers, once for every request of this client.
+  const client = http.pipe(HttpClient.mapRequest(HttpClientRequest.setHeaders({
+    authorization: Redacted.value(authorization),
+    revision: revision.value,
+    accept,
+  })))
 
   return (request) => {
+    const method = methodOf(request)
     const firstUrl = requestUrl(baseUrl, request)
+    // Encoded once per call (every attempt and hop sends the same bytes).
+    const body = request.body === undefined ? undefined : JSON.stringify(request.body)
+    const build = (url: string): HttpClientRequest.HttpClientRequest => {
+      const plain = HttpClientRequest.make(method)(url)
+      return body === undefined ? plain : HttpClientRequest.bodyText(plain, body, accept)
+    }
     const timedOut = () =>
       new TransportError({
         kind: "timeout",
-        method: "GET",
+        method,
         url: firstUrl,
         detail: `no complete answer within the per-attempt timeout of ${Duration.format(timeout)}`,
+        ...postOutcome(method, true),
       })
     // The per-attempt timeout runs from the first send to the last byte of the body: waits for
     // the rate-limit budget before the first send are not part of it. Each run of the attempt
@@ -171,7 +174,6 @@ export const makeAttempt = (
       })
     return Effect.gen(function* () {
       const sent: { at?: number } = {}
-      const headers = { authorization: Redacted.value(authorization), revision: revision.value, accept }
       let url = firstUrl
       let response: HttpClientResponse.HttpClientResponse
       let bytes: Uint8Array | undefined
@@ -184,8 +186,8 @@ export const makeAttempt = (
         const hop = yield* withPermit(bounded(
           sent,
           Effect.flatMap(
-            http.execute(HttpClientRequest.get(hopUrl, { headers })).pipe(
-              Effect.mapError((error) => transportFailure(hopUrl, error)),
+            client.execute(build(hopUrl)).pipe(
+              Effect.mapError((error) => transportFailure(method, hopUrl, error)),
             ),
             (answer): Effect.Effect<
               {
@@ -195,7 +197,7 @@ export const makeAttempt = (
               TransportError
             > =>
               isRedirect(answer.status) ? Effect.succeed({ answer, body: undefined }) : Effect.map(
-                readCapped(answer, hopUrl, maxBodyBytes, overflowOf(answer.status)),
+                readCapped(method, answer, hopUrl, maxBodyBytes, overflowOf(answer.status)),
                 (body) => ({ answer, body }),
               ),
           ),
@@ -204,10 +206,12 @@ export const makeAttempt = (
             error._tag === "RateLimiterError"
               ? new TransportError({
                 kind: "network",
-                method: "GET",
+                method,
                 url: hopUrl,
                 detail: `the rate-limit store failed: ${error.message}`,
                 cause: error,
+                // The permit is taken before sending: nothing went out.
+                ...postOutcome(method, false),
               })
               : error
           ),
@@ -225,6 +229,11 @@ export const makeAttempt = (
         } catch {
           next = undefined
         }
+        if (method !== "GET") {
+          // A redirect of a POST would turn it into a GET, or send the body again elsewhere.
+          note = "a redirect of a POST, not followed"
+          break
+        }
         if (next === undefined || next.origin !== baseUrl.origin || hops >= MAX_REDIRECTS) {
           note = redirectNote(location === undefined ? undefined : scrub(location), next, baseUrl.origin)
           break
@@ -233,7 +242,7 @@ export const makeAttempt = (
         url = next.href
       }
       const read = bytes ??
-        (yield* bounded(sent, readCapped(response, url, maxBodyBytes, overflowOf(response.status))))
+        (yield* bounded(sent, readCapped(method, response, url, maxBodyBytes, overflowOf(response.status))))
       const responseHeaders: Record<string, string> = { ...response.headers }
       yield* onAnswer(response.status, responseHeaders)
       if (isSuccess(response.status)) {
@@ -256,7 +265,9 @@ export const makeAttempt = (
       const parsed = parseApiErrorBody(body)
       return yield* new KlaviyoApiError({
         status: response.status,
-        method: "GET",
+        method,
+        // A 5xx may come after Klaviyo acted on the POST; any other status says it did not.
+        ...postOutcome(method, response.status >= 500),
         url: firstUrl,
         revision: revision.value,
         errors: parsed.errors,

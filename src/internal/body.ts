@@ -10,20 +10,74 @@ import type * as HttpClientError from "effect/http/HttpClientError"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import { TransportError } from "../errors.ts"
 
+/** The method of the request a failure belongs to. */
+export type Method = "GET" | "POST"
+
+/**
+ * Error codes of a connection that never opened: nothing was sent, so a POST cannot have been
+ * acted on. Node's fetch (undici) reports them on the cause of its `TypeError` (`ECONNREFUSED`,
+ * `ENOTFOUND`, ...), Bun on the error itself (`ConnectionRefused`).
+ */
+const neverOpenedCodes: ReadonlySet<string> = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EAI_NONAME",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EADDRNOTAVAIL",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "ConnectionRefused",
+  "FailedToOpenSocket",
+])
+
+/** Deno words it instead: `tcp connect error: Connection refused`, `dns error: ...`. */
+const neverOpenedMessage = /connection refused|dns error|failed to lookup address|name or service not known/i
+
+const codeOf = (value: unknown): string | undefined =>
+  typeof value === "object" && value !== null && "code" in value && typeof value.code === "string"
+    ? value.code
+    : undefined
+
+/** Whether an error of `fetch` says that the connection never opened (so nothing was sent). */
+export const connectionNeverOpened = (cause: unknown): boolean => {
+  for (let error: unknown = cause, depth = 0; error !== undefined && error !== null && depth < 4; depth++) {
+    const code = codeOf(error)
+    if (code !== undefined && neverOpenedCodes.has(code)) return true
+    if (error instanceof Error && neverOpenedMessage.test(error.message)) return true
+    error = typeof error === "object" ? (error as { readonly cause?: unknown }).cause : undefined
+  }
+  return false
+}
+
+/**
+ * What a failure of a POST says about the job: `{ jobMayExist }` (true unless nothing can have
+ * reached Klaviyo), nothing for a GET.
+ */
+export const postOutcome = (method: Method, mayExist: boolean): { readonly jobMayExist?: boolean } =>
+  method === "POST" ? { jobMayExist: mayExist } : {}
+
 /** Maps the HTTP client's failure to ours, keeping the platform's cause but never the request. */
-export const transportFailure = (url: string, error: HttpClientError.HttpClientError): TransportError => {
+export const transportFailure = (
+  method: Method,
+  url: string,
+  error: HttpClientError.HttpClientError,
+): TransportError => {
   const reason = error.reason
   const kind =
     reason._tag === "TransportError" || reason._tag === "InvalidUrlError" || reason._tag === "EncodeError"
       ? "network"
       : "body"
   const cause = reason.cause
+  const unsent = reason._tag === "InvalidUrlError" || reason._tag === "EncodeError" ||
+    (reason._tag === "TransportError" && connectionNeverOpened(cause))
   return new TransportError({
     kind,
-    method: "GET",
+    method,
     url,
     detail: reason.description ?? describeCause(cause),
     cause,
+    ...postOutcome(method, !unsent),
   })
 }
 
@@ -49,6 +103,7 @@ const empty = new Uint8Array(0)
 
 /** Reads a body up to `max` bytes; past it, fails `oversized` or cuts it (see {@link Overflow}). */
 export const readCapped = (
+  method: Method,
   response: HttpClientResponse.HttpClientResponse,
   url: string,
   max: number,
@@ -60,7 +115,7 @@ export const readCapped = (
     if (declared !== undefined && declared > max && overflow === "fail") {
       // Let the body go (its stream cancelled, the connection released) without reading it.
       yield* discard(response)
-      return yield* oversized(url, max, `declares ${declared} bytes`)
+      return yield* oversized(method, url, max, `declares ${declared} bytes`)
     }
     // A body whose length is declared within the cap (and not compressed, which could inflate
     // past it): read it whole, which costs less than counting it chunk by chunk. The platform
@@ -72,11 +127,11 @@ export const readCapped = (
       (encoding === undefined || encoding.trim().toLowerCase() === "identity")
     ) {
       const bytes = new Uint8Array(
-        yield* Effect.mapError(response.arrayBuffer, (error) => transportFailure(url, error)),
+        yield* Effect.mapError(response.arrayBuffer, (error) => transportFailure(method, url, error)),
       )
       if (bytes.byteLength <= max) return bytes
       if (overflow === "cut") return bytes.subarray(0, max)
-      return yield* oversized(url, max, `sent ${bytes.byteLength} bytes`)
+      return yield* oversized(method, url, max, `sent ${bytes.byteLength} bytes`)
     }
     const chunks: Array<Uint8Array> = []
     let size = 0
@@ -95,10 +150,10 @@ export const readCapped = (
       Effect.as(true),
       // An answer with no body at all (a 204, say) reads as empty, not as a broken body.
       Effect.catchIf((error) => error.reason._tag === "EmptyBodyError", () => Effect.succeed(false)),
-      Effect.mapError((error) => transportFailure(url, error)),
+      Effect.mapError((error) => transportFailure(method, url, error)),
     )
     if (!read) return empty
-    if (tooLarge && overflow === "fail") return yield* oversized(url, max, "kept going")
+    if (tooLarge && overflow === "fail") return yield* oversized(method, url, max, "kept going")
     if (chunks.length === 1) return chunks[0]!
     const bytes = new Uint8Array(Math.min(size, max))
     let offset = 0
@@ -113,11 +168,13 @@ export const readCapped = (
 export const discard = (response: HttpClientResponse.HttpClientResponse): Effect.Effect<void> =>
   response.stream.pipe(Stream.take(1), Stream.runDrain, Effect.ignore)
 
-const oversized = (url: string, max: number, what: string) =>
+const oversized = (method: Method, url: string, max: number, what: string) =>
   Effect.fail(
     new TransportError({
       kind: "oversized",
-      method: "GET",
+      method,
+      // A 2xx answer to a POST: the job was created, only its answer is too large to read.
+      ...postOutcome(method, true),
       url,
       detail: `the body ${what} past the cap of ${max} bytes (maxBodyBytes); reading stopped there`,
     }),

@@ -226,7 +226,8 @@ const otherResource = (answered: unknown, asked: string): string | undefined => 
  */
 export const decodePrimary = (
   spec: ResourceSpec,
-  requested: { readonly id: string; readonly primaryFields: ReadonlyArray<string> | undefined },
+  /** The id asked for; `undefined` for a resource just created (any id is its id, and it must have one). */
+  requested: { readonly id: string | undefined; readonly primaryFields: ReadonlyArray<string> | undefined },
   body: unknown,
   url: string,
 ): Effect.Effect<DecodedDocument, DecodeError> =>
@@ -248,6 +249,9 @@ export const decodePrimary = (
     }
     const { data, included } = document
     const dataAttributes = data.attributes ?? {}
+    if (typeof data !== "object" || data === null || Array.isArray(data)) {
+      return Effect.fail(decodeError(url, [{ path: "data", message: "Expected one resource, found a list" }]))
+    }
     if (data.type !== spec.type) {
       return Effect.fail(decodeError(url, [{
         path: "data.type",
@@ -262,11 +266,18 @@ export const decodePrimary = (
       : legacyId !== undefined
       ? { id: legacyId, path: `data.attributes.${spec.idAttribute}` }
       : undefined
-    const mismatch = answered === undefined ? undefined : otherResource(answered.id, requested.id)
-    if (answered !== undefined && mismatch !== undefined) {
-      return Effect.fail(decodeError(url, [{ path: answered.path, message: mismatch }]))
+    const asked = requested.id
+    const mismatch = answered === undefined
+      ? asked === undefined ? "Missing key (a created resource must have its id)" : undefined
+      : asked === undefined
+      ? typeof answered.id === "string"
+        ? undefined
+        : `Expected string, found ${describeFound(answered.id, [])}`
+      : otherResource(answered.id, asked)
+    if (mismatch !== undefined) {
+      return Effect.fail(decodeError(url, [{ path: answered?.path ?? "data.id", message: mismatch }]))
     }
-    const id = typeof answered?.id === "string" ? answered.id : requested.id
+    const id = typeof answered?.id === "string" ? answered.id : asked ?? ""
     const attributes = decodeAttributes(spec, requested.primaryFields, dataAttributes, [
       "data",
       "attributes",

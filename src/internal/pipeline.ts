@@ -5,7 +5,8 @@
  * @internal
  */
 import * as Effect from "effect/Effect"
-import { type ApiRequest, KlaviyoClient, type KlaviyoClientShape } from "../client.ts"
+import { KlaviyoClient, type KlaviyoClientShape } from "../client.ts"
+import type { ApiRequest, LimitClass } from "../http/request.ts"
 import { InvalidRequest, type KlaviyoError } from "../errors.ts"
 import type { Revision } from "../revision.ts"
 import { hasControlCharacter } from "./wire.ts"
@@ -27,6 +28,8 @@ export interface GetEndpoint {
   readonly resource: ResourceSpec
   /** What `include` accepts: relationship name to the resource it points to. */
   readonly includes: Readonly<Record<string, ResourceSpec>>
+  /** The operation's rate-limit class. */
+  readonly limitClass?: LimitClass | undefined
 }
 
 /** The options of a get, untyped: the public functions narrow them. */
@@ -47,7 +50,8 @@ export interface PreparedGet {
 /** The longest id accepted; Klaviyo's job ids are 26-character ULIDs. */
 export const MAX_ID_LENGTH = 255
 
-const invalid = (input: InvalidRequest["input"], reason: string) => new InvalidRequest({ input, reason })
+export const invalid = (input: InvalidRequest["input"], reason: string): InvalidRequest =>
+  new InvalidRequest({ input, reason })
 
 const checkId = (id: unknown): string | InvalidRequest => {
   if (typeof id !== "string") {
@@ -73,7 +77,7 @@ const checkId = (id: unknown): string | InvalidRequest => {
 }
 
 /** Checks one fieldset against the names the spec lists for the revision. */
-const checkFieldset = (
+export const checkFieldset = (
   type: string,
   names: unknown,
   allowed: ReadonlyArray<string>,
@@ -151,6 +155,8 @@ export const buildRequest = (
       id: checkedId,
       request: {
         operation: endpoint.operation,
+        method: "GET",
+        limitClass: endpoint.limitClass,
         path: `${endpoint.collectionPath}/${encodeURIComponent(checkedId)}${revision.legacyPath ? "/" : ""}`,
         urlParams,
       },
@@ -166,14 +172,14 @@ export const buildRequest = (
  * The library's spans capture no stack trace: it would point into the library, not at the
  * caller, and it costs a stack walk per span on every call.
  */
-const noStack: { readonly captureStackTrace: false } = { captureStackTrace: false }
+export const noStack: { readonly captureStackTrace: false } = { captureStackTrace: false }
 
 /**
  * One stage of a call in its span. Its error goes through the client's scrubber before the span
  * records it: a decoded value quoted in a `DecodeError`, a URL a redirect led to, never hold the
  * credential in the error, its span's exit or anything that prints them.
  */
-const stage = <A, E>(
+export const stage = <A, E>(
   client: KlaviyoClientShape,
   name: string,
   effect: Effect.Effect<A, E>,

@@ -153,21 +153,3 @@ export const Integer: Schema.Number = Schema.Number.check(Schema.isInt())
 
 /** What a fast attribute decoder answers for a value it leaves to the schema. */
 export const DECLINE: unique symbol = Symbol("DECLINE")
-
-/**
- * Plain-code twins of the attribute schemas, for the common values only: each returns what the
- * schema would, or {@link DECLINE} for anything else (the schema then decides, and reports).
- */
-export const fast = {
-  string: (value: unknown): unknown => typeof value === "string" ? value : DECLINE,
-  integer: (value: unknown): unknown => Number.isSafeInteger(value) ? value : DECLINE,
-  dateTime: (value: unknown): unknown =>
-    typeof value === "string" ? parseUtcDateTime(value) ?? DECLINE : DECLINE,
-  literal: (allowed: ReadonlyArray<string>) => (value: unknown): unknown =>
-    typeof value === "string" && allowed.includes(value) ? value : DECLINE,
-  /** An empty list only: a list with errors in it goes through the schema. */
-  emptyArray: (value: unknown): unknown => Array.isArray(value) && value.length === 0 ? [] : DECLINE,
-  /** The twin of `Schema.NullOr(schema)`, given the twin of `schema`. */
-  nullOr: (twin: (value: unknown) => unknown) => (value: unknown): unknown =>
-    value === null ? null : twin(value),
-}

@@ -11,11 +11,10 @@ import * as Effect from "effect/Effect"
 import * as Metric from "effect/Metric"
 import * as Random from "effect/Random"
 import * as Schedule from "effect/Schedule"
-import type { ApiRequest, ApiResponse } from "../client.ts"
+import { type ApiRequest, type ApiResponse, methodOf, requestUrl } from "../http/request.ts"
 import { type DecodeError, type KlaviyoApiError, TransportError } from "../errors.ts"
 import type { RateLimitBudgetShape } from "../rate-limit.ts"
 import type { AttemptFailure, RetryDecision, RetryPolicy } from "../retry.ts"
-import { requestUrl } from "./attempt.ts"
 import { RetryDue } from "./budget-pause.ts"
 
 const requestsMetric = Metric.counter("klaviyo_requests_total", {
@@ -52,6 +51,16 @@ const honourRetryAfter = (failure: AttemptFailure, decision: RetryDecision): Ret
   decision._tag === "Retry" && failure._tag === "KlaviyoApiError" && failure.retryAfter !== undefined &&
     Duration.isLessThan(decision.delay, failure.retryAfter)
     ? { ...decision, delay: failure.retryAfter, source: "retry-after" }
+    : decision
+
+/**
+ * A POST that may have reached Klaviyo is never repeated, whatever a custom policy answers:
+ * a second POST would create a second job.
+ */
+const neverRepeatAmbiguousPost = (failure: AttemptFailure, decision: RetryDecision): RetryDecision =>
+  decision._tag === "Retry" && failure._tag !== "DecodeError" && failure.method === "POST" &&
+    failure.jobMayExist !== false
+    ? { _tag: "Stop", reason: "the POST may have reached Klaviyo (the job may exist): it is not repeated" }
     : decision
 
 /** Builds the send stage. */
@@ -110,7 +119,10 @@ export const makeSend = (options: {
           const known = decisions.get(failure)
           if (known !== undefined) return known
           retries++
-          let decision = honourRetryAfter(failure, policy(failure, retries, yield* Random.next))
+          let decision = neverRepeatAmbiguousPost(
+            failure,
+            honourRetryAfter(failure, policy(failure, retries, yield* Random.next)),
+          )
           const now = yield* Clock.currentTimeMillis
           if (decision._tag === "Retry" && now + Duration.toMillis(decision.delay) >= deadlineAt) {
             // Waiting would only end in the deadline's error: fail now, with what went wrong.
@@ -170,8 +182,10 @@ export const makeSend = (options: {
             Effect.fail(
               new TransportError({
                 kind: "deadline",
-                method: "GET",
+                method: methodOf(request),
                 url,
+                // A POST cut off by the deadline may have been sent.
+                ...(methodOf(request) === "POST" ? { jobMayExist: true } : {}),
                 detail: `the call (with its retries and waits) passed its deadline of ${
                   Duration.format(deadline)
                 }`,

@@ -15,6 +15,8 @@ export interface RecordedRequest {
   readonly target: string
   readonly url: URL
   readonly headers: Readonly<Record<string, string | undefined>>
+  /** The body as sent (empty for a GET), as text. */
+  readonly body: string
 }
 
 /** A scripted answer: a plain response, `"hang"` to never answer, or a raw handler. */
@@ -43,10 +45,18 @@ export const startServer = async (options: KlaviyoSimulatorOptions = {}): Promis
   const queue: Array<Scripted> = []
   const hanging = new Set<http.ServerResponse>()
   const server = http.createServer((req, res) => {
+    const scripted = queue[0]
+    // A raw handler reads the request itself; every other answer waits for the whole body.
+    if (scripted !== undefined && scripted !== "hang" && "raw" in scripted) return handle(req, res, "")
+    const chunks: Array<Buffer> = []
+    req.on("data", (chunk: Buffer) => chunks.push(chunk))
+    req.on("end", () => handle(req, res, Buffer.concat(chunks).toString("utf8")))
+  })
+  const handle = (req: http.IncomingMessage, res: http.ServerResponse, body: string): void => {
     const target = req.url ?? "/"
     const url = new URL(target, `http://${req.headers.host ?? "127.0.0.1"}`)
     const headers = flatHeaders(req.headers)
-    requests.push({ method: req.method ?? "GET", target, url, headers })
+    requests.push({ method: req.method ?? "GET", target, url, headers, body })
     const scripted = queue.shift()
     if (scripted === "hang") {
       hanging.add(res)
@@ -78,7 +88,7 @@ export const startServer = async (options: KlaviyoSimulatorOptions = {}): Promis
         hanging.delete(res)
       })
     } else send()
-  })
+  }
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
   const { port } = server.address() as AddressInfo
   return {

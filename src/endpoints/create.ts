@@ -1,0 +1,206 @@
+/**
+ * `create`: a job-creating POST derived from its row. Flat records in, validated one by one
+ * against the record's Schema before anything is sent; the spec's JSON:API body out; the
+ * answer (202, the job `queued`) decoded as a GET of that job type.
+ *
+ * @internal
+ */
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Schema from "effect/Schema"
+import type * as SchemaAST from "effect/SchemaAST"
+import * as SchemaIssue from "effect/SchemaIssue"
+import { KlaviyoClient } from "../client.ts"
+import { InvalidRequest } from "../errors.ts"
+import type { ApiRequest } from "../http/request.ts"
+import { decodePrimary } from "../internal/jsonapi.ts"
+import { checkFieldset, invalid, noStack, stage } from "../internal/pipeline.ts"
+import type { Revision } from "../revision.ts"
+import { bulkJobResource } from "../resources/bulk-job.ts"
+import type { Row } from "./define.ts"
+import type { CreateJob } from "./types.ts"
+
+/** The most records one job takes. */
+export const MAX_RECORDS = 100
+/** The largest body one job takes: 5 MB of encoded JSON (UTF-8 bytes). */
+export const MAX_BODY_BYTES = 5_000_000
+
+/** A relationship a record names by id: the resource type it points to, and whether it is a list. */
+export interface RecordRelationship {
+  readonly type: string
+  readonly many: boolean
+}
+
+/** A job-creating POST's row. */
+export interface CreateRow<T extends string, R> extends Row<T> {
+  /** The JSON:API type of the records, `catalog-item`. */
+  readonly resource: string
+  /** The member of the job's attributes that holds the records, `items`. */
+  readonly collection: string
+  /** What the job does to the records. */
+  readonly shape: "create" | "update" | "delete"
+  /** The record's Schema (a struct): what a record may and must hold. */
+  readonly record: Schema.Codec<R, unknown>
+  /** The record's members that are relationship ids. */
+  readonly relationships: { readonly [name: string]: RecordRelationship }
+}
+
+const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
+const utf8 = new TextEncoder()
+
+/** What a value is, for a message, without the value. */
+const kindOf = (value: unknown): string =>
+  value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`
+
+/** How a record is named in a message: its index, and its id or external id where it has one. */
+const recordName = (index: number, record: { readonly [key: string]: unknown }): string => {
+  const name = typeof record["id"] === "string"
+    ? record["id"]
+    : typeof record["external_id"] === "string"
+    ? record["external_id"]
+    : undefined
+  return `record ${index}${name === undefined ? "" : ` (${JSON.stringify(name.slice(0, 80))})`}`
+}
+
+/** Builds the `create` function of a row. */
+export const create = <T extends string, R>(row: CreateRow<T, R>): CreateJob<T, R> => {
+  const resource = bulkJobResource(row.job)
+  const validate = Schema.decodeUnknownExit(row.record)
+  const members = (row.record.ast as SchemaAST.Objects).propertySignatures.map((p) => String(p.name))
+  const what = `a ${row.resource} to ${row.shape}`
+
+  /** Why a record is refused, or `undefined`. */
+  const refusal = (index: number, record: unknown): string | undefined => {
+    if (typeof record !== "object" || record === null || Array.isArray(record)) {
+      return `record ${index} must be an object, not ${kindOf(record)}`
+    }
+    const exit = validate(record, { errors: "all", onExcessProperty: "error" })
+    if (Exit.isSuccess(exit)) return undefined
+    const name = recordName(index, record as { readonly [key: string]: unknown })
+    const failure = exit.cause.reasons.find((reason) => reason._tag === "Fail")
+    if (failure === undefined || !Schema.isSchemaError(failure.error)) return `${name} is not ${what}`
+    const issues = formatter(failure.error.issue).issues.map(({ message, path }) => {
+      const keys = (path ?? []).map((key) =>
+        typeof key === "object" && key !== null && "key" in key ? String(key.key) : String(key)
+      )
+      const member = keys[0] ?? ""
+      if (message === "Expected no excess property") {
+        return `${member} is not an attribute of ${what} (unknown attribute; it takes: ${members.join(", ")})`
+      }
+      if (message === "Missing key") return `${keys.join(".")} is missing (required for ${what})`
+      let found: unknown = record
+      for (const key of keys) found = (found as { readonly [key: string]: unknown } | undefined)?.[key]
+      return `${keys.join(".")}: ${message}, found ${kindOf(found)}`
+    })
+    return `${name}: ${issues.join("; ")}`
+  }
+
+  /** The spec's JSON:API resource of one record. */
+  const toResource = (record: { readonly [key: string]: unknown }): Record<string, unknown> => {
+    const out: Record<string, unknown> = { type: row.resource }
+    const attributes: Record<string, unknown> = {}
+    const relationships: Record<string, unknown> = {}
+    for (const [key, value] of Object.entries(record)) {
+      const relationship = row.relationships[key]
+      if (key === "id") out["id"] = value
+      else if (relationship === undefined) attributes[key] = value
+      else {
+        relationships[key] = {
+          data: relationship.many
+            ? (value as ReadonlyArray<string>).map((id) => ({ type: relationship.type, id }))
+            : { type: relationship.type, id: value },
+        }
+      }
+    }
+    if (row.shape !== "delete") out["attributes"] = attributes
+    if (Object.keys(relationships).length > 0) out["relationships"] = relationships
+    return out
+  }
+
+  const build = (
+    records: unknown,
+    options: { readonly fields?: { readonly [type: string]: ReadonlyArray<string> | undefined } },
+    revision: Revision,
+  ):
+    | { readonly request: ApiRequest; readonly primaryFields: ReadonlyArray<string> | undefined }
+    | InvalidRequest => {
+    if (!Array.isArray(records)) return invalid("records", `records must be an array, not ${kindOf(records)}`)
+    if (records.length === 0) return invalid("records", `no records: a job takes 1 to ${MAX_RECORDS}`)
+    if (records.length > MAX_RECORDS) {
+      return invalid(
+        "records",
+        `${records.length} records: a job takes at most ${MAX_RECORDS} (split them into several jobs)`,
+      )
+    }
+    for (let index = 0; index < records.length; index++) {
+      const reason = refusal(index, records[index])
+      if (reason !== undefined) return invalid("records", reason)
+    }
+    const urlParams: Array<readonly [string, string]> = []
+    let primaryFields: ReadonlyArray<string> | undefined
+    for (const [type, names] of Object.entries(options.fields ?? {})) {
+      if (names === undefined) continue
+      if (type !== row.job) {
+        return invalid("fields", `fields[${type}]: this endpoint returns only ${JSON.stringify(row.job)}`)
+      }
+      const checked = checkFieldset(type, names, resource.fields(revision))
+      if (checked instanceof InvalidRequest) return checked
+      urlParams.push([`fields[${type}]`, checked.join(",")])
+      primaryFields = checked.filter((name) => Object.hasOwn(resource.attributes, name))
+    }
+    const body = {
+      data: {
+        type: row.job,
+        attributes: { [row.collection]: { data: records.map(toResource) } },
+      },
+    }
+    const bytes = utf8.encode(JSON.stringify(body)).byteLength
+    if (bytes > MAX_BODY_BYTES) {
+      return invalid(
+        "records",
+        `the body is ${bytes} bytes of JSON; a job takes at most ${MAX_BODY_BYTES} (split the records into several jobs)`,
+      )
+    }
+    const request: ApiRequest = {
+      operation: row.operation,
+      method: "POST",
+      path: `${row.path}${revision.legacyPath ? "/" : ""}`,
+      urlParams,
+      body,
+      limitClass: row.limitClass,
+    }
+    return { request, primaryFields }
+  }
+
+  return ((records: unknown, options?: object) =>
+    Effect.gen(function* () {
+      const client = yield* KlaviyoClient
+      const prepared = yield* stage(
+        client,
+        "klaviyo.buildRequest",
+        Effect.suspend(() => {
+          const built = build(records, options ?? {}, client.revision)
+          return built instanceof InvalidRequest ? Effect.fail(built) : Effect.succeed(built)
+        }),
+      )
+      const response = yield* client.send(prepared.request)
+      const document = yield* stage(
+        client,
+        "klaviyo.decode",
+        decodePrimary(
+          resource,
+          { id: undefined, primaryFields: prepared.primaryFields },
+          response.body,
+          response.url,
+        ),
+      )
+      return document.resource
+    }).pipe(
+      Effect.withSpan(`klaviyo.${row.operation}`, {
+        attributes: {
+          "klaviyo.resource_type": row.job,
+          "klaviyo.records": Array.isArray(records) ? records.length : 0,
+        },
+      }, noStack),
+    )) as CreateJob<T, R>
+}

@@ -1,0 +1,171 @@
+/**
+ * `list`: every job of a type, page after page through `links.next`, derived from its row. A
+ * page is fetched only when the stream is pulled past the previous one. The cursor is taken
+ * from `links.next` and sent to the same path of the client's own base URL: a `links.next` to
+ * another origin is refused (the credential never leaves it), and a cursor seen twice ends the
+ * stream with an error instead of looping.
+ *
+ * @internal
+ */
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
+import { KlaviyoClient, type KlaviyoClientShape } from "../client.ts"
+import { DecodeError, InvalidRequest, type KlaviyoError } from "../errors.ts"
+import type { ApiRequest } from "../http/request.ts"
+import { decodePrimary, type FlatResource } from "../internal/jsonapi.ts"
+import { checkFieldset, invalid, stage } from "../internal/pipeline.ts"
+import { bulkJobResource } from "../resources/bulk-job.ts"
+import type { Row } from "./define.ts"
+import type { ListJobs } from "./types.ts"
+
+const statuses: ReadonlyArray<string> = ["cancelled", "complete", "processing", "queued"]
+
+const pageError = (url: string, path: string, message: string): DecodeError =>
+  new DecodeError({ path, reason: message, issues: [{ path, message }], url })
+
+/** A job's decoding error, its paths pointing into the page (`data[3].attributes.status`). */
+const atIndex = (error: DecodeError, index: number): DecodeError => {
+  const at = (path: string) => path.replace(/^data/, `data[${index}]`)
+  return new DecodeError({
+    path: at(error.path),
+    reason: error.reason,
+    issues: error.issues.map((issue) => ({ path: at(issue.path), message: issue.message })),
+    url: error.url,
+  })
+}
+
+/** The cursor of the next page, `undefined` on the last page, or why `links.next` is refused. */
+const nextCursor = (
+  body: { readonly links?: unknown },
+  url: string,
+  origin: string,
+  seen: Set<string>,
+): string | undefined | DecodeError => {
+  const links = body.links
+  const next = typeof links === "object" && links !== null
+    ? (links as { readonly next?: unknown }).next
+    : undefined
+  if (next === undefined || next === null) return undefined
+  if (typeof next !== "string") return pageError(url, "links.next", "Expected a URL or null")
+  let parsed: URL
+  try {
+    parsed = new URL(next, url)
+  } catch {
+    return pageError(url, "links.next", `Expected a URL, found ${JSON.stringify(next.slice(0, 100))}`)
+  }
+  if (parsed.origin !== origin) {
+    return pageError(
+      url,
+      "links.next",
+      `links.next points to another origin (${parsed.origin}): not followed, so that the credential is only ever sent to ${origin}`,
+    )
+  }
+  const cursor = parsed.searchParams.get("page[cursor]")
+  if (cursor === null || cursor === "") return pageError(url, "links.next", "links.next has no page[cursor]")
+  if (seen.has(cursor)) {
+    return pageError(
+      url,
+      "links.next",
+      `the cursor ${JSON.stringify(cursor.slice(0, 60))} came twice: the pages loop`,
+    )
+  }
+  seen.add(cursor)
+  return cursor
+}
+
+/** Builds the `list` function of a row. */
+export const list = <T extends string>(row: Row<T>): ListJobs<T> => {
+  const resource = bulkJobResource(row.job)
+
+  const firstRequest = (client: KlaviyoClientShape, options: {
+    readonly status?: unknown
+    readonly fields?: { readonly [type: string]: ReadonlyArray<string> | undefined }
+  }) =>
+    Effect.suspend((): Effect.Effect<
+      { readonly request: ApiRequest; readonly primaryFields: ReadonlyArray<string> | undefined },
+      InvalidRequest
+    > => {
+      const urlParams: Array<readonly [string, string]> = []
+      let primaryFields: ReadonlyArray<string> | undefined
+      for (const [type, names] of Object.entries(options.fields ?? {})) {
+        if (names === undefined) continue
+        if (type !== row.job) {
+          return Effect.fail(
+            invalid("fields", `fields[${type}]: this endpoint lists only ${JSON.stringify(row.job)}`),
+          )
+        }
+        const checked = checkFieldset(type, names, resource.fields(client.revision))
+        if (checked instanceof InvalidRequest) return Effect.fail(checked)
+        urlParams.push([`fields[${type}]`, checked.join(",")])
+        primaryFields = checked.filter((name) => Object.hasOwn(resource.attributes, name))
+      }
+      const status = options.status
+      if (status !== undefined) {
+        if (typeof status !== "string" || !statuses.includes(status)) {
+          return Effect.fail(
+            invalid("status", `status must be one of ${statuses.join(", ")}, not ${JSON.stringify(status)}`),
+          )
+        }
+        urlParams.push(["filter", `equals(status,'${status}')`])
+      }
+      const path = `${row.path}${client.revision.legacyPath ? "/" : ""}`
+      return Effect.succeed({
+        request: { operation: row.operation, method: "GET", path, urlParams, limitClass: row.limitClass },
+        primaryFields,
+      })
+    })
+
+  /** One page: its jobs, decoded as a GET's, and the cursor of the next one. */
+  const page = (
+    client: KlaviyoClientShape,
+    request: ApiRequest,
+    primaryFields: ReadonlyArray<string> | undefined,
+    seen: Set<string>,
+  ): Effect.Effect<readonly [ReadonlyArray<FlatResource>, string | undefined], KlaviyoError> =>
+    Effect.flatMap(client.send(request), (response) =>
+      stage(
+        client,
+        "klaviyo.decode",
+        Effect.gen(function* () {
+          const body = response.body
+          const data = typeof body === "object" && body !== null
+            ? (body as { readonly data?: unknown }).data
+            : undefined
+          if (!Array.isArray(data)) return yield* pageError(response.url, "data", "Expected a list of jobs")
+          const jobs: Array<FlatResource> = []
+          for (let index = 0; index < data.length; index++) {
+            const decoded = yield* decodePrimary(
+              resource,
+              { id: undefined, primaryFields },
+              { data: data[index] },
+              response.url,
+            ).pipe(Effect.mapError((error) => atIndex(error, index)))
+            jobs.push(decoded.resource)
+          }
+          const origin = new URL(client.baseUrl).origin
+          const cursor = nextCursor(body as { readonly links?: unknown }, response.url, origin, seen)
+          if (cursor instanceof DecodeError) return yield* cursor
+          return [jobs, cursor] as const
+        }),
+      ))
+
+  return ((options?: object) =>
+    Stream.unwrap(Effect.gen(function* () {
+      const client = yield* KlaviyoClient
+      const first = yield* stage(client, "klaviyo.buildRequest", firstRequest(client, options ?? {}))
+      const seen = new Set<string>()
+      return Stream.paginate(first.request, (request) =>
+        Effect.map(
+          page(client, request, first.primaryFields, seen),
+          ([jobs, cursor]) =>
+            [
+              jobs,
+              cursor === undefined ? Option.none() : Option.some({
+                ...first.request,
+                urlParams: [...first.request.urlParams, ["page[cursor]", cursor] as const],
+              }),
+            ] as const,
+        ))
+    }))) as ListJobs<T>
+}
