@@ -14,7 +14,8 @@ const shared = {
 
 /**
  * `npm run build`, two builds into dist/:
- * - the library: dist/mod.js and dist/mod.d.ts, platform-neutral, effect left external;
+ * - the library: dist/mod.js and dist/mod.d.ts, platform-neutral, effect left external (with
+ *   dist/chunk.js, the bundler's helper for the namespace imports of the table in promise-table.ts);
  * - the `klaviyo-catalog-jobs` bin: dist/cli.js, for Node (Deno and Bun run it too), which
  *   imports the library from ./mod.js rather than carrying a copy, and leaves its own
  *   dependencies (log-update, @effect/platform-node-shared) external.
@@ -24,7 +25,7 @@ const config: Array<UserConfig> = [
     ...shared,
     entry: { mod: "mod.ts" },
     platform: "neutral",
-    clean: ["dist/mod.*"],
+    clean: ["dist/mod.*", "dist/chunk*"],
     dts: { sourcemap: false },
     deps: { neverBundle: [/^effect(\/.*)?$/] },
     hooks: {

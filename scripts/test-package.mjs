@@ -1,5 +1,5 @@
 // The packed artifact works where users run it: packs the tarball, installs it into a fresh
-// project (offline: from the tarball and the npm cache), and runs one program with it on Node
+// project (from the tarball and, where it has them, the npm cache; the registry for the rest), and runs one program with it on Node
 // and on Bun; Deno runs the same program against mod.ts through deno.json's exports. The
 // program fetches a job from the simulator through the Effect API and the Promise facade.
 // Then the installed bin, klaviyo-catalog-jobs, runs against the simulator (no key) on Node (as
@@ -69,12 +69,12 @@ try {
   mkdirSync(project)
   writeFileSync(join(project, "package.json"), JSON.stringify({ name: "user-project", private: true, type: "module" }))
   // @effect/platform-node-shared (the bin's) depends on @types/ws, which wants any @types/node:
-  // offline, the one in this repository's lock (in the npm cache) must be named, or npm asks the
+  // the one in this repository's lock (in the npm cache) is named, or npm asks the
   // registry for the newest.
   const typesNode = JSON.parse(readFileSync(join(root, "node_modules", "@types", "node", "package.json"), "utf8")).version
   run(
     "npm",
-    ["install", "--offline", "--no-audit", "--no-fund", "--silent", join(work, tarball), `effect@${version}`, `@types/node@${typesNode}`],
+    ["install", "--prefer-offline", "--no-audit", "--no-fund", "--silent", join(work, tarball), `effect@${version}`, `@types/node@${typesNode}`],
     project,
   )
   writeFileSync(join(project, "program.mjs"), program)
