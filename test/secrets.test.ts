@@ -273,6 +273,7 @@ const json = { "content-type": "application/vnd.api+json" }
 const once = { retry: false as const }
 /** A connection reset as the answer. */
 const reset: Scripted = { raw: (_req, res) => res.socket?.destroy() }
+const resets: ReadonlyArray<Scripted> = Array.from({ length: 6 }, () => reset)
 
 describe("the API key never appears, whatever form an answer gives it back in", () => {
   it("DecodeError: a 2xx field that holds the key (the reason quotes the value), every span's exit", async () => {
@@ -305,7 +306,10 @@ describe("the API key never appears, whatever form an answer gives it back in", 
       clientLayer(server, { apiKey: SECRET, ...once }),
     )
     expect(failureOf(exit)._tag).toBe("DecodeError")
-    expect(failureOf(exit)["reason"]).toContain("is not valid JSON")
+    // The parser's own words: V8's (Node, Deno) quote a snippet of the body, JavaScriptCore's (Bun) do not.
+    expect(failureOf(exit)["reason"]).toContain(
+      process.env["EXPECT_RUNTIME"] === "bun" ? "JSON Parse error" : "is not valid JSON",
+    )
     expectNoSecret(text)
   })
 
@@ -322,7 +326,10 @@ describe("the API key never appears, whatever form an answer gives it back in", 
         }, "DecodeError"],
       ] as const
     ) {
-      server.script({ status: 302, headers: { location } }, then)
+      // Deno and Bun resend a request by themselves when a reused connection is reset before any
+      // byte of the answer (see faults.test.ts): enough resets for the resends.
+      server.script() // what the resends did not use of the last round
+      server.script({ status: 302, headers: { location } }, ...(then === reset ? resets : [then]))
       const { exit, text } = await observe(
         getCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID),
         clientLayer(server, { apiKey: SECRET, ...once }),
@@ -332,12 +339,12 @@ describe("the API key never appears, whatever form an answer gives it back in", 
       expect(error["url"]).toBe(`${server.url}${path}?token=<redacted>`)
       expectNoSecret(text)
     }
+    server.script()
   })
 
   it("TransportError: retried, its retry logs and span events hold no key", async () => {
     const path = `/api/catalog-category-bulk-update-jobs/${SIMULATED_JOB_ID}`
-    server.script({ status: 302, headers: { location: `${path}?k=${SECRET}` } }, reset)
-    server.script({ status: 302, headers: { location: `${path}?k=${SECRET}` } }, reset)
+    server.script({ status: 302, headers: { location: `${path}?k=${SECRET}` } }, ...resets)
     const { exit, seen, text } = await observe(
       getCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID),
       clientLayer(server, { apiKey: SECRET, retry: { times: 1, base: "1 millis" } }),
@@ -349,6 +356,7 @@ describe("the API key never appears, whatever form an answer gives it back in", 
     }
     expect(send.events.map((event) => (event as [string])[0])).toEqual(["klaviyo.retry"])
     expectNoSecret(text)
+    server.script()
   })
 
   it("KlaviyoApiError: the key JSON-escaped in an error body, decoded or kept as text", async () => {
