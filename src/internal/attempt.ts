@@ -252,14 +252,15 @@ export const makeAttempt = (
       const body = decodeErrorBody(read)
       const now = yield* Clock.currentTimeMillis
       // The body is parsed as it came: a credential it holds, escaped or not, is scrubbed from
-      // the decoded errors with the rest of the error.
-      const parsed = parseApiErrorBody(body)
+      // the decoded errors with the rest of the error. What is kept of it is bounded first.
+      const parsed = parseApiErrorBody(body, scrub)
       return yield* new KlaviyoApiError({
         status: response.status,
         method: "GET",
         url: firstUrl,
         revision: revision.value,
         errors: parsed.errors,
+        ...(parsed.omitted > 0 ? { omittedErrors: parsed.omitted } : {}),
         retryAfter: parseRetryAfter(responseHeaders["retry-after"], now),
         body: parsed.errors.length === 0 ? scrub(body.slice(0, 4096)).slice(0, 500) : undefined,
         note,
