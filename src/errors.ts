@@ -59,6 +59,7 @@ export type InvalidInput =
   | "httpClient"
   | "interval"
   | "logger"
+  | "logLevel"
 
 /**
  * The fields of an {@link InvalidRequest}.
