@@ -124,6 +124,13 @@ const parseJson = (
   }
 }
 
+/**
+ * Whether a URL carries a user name or password. `fetch` refuses such a URL (a network error,
+ * which would be retried as one), and what it holds is a credential: a redirect to one is not
+ * followed, and its error says why without quoting it.
+ */
+const hasUserInfo = (url: URL): boolean => url.username !== "" || url.password !== ""
+
 /** Why a 3xx answer was not followed, for the error's message. */
 const redirectNote = (location: string | undefined, next: URL | undefined, origin: string): string =>
   location === undefined
@@ -132,6 +139,8 @@ const redirectNote = (location: string | undefined, next: URL | undefined, origi
     ? `a redirect to an unusable Location (${JSON.stringify(location.slice(0, 100))})`
     : next.origin !== origin
     ? `a redirect to another origin (${next.origin}), not followed so that the credential is only ever sent to ${origin}`
+    : hasUserInfo(next)
+    ? "a redirect to a Location with a user name or password (not followed: fetch refuses such a URL, and a credential does not belong in one)"
     : `more than ${MAX_REDIRECTS} redirects`
 
 /** Builds the attempt function. */
@@ -225,7 +234,9 @@ export const makeAttempt = (
         } catch {
           next = undefined
         }
-        if (next === undefined || next.origin !== baseUrl.origin || hops >= MAX_REDIRECTS) {
+        if (
+          next === undefined || next.origin !== baseUrl.origin || hasUserInfo(next) || hops >= MAX_REDIRECTS
+        ) {
           note = redirectNote(location === undefined ? undefined : scrub(location), next, baseUrl.origin)
           break
         }
