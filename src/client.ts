@@ -17,7 +17,7 @@ import type { DecodeError, KlaviyoApiError, TransportError } from "./errors.ts"
 import { InvalidRequest } from "./errors.ts"
 import type { ApiRequest, ApiResponse } from "./http/request.ts"
 import { makeAttempt } from "./internal/attempt.ts"
-import { checkClientOptionTypes, checkOptionsObject } from "./internal/options.ts"
+import { readClientOptions } from "./internal/options.ts"
 import { makeScrubber } from "./internal/scrub.ts"
 import { makeSend } from "./internal/send.ts"
 import { hasControlCharacter } from "./internal/wire.ts"
@@ -241,18 +241,19 @@ const positiveDuration = (input: Duration.Input | undefined, name: "timeout" | "
     : duration
 }
 
-const resolveOptions = (options: KlaviyoClientOptions) =>
+const resolveOptions = (given: KlaviyoClientOptions) =>
   Effect.gen(function* () {
-    // From JavaScript anything may come: the types first, so that no check below meets a TypeError.
-    const wrongType = checkClientOptionTypes(options)
-    if (wrongType !== undefined) return yield* wrongType
+    // From JavaScript anything may come: each option is read once, into a plain snapshot, its
+    // type checked, so that no check below meets a TypeError, a Proxy or a getter.
+    const options = readClientOptions(given)
+    if (options instanceof InvalidRequest) return yield* options
     const credential = parseCredential(options)
     if (credential instanceof InvalidRequest) return yield* credential
     // Built once per client: an option refused below (a base URL that quotes the key by
     // mistake, say) is scrubbed like any error of a call.
     const scrubber = makeScrubber(Redacted.value(credential.secret))
     const rest = yield* Effect.mapError(resolveRest(options), scrubber.value)
-    return { ...credential, scrubber, ...rest }
+    return { ...credential, scrubber, ...rest, rateLimit: options.rateLimit }
   })
 
 const resolveRest = (options: KlaviyoClientOptions) =>
@@ -283,7 +284,7 @@ const make = (
   Effect.gen(function* () {
     const settings = yield* resolveOptions(options)
     const http = yield* HttpClient.HttpClient
-    const rateLimit = options.rateLimit
+    const rateLimit = settings.rateLimit
     const budget = rateLimit === false ? unlimitedBudget : rateLimit === "shared"
       ? yield* Effect.flatMap(
         Effect.serviceOption(RateLimitBudget),
@@ -456,16 +457,15 @@ export class KlaviyoClient extends KlaviyoClientBase {
       readonly rateLimit?: false | RateLimitOptions
     } = {},
   ): Layer.Layer<KlaviyoClient, InvalidRequest | Config.ConfigError, HttpClient.HttpClient> {
-    const notObject = checkOptionsObject(overrides)
     return Layer.effect(
       KlaviyoClient,
-      notObject !== undefined ? Effect.fail(notObject) : Effect.flatMap(
-        klaviyoClientConfig,
-        (fromEnv) => make({ ...fromEnv, ...dropUndefined(overrides) }),
-      ),
+      Effect.suspend(() => {
+        // Read once, its undefined members left out (they do not override the environment).
+        const read = readClientOptions(overrides)
+        return read instanceof InvalidRequest
+          ? Effect.fail(read)
+          : Effect.flatMap(klaviyoClientConfig, (fromEnv) => make({ ...fromEnv, ...read }))
+      }),
     )
   }
 }
-
-const dropUndefined = <T extends object>(value: T): Partial<T> =>
-  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>

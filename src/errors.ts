@@ -61,6 +61,7 @@ export type InvalidInput =
   | "httpClient"
   | "interval"
   | "logger"
+  | "logLevel"
 
 /**
  * The fields of an {@link InvalidRequest}.
@@ -171,8 +172,14 @@ export interface KlaviyoApiErrorFields {
   readonly url: string
   /** The revision the request asked for. */
   readonly revision: string
-  /** The JSON:API `errors` of the body; empty when the body was not JSON:API. */
+  /**
+   * The JSON:API `errors` of the body; empty when the body was not JSON:API. At most 100 are
+   * kept (see `omittedErrors`), and each string member at most 2,000 characters: a longer one
+   * is cut and ends with `… [cut: N more characters]`.
+   */
   readonly errors: ReadonlyArray<JsonApiErrorObject>
+  /** How many error objects the body held past the 100 kept in `errors`, where it held more. */
+  readonly omittedErrors?: number | undefined
   /** How long the server asked to wait (`Retry-After`), where it said so. */
   readonly retryAfter?: Duration.Duration | undefined
   /** The start of a body that was not JSON:API (an HTML error page, say), at most 500 characters. */
@@ -227,7 +234,8 @@ export class KlaviyoApiError extends KlaviyoApiErrorBase {
     const said = first === undefined
       ? this.body === undefined || this.body === "" ? "" : `: ${oneLine(this.body, 200)}`
       : `: ${[first.title, first.detail].filter((s) => s !== undefined && s !== "").join(" - ")}`
-    const more = this.errors.length > 1 ? ` (and ${this.errors.length - 1} more)` : ""
+    const others = this.errors.length - 1 + (this.omittedErrors ?? 0)
+    const more = others > 0 ? ` (and ${others} more)` : ""
     const hint = this.status === 410
       ? `; revision ${this.revision} is retired and Klaviyo no longer serves it: set \`revision\` (or KLAVIYO_REVISION) to one from the last two years, such as the default`
       : this.note !== undefined

@@ -12,6 +12,7 @@ import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as References from "effect/References"
 import { InvalidRequest } from "./errors.ts"
+import { kindOf } from "./internal/options.ts"
 
 /**
  * The levels of a log message, most severe first (Effect's `LogLevel.Severity`).
@@ -134,22 +135,26 @@ const messageText = (message: unknown, cause: Cause.Cause<unknown>): string => {
   return parts.join(" ")
 }
 
-const refuse = (reason: string) => new InvalidRequest({ input: "logger", reason })
+const refuse = (input: "logger" | "logLevel", reason: string) => new InvalidRequest({ input, reason })
 
 /**
  * The Effect logger of a Promise client, replacing Effect's default one (which writes to stdout),
- * and its minimum level. Fails with `InvalidRequest` for a `logger` or `logLevel` that JavaScript
- * code passed and the types do not allow.
+ * and its minimum level. Fails with `InvalidRequest` (its `input` the option's name) for a
+ * `logger` or `logLevel` that JavaScript code passed and the types do not allow.
  */
 export const promiseLoggerLayer = (options: PromiseLogOptions): Layer.Layer<never, InvalidRequest> =>
   Layer.unwrap(Effect.gen(function* () {
     const { logger, logLevel = "Warn" } = options
     if (logger !== undefined && logger !== false && typeof logger !== "function") {
-      return yield* refuse(`logger must be false or a function, got ${typeof logger}`)
+      return yield* refuse("logger", `logger must be false or a function, not ${kindOf(logger)}`)
     }
     if (!isSeverity(logLevel)) {
+      // Described by its type only: a value put here by mistake (the key, say) is never echoed.
       return yield* refuse(
-        `logLevel must be one of ${severities.join(", ")}, got ${Formatter.format(logLevel)}`,
+        "logLevel",
+        `logLevel must be one of ${severities.join(", ")}, not ${
+          typeof logLevel === "string" ? "a string that is none of them" : kindOf(logLevel)
+        }`,
       )
     }
     const minimum = Layer.succeed(References.MinimumLogLevel, logLevel)

@@ -21,7 +21,7 @@ import {
 } from "./catalog-category-bulk-update-job.ts"
 import { KlaviyoClient, type KlaviyoClientOptions } from "./client.ts"
 import { InvalidRequest } from "./errors.ts"
-import { checkHttpClientLayer, checkOptionsObject } from "./internal/options.ts"
+import { readPromiseOptions } from "./internal/options.ts"
 import { promiseLoggerLayer, type PromiseLogOptions } from "./promise-log.ts"
 import type { RateLimitOptions } from "./rate-limit.ts"
 import {
@@ -158,12 +158,13 @@ const clientLayer = (options: MakeKlaviyoClientOptions): Layer.Layer<KlaviyoClie
  * @since 0.1.0
  * @category promise
  */
-export const makeKlaviyoClient = (options: MakeKlaviyoClientOptions): KlaviyoPromiseClient => {
-  // Options of the wrong type (from JavaScript) reject every call, as any other bad option does.
-  const wrongType = checkOptionsObject(options) ?? checkHttpClientLayer(options.httpClient)
+export const makeKlaviyoClient = (given: MakeKlaviyoClientOptions): KlaviyoPromiseClient => {
+  // Read once into a plain snapshot: options of the wrong type (from JavaScript), a Proxy or a
+  // getter that throws reject every call, as any other bad option does; nothing throws here.
+  const options = readPromiseOptions(given)
   const runtime = ManagedRuntime.make(
-    wrongType !== undefined
-      ? Layer.effect(KlaviyoClient, Effect.fail(wrongType))
+    options instanceof InvalidRequest
+      ? Layer.effect(KlaviyoClient, Effect.fail(options))
       : Layer.merge(clientLayer(options), promiseLoggerLayer(options)),
   )
   let closed = false

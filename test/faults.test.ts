@@ -218,6 +218,21 @@ describe("redirects", () => {
     await waitFor(() => server.hanging() === 0)
     expect(server.hanging()).toBe(0)
   })
+
+  it("refuses a same-origin Location with a user name or password: not followed, not retried, the key scrubbed", async () => {
+    const origin = new URL(server.url)
+    const withUser = `${origin.protocol}//${SIMULATED_API_KEY}:${SIMULATED_API_KEY}@${origin.host}/api/x`
+    server.script({ status: 302, headers: { location: withUser } })
+    const error = await runError(get(), server, fast)
+    expect(error).toMatchObject({
+      _tag: "KlaviyoApiError",
+      status: 302,
+      note:
+        "a redirect to a Location with a user name or password (not followed: fetch refuses such a URL, and a credential does not belong in one)",
+    })
+    expect(server.requests).toHaveLength(1)
+    expect(`${String(error)} ${JSON.stringify(error)}`).not.toContain(SIMULATED_API_KEY.slice(0, 8))
+  })
 })
 
 describe("interruption", () => {

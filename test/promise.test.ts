@@ -1,3 +1,4 @@
+import { inspect } from "node:util"
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest"
 import {
   InvalidRequest,
@@ -344,11 +345,23 @@ describe("the Promise facade's logs", () => {
       [
         "a logger that is not a function",
         { logger: "console" },
-        /logger must be false or a function, got string/,
+        "logger",
+        "logger must be false or a function, not a string",
       ],
-      ["an unknown logLevel", { logLevel: "Verbose" }, /logLevel must be one of .*Warn.*, got "Verbose"/],
+      [
+        "an unknown logLevel",
+        { logLevel: "Verbose" },
+        "logLevel",
+        "logLevel must be one of Fatal, Error, Warn, Info, Debug, Trace, not a string that is none of them",
+      ],
+      [
+        "a logLevel of another type",
+        { logLevel: 3 },
+        "logLevel",
+        "logLevel must be one of Fatal, Error, Warn, Info, Debug, Trace, not a number",
+      ],
     ] as const,
-  )("rejects %s from JavaScript with InvalidRequest, sending nothing", async ([, bad, reason]) => {
+  )("rejects %s from JavaScript with InvalidRequest, sending nothing", async ([, bad, input, reason]) => {
     await using client = makeKlaviyoClient({
       apiKey: SIMULATED_API_KEY,
       baseUrl: server.url,
@@ -356,7 +369,20 @@ describe("the Promise facade's logs", () => {
     })
     const error = await client.getCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(InvalidRequest)
-    expect(error).toMatchObject({ input: "logger", reason: expect.stringMatching(reason) })
+    expect(error).toMatchObject({ input, reason })
+    expect(server.requests).toHaveLength(0)
+  })
+
+  it("never echoes the key given as the logLevel by mistake", async () => {
+    const key = "pk_CANARY_0a1b2c3d4e5f"
+    await using client = makeKlaviyoClient({ apiKey: key, baseUrl: server.url, logLevel: key as "Warn" })
+    const error = await client.getCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID).catch((e: unknown) => e)
+    expect(error).toMatchObject({ _tag: "InvalidRequest", input: "logLevel" })
+    const printed = `${String(error)} ${(error as Error).message} ${JSON.stringify(error)} ${
+      inspect(error, { depth: 8, showHidden: true })
+    }`
+    expect(printed).toContain("not a string that is none of them")
+    for (let i = 0; i + 8 <= key.length; i++) expect(printed).not.toContain(key.slice(i, i + 8))
     expect(server.requests).toHaveLength(0)
   })
 })

@@ -276,12 +276,12 @@ const reset: Scripted = { raw: (_req, res) => res.socket?.destroy() }
 const resets: ReadonlyArray<Scripted> = Array.from({ length: 6 }, () => reset)
 
 describe("the API key never appears, whatever form an answer gives it back in", () => {
-  it("DecodeError: a 2xx field that holds the key (the reason quotes the value), every span's exit", async () => {
+  it("DecodeError: a 2xx field that holds the key (the reason quotes the value), every span's exit, success or failure", async () => {
     server.script({ status: 200, headers: json, body: await jobDocument((a) => (a["status"] = SECRET)) })
+    // Every exit is checked, successes included: the send span's ends without the body it read.
     const { exit, seen, text } = await observe(
       getCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID),
       clientLayer(server, { apiKey: SECRET, ...once }),
-      { dataHoldsKey: true },
     )
     const error = failureOf(exit)
     expect(error._tag).toBe("DecodeError")
@@ -292,6 +292,11 @@ describe("the API key never appears, whatever form an answer gives it back in", 
       exit: Exit.Exit<unknown, unknown>
     }
     expect(failureOf(decode.exit)["reason"]).toBe(error["reason"])
+    // The send span succeeded, and its exit holds no value (the body went on past it).
+    const send = seen.find((entry) => (entry as { name?: string }).name === "klaviyo.send") as {
+      exit: Exit.Exit<unknown, unknown>
+    }
+    expect(Exit.isSuccess(send.exit) && send.exit.value).toBeUndefined()
     expectNoSecret(text)
   })
 

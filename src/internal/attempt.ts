@@ -113,6 +113,13 @@ const parseJson = (
   }
 }
 
+/**
+ * Whether a URL carries a user name or password. `fetch` refuses such a URL (a network error,
+ * which would be retried as one), and what it holds is a credential: a redirect to one is not
+ * followed, and its error says why without quoting it.
+ */
+const hasUserInfo = (url: URL): boolean => url.username !== "" || url.password !== ""
+
 /** Why a 3xx answer was not followed, for the error's message. */
 const redirectNote = (location: string | undefined, next: URL | undefined, origin: string): string =>
   location === undefined
@@ -121,6 +128,8 @@ const redirectNote = (location: string | undefined, next: URL | undefined, origi
     ? `a redirect to an unusable Location (${JSON.stringify(location.slice(0, 100))})`
     : next.origin !== origin
     ? `a redirect to another origin (${next.origin}), not followed so that the credential is only ever sent to ${origin}`
+    : hasUserInfo(next)
+    ? "a redirect to a Location with a user name or password (not followed: fetch refuses such a URL, and a credential does not belong in one)"
     : `more than ${MAX_REDIRECTS} redirects`
 
 /** Builds the attempt function. */
@@ -234,7 +243,9 @@ export const makeAttempt = (
           note = "a redirect of a POST, not followed"
           break
         }
-        if (next === undefined || next.origin !== baseUrl.origin || hops >= MAX_REDIRECTS) {
+        if (
+          next === undefined || next.origin !== baseUrl.origin || hasUserInfo(next) || hops >= MAX_REDIRECTS
+        ) {
           note = redirectNote(location === undefined ? undefined : scrub(location), next, baseUrl.origin)
           break
         }
@@ -261,8 +272,8 @@ export const makeAttempt = (
       const body = decodeErrorBody(read)
       const now = yield* Clock.currentTimeMillis
       // The body is parsed as it came: a credential it holds, escaped or not, is scrubbed from
-      // the decoded errors with the rest of the error.
-      const parsed = parseApiErrorBody(body)
+      // the decoded errors with the rest of the error. What is kept of it is bounded first.
+      const parsed = parseApiErrorBody(body, scrub)
       return yield* new KlaviyoApiError({
         status: response.status,
         method,
@@ -271,6 +282,7 @@ export const makeAttempt = (
         url: firstUrl,
         revision: revision.value,
         errors: parsed.errors,
+        ...(parsed.omitted > 0 ? { omittedErrors: parsed.omitted } : {}),
         retryAfter: parseRetryAfter(responseHeaders["retry-after"], now),
         body: parsed.errors.length === 0 ? scrub(body.slice(0, 4096)).slice(0, 500) : undefined,
         note,

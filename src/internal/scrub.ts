@@ -43,8 +43,8 @@ export interface Scrubber {
 /** A text decoded one layer, with the range of the original each of its characters came from. */
 interface Decoded {
   readonly text: string
-  readonly from: ReadonlyArray<number>
-  readonly to: ReadonlyArray<number>
+  readonly from: ArrayLike<number>
+  readonly to: ArrayLike<number>
 }
 
 const simpleEscapes: Readonly<Record<string, string>> = {
@@ -95,31 +95,52 @@ const escapeAt = (text: string, i: number): readonly [string, number] | undefine
   return undefined
 }
 
-const mayHoldEscape = /[%\\&]/
+/** The characters an escape starts with. */
+const escapeStart = /[%\\&]/g
 
-/** Decodes one layer of escapes, or gives `undefined` when the text holds none. */
-const decodeLayer = (text: string): Decoded | undefined => {
-  if (!mayHoldEscape.test(text)) return undefined
-  let out = ""
-  const from: Array<number> = []
-  const to: Array<number> = []
-  let changed = false
-  for (let i = 0; i < text.length;) {
-    const escape = escapeAt(text, i)
-    if (escape === undefined) {
-      out += text[i]
-      from.push(i)
-      to.push(i + 1)
-      i++
-    } else {
-      out += escape[0]
-      from.push(i)
-      to.push(i + escape[1])
-      i += escape[1]
-      changed = true
-    }
+/** Where the first escape of `text` at or after `from` starts, or -1. */
+const nextEscape = (text: string, from: number): number => {
+  escapeStart.lastIndex = from
+  for (let match = escapeStart.exec(text); match !== null; match = escapeStart.exec(text)) {
+    if (escapeAt(text, match.index) !== undefined) return match.index
   }
-  return changed ? { text: out, from, to } : undefined
+  return -1
+}
+
+/**
+ * Decodes one layer of escapes, or gives `undefined` when the text holds none. Nothing is built
+ * until an escape is found (a text without a backslash, `%` or `&` is answered by one regular
+ * expression search), and the text between escapes is copied a run at a time.
+ */
+const decodeLayer = (text: string): Decoded | undefined => {
+  let escape = nextEscape(text, 0)
+  if (escape < 0) return undefined
+  const parts: Array<string> = []
+  // A decoded text is never longer than the original.
+  const from = new Int32Array(text.length)
+  const to = new Int32Array(text.length)
+  let length = 0
+  let at = 0
+  while (at < text.length) {
+    const end = escape < 0 ? text.length : escape
+    if (end > at) {
+      parts.push(text.slice(at, end))
+      for (let i = at; i < end; i++, length++) {
+        from[length] = i
+        to[length] = i + 1
+      }
+      at = end
+    }
+    if (escape < 0) break
+    const [decoded, size] = escapeAt(text, escape)!
+    parts.push(decoded)
+    from[length] = escape
+    to[length] = escape + size
+    length++
+    at = escape + size
+    escape = nextEscape(text, at)
+  }
+  return { text: parts.join(""), from: from.subarray(0, length), to: to.subarray(0, length) }
 }
 
 /** ASCII lower case, one code unit for one (so that positions stay put). */
@@ -197,24 +218,36 @@ export const makeScrubber = (secret: string): Scrubber => {
     return out + input.slice(at)
   }
 
-  /** Whether anything in the value would change. */
-  const dirty = (value: unknown, depth: number, seen: Set<object>): boolean => {
-    if (typeof value === "string") return text(value) !== value
+  /** Whether anything in the value would change (`scrub`: {@link text}, remembered per value). */
+  const dirty = (
+    value: unknown,
+    depth: number,
+    seen: Set<object>,
+    scrub: (text: string) => string,
+  ): boolean => {
+    if (typeof value === "string") return scrub(value) !== value
     if (!isCopied(value) || seen.has(value)) return false
     if (depth >= MAX_DEPTH) return true
     seen.add(value)
     for (const key of Reflect.ownKeys(value)) {
-      if (typeof key === "string" && text(key) !== key) return true
+      if (typeof key === "string" && scrub(key) !== key) return true
       const descriptor = Reflect.getOwnPropertyDescriptor(value, key)
-      if (descriptor !== undefined && "value" in descriptor && dirty(descriptor.value, depth + 1, seen)) {
+      if (
+        descriptor !== undefined && "value" in descriptor && dirty(descriptor.value, depth + 1, seen, scrub)
+      ) {
         return true
       }
     }
     return false
   }
 
-  const copy = (value: unknown, depth: number, copies: Map<object, unknown>): unknown => {
-    if (typeof value === "string") return text(value)
+  const copy = (
+    value: unknown,
+    depth: number,
+    copies: Map<object, unknown>,
+    scrub: (text: string) => string,
+  ): unknown => {
+    if (typeof value === "string") return scrub(value)
     if (!isCopied(value)) return value
     const known = copies.get(value)
     if (known !== undefined) return known
@@ -224,8 +257,8 @@ export const makeScrubber = (secret: string): Scrubber => {
     for (const key of Reflect.ownKeys(value)) {
       const descriptor = Reflect.getOwnPropertyDescriptor(value, key)
       if (descriptor === undefined) continue
-      if ("value" in descriptor) descriptor.value = copy(descriptor.value, depth + 1, copies)
-      Reflect.defineProperty(target, typeof key === "string" ? text(key) : key, descriptor)
+      if ("value" in descriptor) descriptor.value = copy(descriptor.value, depth + 1, copies, scrub)
+      Reflect.defineProperty(target, typeof key === "string" ? scrub(key) : key, descriptor)
     }
     if (Object.isFrozen(value)) Object.freeze(target)
     else if (Object.isSealed(value)) Object.seal(target)
@@ -240,11 +273,21 @@ export const makeScrubber = (secret: string): Scrubber => {
     if (typeof input === "string") return text(input) as A
     if (!isCopied(input)) return input
     if (clean.has(input)) return input
-    if (!dirty(input, 0, new Set())) {
+    // Each string is scrubbed once per value: the copy reuses what the check found.
+    const scrubbed = new Map<string, string>()
+    const scrub = (one: string): string => {
+      let out = scrubbed.get(one)
+      if (out === undefined) {
+        out = text(one)
+        scrubbed.set(one, out)
+      }
+      return out
+    }
+    if (!dirty(input, 0, new Set(), scrub)) {
       clean.add(input)
       return input
     }
-    const out = copy(input, 0, new Map()) as A
+    const out = copy(input, 0, new Map(), scrub) as A
     if (typeof out === "object" && out !== null) clean.add(out)
     return out
   }

@@ -193,12 +193,22 @@ export const makeSend = (options: {
             ),
         }),
       )
+      // The span ends with no value: a tracer records a span's exit, and a 2xx body (not yet
+      // decoded, it may hold anything, a credential a server echoed included) is not the span's
+      // to record. The response is handed on past the span instead.
+      let answered: ApiResponse | undefined
       return bounded.pipe(
         // The deadline's error too, before the span records it (an attempt's is already clean).
         Effect.mapError(redact),
+        Effect.map((response) => {
+          answered = response
+        }),
         Effect.withSpan("klaviyo.send", {
           attributes: { "klaviyo.operation": request.operation, "klaviyo.revision": options.revision },
         }, { captureStackTrace: false }),
+        Effect.map(() =>
+          answered as ApiResponse
+        ),
       )
     })
 }

@@ -6,20 +6,51 @@
 import * as Duration from "effect/Duration"
 import type { JsonApiErrorObject } from "../errors.ts"
 
-const str = (value: unknown): string | undefined => typeof value === "string" ? value : undefined
+/** The longest member of an error object kept (`detail`, `title`, `source.pointer`, ...), in characters. */
+export const MAX_MEMBER_LENGTH = 2000
 
-/** Reads one JSON:API error object leniently: members of the wrong type are left out. */
-const readErrorObject = (value: unknown): JsonApiErrorObject | undefined => {
-  if (typeof value !== "object" || value === null) return undefined
-  const record = value as Record<string, unknown>
+/** The most error objects kept from one body; {@link ParsedErrorBody.omitted} counts the rest. */
+export const MAX_ERRORS = 100
+
+/**
+ * How much wider than {@link MAX_MEMBER_LENGTH} the window scrubbed before a cut is: the
+ * credential in any form it is found in (JSON-escaped: 6 characters for one) that straddles the
+ * cut is inside the window whole, and so is redacted whole, not left in part before the cut.
+ */
+const SCRUB_WINDOW = 2 * MAX_MEMBER_LENGTH
+
+/** What a cut member ends with: how much of it was left out. */
+export const cutMarker = (left: number): string => `… [cut: ${left} more character${left === 1 ? "" : "s"}]`
+
+/**
+ * A member as kept: whole when short; otherwise scrubbed on a bounded window (never on the
+ * whole text, which may be megabytes) and cut, with a marker saying how much was left out.
+ */
+const cut = (value: string, scrub: (text: string) => string): string =>
+  value.length <= MAX_MEMBER_LENGTH
+    ? value
+    : `${scrub(value.slice(0, SCRUB_WINDOW)).slice(0, MAX_MEMBER_LENGTH)}${
+      cutMarker(value.length - MAX_MEMBER_LENGTH)
+    }`
+
+/** Reads one JSON:API error object leniently: members of the wrong type are left out, long ones cut. */
+const readErrorObject = (
+  record: Record<string, unknown>,
+  scrub: (text: string) => string,
+): JsonApiErrorObject => {
+  const str = (member: unknown): string | undefined =>
+    typeof member === "string" ? cut(member, scrub) : undefined
   const out: { -readonly [K in keyof JsonApiErrorObject]: JsonApiErrorObject[K] } = {}
   for (const key of ["id", "code", "title", "detail"] as const) {
     const member = str(record[key])
     if (member !== undefined) out[key] = member
   }
-  const status = typeof record["status"] === "number"
-    ? record["status"]
-    : Number(str(record["status"]) ?? Number.NaN)
+  const rawStatus = record["status"]
+  const status = typeof rawStatus === "number"
+    ? rawStatus
+    : typeof rawStatus === "string" && rawStatus.length <= 16
+    ? Number(rawStatus)
+    : Number.NaN
   if (Number.isInteger(status)) out.status = status
   const source = record["source"]
   if (typeof source === "object" && source !== null) {
@@ -33,22 +64,41 @@ const readErrorObject = (value: unknown): JsonApiErrorObject | undefined => {
   return out
 }
 
+/** The JSON:API errors read from a non-2xx body. */
+export interface ParsedErrorBody {
+  /** The first {@link MAX_ERRORS} error objects, each member cut to {@link MAX_MEMBER_LENGTH}. */
+  readonly errors: ReadonlyArray<JsonApiErrorObject>
+  /** How many more error objects the body held past those kept. */
+  readonly omitted: number
+}
+
 /**
  * Reads the JSON:API `errors` of a non-2xx body. A body that is not JSON:API (an HTML page, an
- * empty body) gives no errors; the caller keeps the text instead.
+ * empty body) gives no errors; the caller keeps the text instead. What is kept is bounded (at
+ * most {@link MAX_ERRORS} objects, each member at most {@link MAX_MEMBER_LENGTH} characters)
+ * before anything scrubs or prints it: a body near the cap with one huge `detail` would
+ * otherwise cost seconds of CPU on every failing attempt. `scrub` is applied to the window of a
+ * long member before it is cut (a short member is scrubbed with the rest of the error).
  */
-export const parseApiErrorBody = (text: string): { readonly errors: ReadonlyArray<JsonApiErrorObject> } => {
+export const parseApiErrorBody = (text: string, scrub: (text: string) => string): ParsedErrorBody => {
   let json: unknown
   try {
     json = JSON.parse(text)
   } catch {
-    return { errors: [] }
+    return { errors: [], omitted: 0 }
   }
   const errors = typeof json === "object" && json !== null
     ? (json as Record<string, unknown>)["errors"]
     : undefined
-  if (!Array.isArray(errors)) return { errors: [] }
-  return { errors: errors.flatMap((item) => readErrorObject(item) ?? []) }
+  if (!Array.isArray(errors)) return { errors: [], omitted: 0 }
+  const kept: Array<JsonApiErrorObject> = []
+  let omitted = 0
+  for (const item of errors) {
+    if (typeof item !== "object" || item === null) continue
+    if (kept.length >= MAX_ERRORS) omitted++
+    else kept.push(readErrorObject(item as Record<string, unknown>, scrub))
+  }
+  return { errors: kept, omitted }
 }
 
 /**
