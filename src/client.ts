@@ -158,7 +158,7 @@ export interface KlaviyoClientShape {
   ) => Effect.Effect<ApiResponse, KlaviyoApiError | TransportError | DecodeError>
   /**
    * Removes this client's credential from an error: every string in it (its fields, the
-   * objects and errors it holds, their messages and stacks) has any run of 8 or more
+   * objects and errors it holds, their messages and stacks) has every run of 8 or more
    * characters of the credential replaced by `<redacted>`, whether the run is plain,
    * JSON-escaped, percent-encoded or lower-cased. An error with nothing to remove is returned
    * as it is. Every error of the library's calls has been through it; an endpoint of your own

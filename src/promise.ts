@@ -160,7 +160,7 @@ const clientLayer = (options: MakeKlaviyoClientOptions): Layer.Layer<KlaviyoClie
  */
 export const makeKlaviyoClient = (given: MakeKlaviyoClientOptions): KlaviyoPromiseClient => {
   // Read once into a plain snapshot: options of the wrong type (from JavaScript), a Proxy or a
-  // getter that throws reject every call, as any other bad option does; nothing throws here.
+  // getter that throws reject every call, like every other bad option; nothing throws here.
   const options = readPromiseOptions(given)
   const runtime = ManagedRuntime.make(
     options instanceof InvalidRequest

@@ -75,7 +75,7 @@ const twinOfAst = (ast: SchemaAST.AST): Twin | undefined => {
       }
     }
     case "Objects": {
-      // An open record of anything (`custom_metadata`): any object, as it came.
+      // An open record of anything (`custom_metadata`): every object, as it came.
       const [index, ...others] = ast.indexSignatures
       return ast.propertySignatures.length === 0 && index !== undefined && others.length === 0 &&
           index.parameter._tag === "String" && index.type._tag === "Unknown"
