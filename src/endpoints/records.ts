@@ -11,6 +11,15 @@ import * as Schema from "effect/Schema"
 /** A number JSON can carry (no NaN, no infinity). */
 const Finite: Schema.Number = Schema.Number.check(Schema.isFinite())
 
+/** The optional attributes items and variants share, alike for create and update. */
+const presentation = {
+  image_full_url: Schema.optionalKey(Schema.NullOr(Schema.String)),
+  image_thumbnail_url: Schema.optionalKey(Schema.NullOr(Schema.String)),
+  images: Schema.optionalKey(Schema.NullOr(Schema.Array(Schema.String))),
+  custom_metadata: Schema.optionalKey(Schema.NullOr(Schema.Record(Schema.String, Schema.Unknown))),
+  published: Schema.optionalKey(Schema.NullOr(Schema.Boolean)),
+}
+
 /**
  * The record of an item to create (`bulkCreateCatalogItems`).
  *
@@ -62,11 +71,7 @@ export const catalogItemCreate: Schema.Codec<CatalogItemCreateRecord, unknown> =
   price: Schema.optionalKey(Schema.NullOr(Finite)),
   catalog_type: Schema.optionalKey(Schema.NullOr(Schema.String)),
   integration_type: Schema.optionalKey(Schema.NullOr(Schema.Literal("$custom"))),
-  image_full_url: Schema.optionalKey(Schema.NullOr(Schema.String)),
-  image_thumbnail_url: Schema.optionalKey(Schema.NullOr(Schema.String)),
-  images: Schema.optionalKey(Schema.NullOr(Schema.Array(Schema.String))),
-  custom_metadata: Schema.optionalKey(Schema.NullOr(Schema.Record(Schema.String, Schema.Unknown))),
-  published: Schema.optionalKey(Schema.NullOr(Schema.Boolean)),
+  ...presentation,
   categories: Schema.optionalKey(Schema.Array(Schema.String)),
 })
 
@@ -115,11 +120,7 @@ export const catalogItemUpdate: Schema.Codec<CatalogItemUpdateRecord, unknown> =
   price: Schema.optionalKey(Schema.NullOr(Finite)),
   description: Schema.optionalKey(Schema.NullOr(Schema.String)),
   url: Schema.optionalKey(Schema.NullOr(Schema.String)),
-  image_full_url: Schema.optionalKey(Schema.NullOr(Schema.String)),
-  image_thumbnail_url: Schema.optionalKey(Schema.NullOr(Schema.String)),
-  images: Schema.optionalKey(Schema.NullOr(Schema.Array(Schema.String))),
-  custom_metadata: Schema.optionalKey(Schema.NullOr(Schema.Record(Schema.String, Schema.Unknown))),
-  published: Schema.optionalKey(Schema.NullOr(Schema.Boolean)),
+  ...presentation,
   categories: Schema.optionalKey(Schema.Array(Schema.String)),
 })
 
@@ -183,11 +184,7 @@ export const catalogVariantCreate: Schema.Codec<CatalogVariantCreateRecord, unkn
   catalog_type: Schema.optionalKey(Schema.NullOr(Schema.String)),
   integration_type: Schema.optionalKey(Schema.NullOr(Schema.Literal("$custom"))),
   inventory_policy: Schema.optionalKey(Schema.NullOr(Schema.Literals([0, 1, 2]))),
-  image_full_url: Schema.optionalKey(Schema.NullOr(Schema.String)),
-  image_thumbnail_url: Schema.optionalKey(Schema.NullOr(Schema.String)),
-  images: Schema.optionalKey(Schema.NullOr(Schema.Array(Schema.String))),
-  custom_metadata: Schema.optionalKey(Schema.NullOr(Schema.Record(Schema.String, Schema.Unknown))),
-  published: Schema.optionalKey(Schema.NullOr(Schema.Boolean)),
+  ...presentation,
   item: Schema.String,
 })
 
@@ -243,11 +240,7 @@ export const catalogVariantUpdate: Schema.Codec<CatalogVariantUpdateRecord, unkn
   inventory_quantity: Schema.optionalKey(Schema.NullOr(Finite)),
   price: Schema.optionalKey(Schema.NullOr(Finite)),
   url: Schema.optionalKey(Schema.NullOr(Schema.String)),
-  image_full_url: Schema.optionalKey(Schema.NullOr(Schema.String)),
-  image_thumbnail_url: Schema.optionalKey(Schema.NullOr(Schema.String)),
-  images: Schema.optionalKey(Schema.NullOr(Schema.Array(Schema.String))),
-  custom_metadata: Schema.optionalKey(Schema.NullOr(Schema.Record(Schema.String, Schema.Unknown))),
-  published: Schema.optionalKey(Schema.NullOr(Schema.Boolean)),
+  ...presentation,
 })
 
 /**
