@@ -167,6 +167,7 @@ export {
   type CatalogItemAttributes,
   type CatalogItemField,
   type CatalogItemSchemaFields,
+  type CatalogProductSchemaFields,
   type CatalogVariant,
   type CatalogVariantAttributes,
   type CatalogVariantField,
