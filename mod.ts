@@ -4,7 +4,8 @@
  * An Effect-native client for Klaviyo's catalog bulk-job API: for items, variants and
  * categories, POST a job (`bulkCreateCatalogItems`, ...), GET a job
  * (`getCatalogCategoryBulkUpdateJob`, ...) and list jobs (`listCatalogItemBulkCreateJobs`, ...),
- * 27 operations, each a row of one table.
+ * 27 operations, each a row of one table; watch any job to its end (`watchBulkJob`,
+ * `awaitBulkJob`), polling through its type's GET.
  *
  * A call is a typed Effect pipeline: build the request (checked before anything is sent),
  * send it through `HttpClient` from `effect/http`, decode the JSON:API document with Schema
@@ -209,15 +210,26 @@ export {
   type SimulatorStats,
 } from "./src/simulator.ts"
 export {
+  awaitBulkJob,
   awaitCatalogCategoryBulkUpdateJob,
+  type BulkJobGetRow,
+  type BulkJobIncludes,
+  type BulkJobRef,
+  type BulkJobType,
   type JobProgress,
   type JobSnapshot,
   JobWatchError,
   type JobWatchErrorFields,
   type JobWatchFailure,
+  watchBulkJob,
+  type WatchBulkJobOptions,
   watchCatalogCategoryBulkUpdateJob,
   type WatchCatalogCategoryBulkUpdateJobOptions,
+  type WatchedBulkJob,
   type WatchedJob,
+  type WatchedJobField,
+  type WatchedJobView,
+  type WatchTiming,
 } from "./src/watch.ts"
 
 /**

@@ -45,6 +45,7 @@ export type TaggedErrorConstructor<Tag extends string, Fields> = new (
  */
 export type InvalidInput =
   | "jobId"
+  | "job"
   | "records"
   | "status"
   | "fields"

@@ -28,6 +28,12 @@ export interface GetRow<T extends string, I extends JobRelationship> extends Row
   readonly includes: { readonly [R in I]: ResourceSpec }
 }
 
+/** The row each "get one job" function was made from (what the watch picks a GET by). */
+const getRows = new WeakMap<object, Row<string>>()
+
+/** The row a function of the table was made from by {@link getOne}; `undefined` for another. */
+export const rowOfGet = (get: object): Row<string> | undefined => getRows.get(get)
+
 /** A GET of one job by id, derived from its row. */
 export const getOne = <T extends string, I extends JobRelationship = never>(
   row: GetRow<T, I>,
@@ -39,5 +45,7 @@ export const getOne = <T extends string, I extends JobRelationship = never>(
     includes: row.includes as Readonly<Record<string, ResourceSpec>>,
     limitClass: row.limitClass,
   }
-  return ((jobId: string, options?: object) => getResource(endpoint, jobId, options ?? {})) as GetJob<T, I>
+  const get = (jobId: string, options?: object) => getResource(endpoint, jobId, options ?? {})
+  getRows.set(get, row)
+  return get as GetJob<T, I>
 }
