@@ -156,7 +156,7 @@ const resourceOf = (
   }
   const record: SimulatedRecord = {
     ...flatAttributes,
-    ...(route.shape === "create" ? {} : { id: resource["id"] }),
+    ...(route.shape === "create" || resource["id"] === undefined ? {} : { id: resource["id"] }),
     ...relationshipsOf(route, at, relationships, errors),
   }
   if (errors.length === before) errors.push(...recordErrors(route, at, record))
