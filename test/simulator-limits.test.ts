@@ -125,6 +125,7 @@ describe("rate limits per class", () => {
     expect(error).toMatchObject({ _tag: "KlaviyoApiError", status: 429, jobMayExist: false })
     expect((error as KlaviyoApiError).retryAfter).toEqual(Duration.seconds(1))
     expect(model.stats.jobsCreated["catalog-item-bulk-create-job"]).toBe(1)
+    expect(model.stats.posts["catalog-item-bulk-create-job"]).toBe(2)
     expect(model.stats.byClass).toEqual({
       "jobs-read": { requests: 1, throttled: 0 },
       "jobs-write": { requests: 3, throttled: 1 },

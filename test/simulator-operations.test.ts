@@ -321,6 +321,7 @@ describe("every operation, through the library's own functions", () => {
       const [store, key, value] = c.stored
       expect(model[store].get(key)).toEqual(value)
       expect(Object.entries(model.stats.jobsCreated).filter(([, n]) => n > 0)).toEqual([[c.type, 1]])
+      expect(Object.entries(model.stats.posts).filter(([, n]) => n > 0)).toEqual([[c.type, 1]])
       const reads = c.readClass === "jobs-read" ? 3 : 0
       expect(model.stats.byClass).toEqual({
         "jobs-read": { requests: reads, throttled: 0 },

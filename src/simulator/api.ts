@@ -39,6 +39,8 @@ export interface SimulatorStats {
   throttledBy: { burst: number; steady: number }
   /** Per rate-limit class: the requests that were counted against it, and its 429s. */
   byClass: { [C in LimitClass]: { requests: number; throttled: number } }
+  /** The POSTs that reached a job type's path with a valid credential, whatever their answer (a 429 too). */
+  posts: { [T in SimulatedJobType]: number }
   /** The jobs created (POSTs answered 202), per job type. */
   jobsCreated: { [T in SimulatedJobType]: number }
   /** The most jobs queued or processing at once, as counted when a job was created. */
