@@ -7,6 +7,7 @@
  */
 import type { ResourceSpec } from "../internal/jsonapi.ts"
 import type { Revision } from "../revision.ts"
+import { relationshipIds } from "./progress.ts"
 import { type JobRoute, resourcePath } from "./routes.ts"
 import type { StoredResource } from "./store.ts"
 import type { SimulatedJob } from "./types.ts"
@@ -20,10 +21,6 @@ export const pick = (
   names === undefined
     ? attributes
     : Object.fromEntries(Object.entries(attributes).filter(([name]) => names.includes(name)))
-
-/** The ids of a job's records, in order. */
-export const relationshipIds = (route: JobRoute, job: SimulatedJob): ReadonlyArray<string> =>
-  (job as unknown as Record<string, ReadonlyArray<string> | undefined>)[route.collection] ?? []
 
 /** A job as a JSON:API resource, as its GET, its list and its POST serve it. */
 export const jobResource = (

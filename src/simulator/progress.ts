@@ -15,6 +15,19 @@ const SEVEN_DAYS = 7 * 24 * 60 * 60 * 1000
 /** The type a job is served as. */
 export const typeOf = (job: SimulatedJob): string => job.type ?? "catalog-category-bulk-update-job"
 
+/** The ids of a job's records, in order: its `items`, `variants` or `categories`. */
+export const relationshipIds = (
+  route: Pick<JobRoute, "collection">,
+  job: SimulatedJob,
+): ReadonlyArray<string> => {
+  const ids: { readonly [collection: string]: ReadonlyArray<string> | undefined } = {
+    items: job.items,
+    variants: job.variants,
+    categories: job.categories,
+  }
+  return ids[route.collection] ?? []
+}
+
 /** A job's timeline: when it starts, how many records it has processed at a time, when each ends. */
 export interface JobClock {
   readonly startAt: number
@@ -126,11 +139,11 @@ export const listedFailures = (
   job: SimulatedJob,
   processed: number,
 ): ReadonlyArray<BulkJobError> => {
-  const ids = (job as unknown as Record<string, ReadonlyArray<string> | undefined>)[route.collection]
+  const ids = relationshipIds(route, job)
   return [...new Set(job.progress?.failures ?? [])]
     .filter((index) => index >= 0 && index < processed)
     .sort((a, b) => a - b)
-    .map((index) => operationError(route, ids?.[index], index))
+    .map((index) => operationError(route, ids[index], index))
 }
 
 /** Whether a job still runs (queued or processing) as it stands. */
