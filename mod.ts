@@ -193,6 +193,7 @@ export {
 } from "./src/retry.ts"
 export { DEFAULT_REVISION, parseRevision, type Revision } from "./src/revision.ts"
 export {
+  KLAVIYO_RATE_LIMITS,
   type KlaviyoModel,
   KlaviyoSimulator,
   type KlaviyoSimulatorApi,
@@ -200,15 +201,26 @@ export {
   makeKlaviyoModel,
   SIMULATED_API_KEY,
   SIMULATED_JOB_ID,
+  SIMULATED_JOB_IDS,
   type SimulatedCategory,
+  type SimulatedFailRecords,
   type SimulatedFault,
+  type SimulatedFaultTarget,
+  type SimulatedItem,
   type SimulatedJob,
   type SimulatedJobProgress,
+  type SimulatedJobType,
+  type SimulatedLimits,
+  type SimulatedProcessing,
   type SimulatedRateLimit,
+  type SimulatedRateLimits,
+  type SimulatedRecord,
+  type SimulatedRoute,
+  type SimulatedVariant,
   type SimulatorRequest,
   type SimulatorResponse,
   type SimulatorStats,
-} from "./src/simulator.ts"
+} from "./src/simulator/mod.ts"
 export {
   awaitBulkJob,
   awaitCatalogCategoryBulkUpdateJob,

@@ -9,6 +9,7 @@ import type { LimitClass } from "../http/request.ts"
 import type { ResourceSpec } from "../internal/jsonapi.ts"
 import { getResource } from "../internal/pipeline.ts"
 import { bulkJobResource } from "../resources/bulk-job.ts"
+import { withRow } from "./rows.ts"
 import type { GetJob, JobRelationship } from "./types.ts"
 
 /** What every row says: the operation, the collection's path, the job type, the limit class. */
@@ -28,12 +29,6 @@ export interface GetRow<T extends string, I extends JobRelationship> extends Row
   readonly includes: { readonly [R in I]: ResourceSpec }
 }
 
-/** The row each "get one job" function was made from (what the watch picks a GET by). */
-const getRows = new WeakMap<object, Row<string>>()
-
-/** The row a function of the table was made from by {@link getOne}; `undefined` for another. */
-export const rowOfGet = (get: object): Row<string> | undefined => getRows.get(get)
-
 /** A GET of one job by id, derived from its row. */
 export const getOne = <T extends string, I extends JobRelationship = never>(
   row: GetRow<T, I>,
@@ -46,6 +41,5 @@ export const getOne = <T extends string, I extends JobRelationship = never>(
     limitClass: row.limitClass,
   }
   const get = (jobId: string, options?: object) => getResource(endpoint, jobId, options ?? {})
-  getRows.set(get, row)
-  return get as GetJob<T, I>
+  return withRow(get, { kind: "get", row: { ...row, includes: endpoint.includes } }) as GetJob<T, I>
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { rowOfGet } from "../endpoints/define.ts"
+import { rowOf } from "../endpoints/rows.ts"
 import * as Gets from "../endpoints/table.ts"
 import type { GetJob, JobRelationship } from "../endpoints/types.ts"
 import { InvalidRequest, type KlaviyoError } from "../errors.ts"
@@ -101,8 +101,8 @@ export type AnyGet = (
 /** The GET of each job type, read from the rows the table's functions were made from. */
 const getsByType: ReadonlyMap<string, AnyGet> = new Map(
   Object.values(Gets).flatMap((get): ReadonlyArray<readonly [string, AnyGet]> => {
-    const row = rowOfGet(get)
-    return row === undefined ? [] : [[row.job, get as unknown as AnyGet]]
+    const entry = rowOf(get)
+    return entry?.kind === "get" ? [[entry.row.job, get as unknown as AnyGet]] : []
   }),
 )
 
