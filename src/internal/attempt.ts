@@ -161,6 +161,8 @@ export const makeAttempt = (
   return (request) => {
     const method = methodOf(request)
     const limitClass = limitClassOf(request)
+    /** Runs a hop inside the permits of the request's limit class. */
+    const permit = <A, E, R>(effect: Effect.Effect<A, E, R>) => withPermit(effect, limitClass)
     const firstUrl = requestUrl(baseUrl, request)
     // Encoded once per call (every attempt and hop sends the same bytes).
     const body = request.body === undefined ? undefined : JSON.stringify(request.body)
@@ -202,28 +204,25 @@ export const makeAttempt = (
         // Every hop on the wire, redirects included, takes its own rate-limit permits. The
         // request and the reading of its body run under one timeout race (a redirect's body is
         // not read here: it is let go, or read below when the redirect is not followed).
-        const hop = yield* withPermit(
-          bounded(
-            sent,
-            Effect.flatMap(
-              client.execute(build(hopUrl)).pipe(
-                Effect.mapError((error) => transportFailure(method, hopUrl, error)),
-              ),
-              (answer): Effect.Effect<
-                {
-                  readonly answer: HttpClientResponse.HttpClientResponse
-                  readonly body: Uint8Array | undefined
-                },
-                TransportError
-              > =>
-                isRedirect(answer.status) ? Effect.succeed({ answer, body: undefined }) : Effect.map(
-                  readCapped(method, answer, hopUrl, maxBodyBytes, overflowOf(answer.status)),
-                  (body) => ({ answer, body }),
-                ),
+        const hop = yield* permit(bounded(
+          sent,
+          Effect.flatMap(
+            client.execute(build(hopUrl)).pipe(
+              Effect.mapError((error) => transportFailure(method, hopUrl, error)),
             ),
+            (answer): Effect.Effect<
+              {
+                readonly answer: HttpClientResponse.HttpClientResponse
+                readonly body: Uint8Array | undefined
+              },
+              TransportError
+            > =>
+              isRedirect(answer.status) ? Effect.succeed({ answer, body: undefined }) : Effect.map(
+                readCapped(method, answer, hopUrl, maxBodyBytes, overflowOf(answer.status)),
+                (body) => ({ answer, body }),
+              ),
           ),
-          limitClass,
-        ).pipe(
+        )).pipe(
           Effect.mapError((error) =>
             error._tag === "RateLimiterError"
               ? new TransportError({
