@@ -176,7 +176,11 @@ export {
 } from "./src/resources.ts"
 export {
   RateLimitBudget,
+  type RateLimitBudgetOptions,
   type RateLimitBudgetShape,
+  rateLimitClasses,
+  type RateLimitClassLimits,
+  type RateLimitClassOptions,
   type RateLimitOptions,
   type RateLimitWindow,
 } from "./src/rate-limit.ts"

@@ -21,7 +21,13 @@ import { readClientOptions } from "./internal/options.ts"
 import { makeScrubber } from "./internal/scrub.ts"
 import { makeSend } from "./internal/send.ts"
 import { hasControlCharacter } from "./internal/wire.ts"
-import { makeRateLimitBudget, RateLimitBudget, type RateLimitOptions, unlimitedBudget } from "./rate-limit.ts"
+import {
+  checkSharedBudget,
+  makeRateLimitBudget,
+  RateLimitBudget,
+  type RateLimitOptions,
+  unlimitedBudget,
+} from "./rate-limit.ts"
 import { resolveRetry, type RetryOptions, type RetryPolicy } from "./retry.ts"
 import { DEFAULT_REVISION, parseRevision, type Revision } from "./revision.ts"
 
@@ -91,8 +97,9 @@ export interface KlaviyoClientBaseOptions {
   /**
    * Client-side rate limiting: options for a budget of this client's own (in memory), `false`
    * to turn it off, or `"shared"` to use the {@link RateLimitBudget} in context (one budget for
-   * several clients of the same account).
-   * @default { burst: { limit: 350, window: "1 second" }, steady: { limit: 3500, window: "1 minute" } }
+   * several clients of the same account). Each limit class has its own windows, by default the
+   * client's revision's (see {@link RateLimitOptions}).
+   * @default { burst: { limit: 350, window: "1 second" }, steady: { limit: 3500, window: "1 minute" } } for jobs-read; 75 per second and 750 per minute (700 before revision 2026-01-15) for jobs-write
    */
   readonly rateLimit?: false | "shared" | RateLimitOptions | undefined
   /**
@@ -289,7 +296,11 @@ const make = (
       ? yield* Effect.flatMap(
         Effect.serviceOption(RateLimitBudget),
         Option.match({
-          onSome: Effect.succeed,
+          // A shared budget must not allow more than this client's revision does.
+          onSome: (shared) => {
+            const refused = checkSharedBudget(shared, settings.revision)
+            return refused === undefined ? Effect.succeed(shared) : Effect.fail(refused)
+          },
           onNone: () =>
             Effect.fail(
               new InvalidRequest({
@@ -300,14 +311,15 @@ const make = (
             ),
         }),
       )
-      : yield* makeRateLimitBudget(typeof rateLimit === "object" ? rateLimit : {}).pipe(
+      : yield* makeRateLimitBudget(typeof rateLimit === "object" ? rateLimit : {}, settings.revision).pipe(
         Effect.provide(RateLimiter.layerStoreMemory),
       )
     const attempt = makeAttempt(
       http,
       settings,
       budget.withPermit,
-      (status, headers) => status === 429 ? Effect.void : Effect.ignore(budget.observe(headers)),
+      (status, headers, limitClass) =>
+        status === 429 ? Effect.void : Effect.ignore(budget.observe(headers, limitClass)),
     )
     return {
       baseUrl: settings.baseUrl.href.replace(/\/+$/, ""),

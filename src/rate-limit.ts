@@ -1,7 +1,28 @@
 /**
  * The rate-limit budget: a shared service, over `effect/persistence`'s `RateLimiterStore`, that
- * keeps every request inside Klaviyo's limits (for this endpoint: burst 350 per second, steady
- * 3500 per minute, fixed windows per account) without ever meeting a 429.
+ * keeps every request inside Klaviyo's limits (fixed windows per account, a pair for each limit
+ * class) without ever meeting a 429.
+ *
+ * ## Limit classes
+ * Each operation counts against one class, the spec's `x-klaviyo-ratelimit` pair for it:
+ * `jobs-write` (every job-creating POST, and the GETs of item and variant create and update jobs:
+ * 75 per second, 750 per minute; 700 per minute for revisions before 2026-01-15) and `jobs-read`
+ * (the GETs of category jobs and of every delete job: 350 per second, 3500 per minute). The
+ * evidence, revision by revision, and why the reading is the conservative one, is in
+ * `rate-limit/classes.ts`. The budget keeps the classes apart: each has its own windows, its own
+ * store keys (the class name and its limits in the key), its own pause after a 429 (a 429 to a
+ * POST pauses the POSTs, not the GETs), its own reading of the `RateLimit-*` headers and its own
+ * per-process lock. Everything below holds for each class on its own. The options may replace any
+ * class's windows (`classes`); `burst` and `steady` are `jobs-read`'s, as they were the only
+ * class's before there were classes.
+ *
+ * A budget of a client's own takes its classes' limits from the client's revision. A budget
+ * shared by several clients (`RateLimitBudget.layer`) takes them from its own `revision` option
+ * (default 2026-07-15), and holds every client that shares it to them: a client whose revision's
+ * spec allows less for a class (a client of 2025-10-15, 700 POSTs a minute, and a budget of
+ * 2026-07-15, 750) refuses the budget with an `InvalidRequest` when it is built, so that nothing
+ * is sent past its revision's limits; build the budget with the oldest revision among its
+ * clients, or set that class's limits explicitly (they are then not checked).
  *
  * ## Why not Effect's own algorithms
  * Klaviyo counts in fixed windows whose phase the client cannot know. Effect's `fixed-window`
@@ -72,403 +93,27 @@
  * whose callers have not touched the store since before it, cannot tell an emptied store from a
  * new one: it is the first caller after the loss, whichever process it is in, that sees it.
  *
- * Store keys are bounded: `limit` permits per window plus two counters, so the in-memory store
- * does not grow.
+ * Store keys are bounded: `limit` permits per window plus two counters, per class, so the
+ * in-memory store does not grow. Keys are `<key>:<class>:<limits>:<scope>:...`, for example
+ * `klaviyo:catalog-bulk-jobs:jobs-write:750per60000ms+75per1000ms:account:acme:next`: processes
+ * of an older release (keys without the class) do not share a budget with this one while both
+ * run.
  *
  * @module
  */
-import * as Clock from "effect/Clock"
-import * as Context from "effect/Context"
-import * as Duration from "effect/Duration"
-import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
-import * as Metric from "effect/Metric"
-import * as Option from "effect/Option"
-import * as Redacted from "effect/Redacted"
-import * as RateLimiter from "effect/persistence/RateLimiter"
-import { InvalidRequest } from "./errors.ts"
-import { makePause, RetryDue } from "./internal/budget-pause.ts"
-import { makeRing, type RingWindow } from "./internal/budget-ring.ts"
-import { guardStore } from "./internal/budget-store.ts"
-import { checkRateLimitTypes } from "./internal/options.ts"
-
-/**
- * One window of a limit: at most `limit` requests per `window`.
- *
- * @example
- * ```ts
- * import type { RateLimitWindow } from "@effect-klaviyo/catalog-jobs"
- *
- * const steady: RateLimitWindow = { limit: 3500, window: "1 minute" }
- * ```
- *
- * @since 0.1.0
- * @category rate limit
- */
-export interface RateLimitWindow {
-  /** How many requests the window allows. */
-  readonly limit: number
-  /** How long the window is. */
-  readonly window: Duration.Input
-}
-
-/**
- * How to limit: the burst and steady windows of the endpoint's limit class, and the margin that
- * absorbs latency spread.
- *
- * @example
- * ```ts
- * import { KlaviyoClient, type RateLimitOptions } from "@effect-klaviyo/catalog-jobs"
- *
- * const limits: RateLimitOptions = { burst: { limit: 350, window: "1 second" }, margin: "200 millis" }
- * const layer = KlaviyoClient.layer({ apiKey: "pk_example", rateLimit: limits })
- * ```
- *
- * @since 0.1.0
- * @category rate limit
- */
-export interface RateLimitOptions {
-  /**
-   * The short window.
-   * @default { limit: 350, window: "1 second" }
-   */
-  readonly burst?: RateLimitWindow | undefined
-  /**
-   * The long window.
-   * @default { limit: 3500, window: "1 minute" }
-   */
-  readonly steady?: RateLimitWindow | undefined
-  /**
-   * Added to each window's hold time: it covers the spread of latency between the client's
-   * send and the server's count (requests sent `window` apart may arrive closer together) and
-   * the store's round trip between taking the last permit and sending. A margin shorter than
-   * those protects nothing; on this repository's benchmark machine 50 ms was enough for warm
-   * processes. A request that must first open its connection (TCP and TLS to Klaviyo) reaches
-   * the server that much later: processes that start at full speed together need a margin that
-   * covers the connection's set-up.
-   * @default "100 millis"
-   */
-  readonly margin?: Duration.Input | undefined
-  /**
-   * The longest a 429's `Retry-After` or a spent `RateLimit-Remaining` pauses the budget; calls
-   * made past it meet Klaviyo's answer themselves (a `Retry-After` beyond the client's
-   * `maxRetryAfter` fails them at once). The hold-back after a store lost its permits is not
-   * capped: it lasts the longest window and its margin.
-   * @default "60 seconds"
-   */
-  readonly maxPause?: Duration.Input | undefined
-  /**
-   * The budget's store key prefix.
-   * @default "klaviyo:catalog-bulk-jobs"
-   */
-  readonly key?: string | undefined
-  /**
-   * The Klaviyo account the budget is for (with OAuth, the account and the app): Klaviyo counts
-   * per account, so budgets with the same account share their limits, whatever the key or
-   * process. Without it the budget is scoped by a hash of `credential` (never the credential
-   * itself), and without that to one shared scope.
-   */
-  readonly account?: string | undefined
-  /** The API key or access token whose hash scopes the budget when no `account` is given. */
-  readonly credential?: string | Redacted.Redacted<string> | undefined
-  /**
-   * How long one store operation may take. A store that does not answer in time (Redis gone)
-   * then fails the request with a `TransportError` instead of holding it: every caller gets its
-   * answer within `storeTimeout` of asking (or of its turn, when it waits for a permit), however
-   * many wait with it. Set it for a remote store; the in-memory store always answers at once.
-   * @default no timeout
-   */
-  readonly storeTimeout?: Duration.Input | undefined
-}
-
-/**
- * What the {@link RateLimitBudget} service does.
- *
- * @example
- * ```ts
- * import { Duration, Effect } from "effect"
- * import { RateLimitBudget } from "@effect-klaviyo/catalog-jobs"
- *
- * // Pause every client sharing the budget, for example after a 429 seen by other code.
- * const pause = Effect.flatMap(Effect.service(RateLimitBudget), (budget) => budget.pause(Duration.seconds(5)))
- * ```
- *
- * @since 0.1.0
- * @category rate limit
- */
-export interface RateLimitBudgetShape {
-  /**
-   * Runs `effect` (one attempt) once every window has a permit for it; the time spent waiting is
-   * recorded in the `klaviyo_rate_limit_wait_ms` metric.
-   */
-  readonly withPermit: <A, E, R>(
-    effect: Effect.Effect<A, E, R>,
-  ) => Effect.Effect<A, E | RateLimiter.RateLimiterError, R>
-  /** Pauses every caller that shares the budget for `duration` (a 429's `Retry-After`). */
-  readonly pause: (duration: Duration.Duration) => Effect.Effect<void, RateLimiter.RateLimiterError>
-  /**
-   * Reads the `RateLimit-*` headers of an answer (they describe the steady window): when
-   * `RateLimit-Remaining` leaves nothing for the requests still in flight and the budget's own
-   * steady permits do not account for what the server counted, the budget pauses until
-   * `RateLimit-Reset`.
-   */
-  readonly observe: (
-    headers: Readonly<Record<string, string>>,
-  ) => Effect.Effect<void, RateLimiter.RateLimiterError>
-}
-
-type ResolvedWindow = RingWindow
-
-/** The largest `limit` accepted: each permit is a store key. */
-const MAX_LIMIT = 100_000
-
-const waitMetric = Metric.counter("klaviyo_rate_limit_wait_ms", {
-  description: "Milliseconds requests spent waiting for the rate-limit budget",
-})
-const pauseMetric = Metric.counter("klaviyo_rate_limit_pauses_total", {
-  description: "Times the rate-limit budget was paused (by a 429 or a spent RateLimit-Remaining)",
-})
-
-const resolveWindow = (name: string, input: RateLimitWindow, fallback: RateLimitWindow) => {
-  const limit = input.limit ?? fallback.limit
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
-    return new InvalidRequest({
-      input: "rateLimit",
-      reason: `rateLimit.${name}.limit must be a whole number from 1 to ${MAX_LIMIT}, not ${String(limit)}`,
-    })
-  }
-  const window = Option.getOrUndefined(Duration.fromInput(input.window ?? fallback.window))
-  if (window === undefined || !Duration.isFinite(window) || !Duration.isGreaterThan(window, Duration.zero)) {
-    return new InvalidRequest({
-      input: "rateLimit",
-      reason: `rateLimit.${name}.window must be a positive duration`,
-    })
-  }
-  return { name, limit, window }
-}
-
-/** Checks the options and computes each window's hold, longest window first. */
-export const resolveRateLimit = (
-  options: RateLimitOptions,
-):
-  | {
-    readonly windows: ReadonlyArray<ResolvedWindow>
-    readonly key: string
-    readonly maxPause: Duration.Duration
-    readonly storeTimeout: Duration.Duration | undefined
-  }
-  | InvalidRequest => {
-  const wrongType = checkRateLimitTypes(options)
-  if (wrongType !== undefined) return wrongType
-  const margin = Option.getOrUndefined(Duration.fromInput(options.margin ?? "100 millis"))
-  if (margin === undefined || !Duration.isFinite(margin) || !Duration.isGreaterThan(margin, Duration.zero)) {
-    return new InvalidRequest({
-      input: "rateLimit",
-      reason: "rateLimit.margin must be a positive, finite duration",
-    })
-  }
-  const maxPause = Option.getOrUndefined(Duration.fromInput(options.maxPause ?? "60 seconds"))
-  if (
-    maxPause === undefined || !Duration.isFinite(maxPause) || Duration.isLessThan(maxPause, Duration.zero)
-  ) {
-    return new InvalidRequest({ input: "rateLimit", reason: "rateLimit.maxPause must be a finite duration" })
-  }
-  const burst = resolveWindow("burst", options.burst ?? defaultBurst, defaultBurst)
-  if (burst instanceof InvalidRequest) return burst
-  const steady = resolveWindow("steady", options.steady ?? defaultSteady, defaultSteady)
-  if (steady instanceof InvalidRequest) return steady
-  // Longest window first: its permit is taken first, the innermost one last, just before sending.
-  const windows: Array<ResolvedWindow> = [burst, steady]
-    .sort((a, b) => Duration.toMillis(b.window) - Duration.toMillis(a.window))
-    .map((window) => ({ ...window, hold: Duration.sum(window.window, margin) }))
-  const storeTimeout = options.storeTimeout === undefined
-    ? undefined
-    : Option.getOrUndefined(Duration.fromInput(options.storeTimeout))
-  if (
-    options.storeTimeout !== undefined &&
-    (storeTimeout === undefined || !Duration.isGreaterThan(storeTimeout, Duration.zero))
-  ) {
-    return new InvalidRequest({
-      input: "rateLimit",
-      reason: "rateLimit.storeTimeout must be a positive duration",
-    })
-  }
-  // The limit class: the windows themselves, so that budgets with other limits never share keys.
-  const limitClass = windows.map((window) => `${window.limit}per${Duration.toMillis(window.window)}ms`).join(
-    "+",
-  )
-  return {
-    windows,
-    key: `${options.key ?? "klaviyo:catalog-bulk-jobs"}:${limitClass}`,
-    maxPause,
-    storeTimeout,
-  }
-}
-
-const defaultBurst: RateLimitWindow = { limit: 350, window: "1 second" }
-const defaultSteady: RateLimitWindow = { limit: 3500, window: "1 minute" }
-
-/** Reads the first whole number of a header such as `RateLimit-Remaining: 12` or `12;w=60`. */
-const headerNumber = (value: string | undefined): number | undefined => {
-  const match = value === undefined ? null : /^\s*(\d+)/.exec(value)
-  return match === null ? undefined : Number(match[1])
-}
-
-/**
- * The scope of a budget's keys: the account when given; else the first 16 hex digits of the
- * credential's SHA-256 (never the credential); else one shared scope.
- */
-const budgetScope = (options: RateLimitOptions): Effect.Effect<string> => {
-  if (options.account !== undefined) return Effect.succeed(`account:${encodeURIComponent(options.account)}`)
-  const credential = options.credential
-  if (credential === undefined) return Effect.succeed("shared")
-  const text = Redacted.isRedacted(credential) ? Redacted.value(credential) : credential
-  return Effect.map(
-    Effect.promise(() => crypto.subtle.digest("SHA-256", new TextEncoder().encode(text))),
-    (digest) =>
-      `key:${
-        [...new Uint8Array(digest).slice(0, 8)].map((byte) => byte.toString(16).padStart(2, "0")).join("")
-      }`,
-  )
-}
-
-/** Builds a budget over the `RateLimiterStore` in context. */
-export const makeRateLimitBudget = (
-  options: RateLimitOptions = {},
-): Effect.Effect<RateLimitBudgetShape, InvalidRequest, RateLimiter.RateLimiterStore> =>
-  Effect.gen(function* () {
-    const resolved = resolveRateLimit(options)
-    if (resolved instanceof InvalidRequest) return yield* resolved
-    const { maxPause, storeTimeout, windows } = resolved
-    const key = `${resolved.key}:${yield* budgetScope(options)}`
-    // With a storeTimeout, every store operation answers in time or fails: a lost store never
-    // holds a request.
-    const store = guardStore(yield* RateLimiter.RateLimiterStore, storeTimeout)
-    const pauses = makePause(store.fixedWindow, `${key}:pause`)
-    const ring = makeRing({ store, key, windows, pause: pauses })
-    const steady = windows.find((window) => window.name === "steady")!
-    let inFlight = 0
-    let checking = false
-
-    /** Pauses the budget (capped at `maxPause`); pauses from many callers never add up. */
-    const pause = (duration: Duration.Duration): Effect.Effect<void, RateLimiter.RateLimiterError> => {
-      const wanted = Math.ceil(Math.min(Duration.toMillis(duration), Duration.toMillis(maxPause)))
-      return wanted <= 0 ? Effect.void : Effect.flatMap(
-        pauses.extend(wanted),
-        (began) => began ? Metric.update(pauseMetric, 1) : Effect.void,
-      )
-    }
-
-    /**
-     * `RateLimit-*` describe the steady window. When the server has nothing left for the requests
-     * in flight, it is only news if the budget's own steady permits would let more through before
-     * the server's window ends than the server has left: the permits held past that end are the
-     * budget's own requests the server counted (another program spends the account when they are
-     * fewer). `Reset` is whole seconds: the window ends no earlier than `Reset - 1` s from now.
-     */
-    const observe = (
-      headers: Readonly<Record<string, string>>,
-    ): Effect.Effect<void, RateLimiter.RateLimiterError> => {
-      const remaining = headerNumber(headers["ratelimit-remaining"])
-      const reset = headerNumber(headers["ratelimit-reset"])
-      // Called once the answer's request is no longer in flight: inFlight counts the others.
-      // RateLimit-Reset cannot be longer than the steady window; a larger value is misread.
-      if (
-        remaining === undefined || reset === undefined || remaining > inFlight ||
-        reset * 1000 > Duration.toMillis(steady.window) || checking
-      ) return Effect.void
-      checking = true
-      return Effect.gen(function* () {
-        const held = yield* ring.heldAtLeast(steady.name, Math.max(0, reset - 1) * 1000)
-        if (steady.limit - held > remaining) yield* pause(Duration.seconds(reset))
-      }).pipe(Effect.ensuring(Effect.sync(() => checking = false)))
-    }
-
-    return {
-      withPermit: (effect) =>
-        Effect.gen(function* () {
-          const start = yield* Clock.currentTimeMillis
-          yield* ring.takeAll(yield* RetryDue).pipe(
-            Effect.withSpan("klaviyo.rateLimit", undefined, { captureStackTrace: false }),
-          )
-          const waited = (yield* Clock.currentTimeMillis) - start
-          if (waited > 0) yield* Metric.update(waitMetric, waited)
-          return yield* Effect.acquireUseRelease(
-            Effect.sync(() => inFlight++),
-            () => effect,
-            () => Effect.sync(() => inFlight--),
-          )
-        }),
-      pause,
-      observe,
-    }
-  })
-
-/** A budget that never waits: `rateLimit: false`. */
-export const unlimitedBudget: RateLimitBudgetShape = {
-  withPermit: (effect) => effect,
-  pause: () => Effect.void,
-  observe: () => Effect.void,
-}
-
-const RateLimitBudgetBase: Context.ServiceClass<
-  RateLimitBudget,
-  "@effect-klaviyo/catalog-jobs/RateLimitBudget",
-  RateLimitBudgetShape
-> = Context.Service<RateLimitBudget, RateLimitBudgetShape>()("@effect-klaviyo/catalog-jobs/RateLimitBudget")
-
-/**
- * A rate-limit budget shared by every client that uses it: provide one to several
- * `KlaviyoClient.layer({ ..., rateLimit: "shared" })` clients of the same account, so that
- * together they stay inside the account's limits and a 429 seen by one pauses all.
- *
- * @example
- * ```ts
- * import { Layer } from "effect"
- * import { FetchHttpClient } from "effect/http"
- * import { KlaviyoClient, RateLimitBudget } from "@effect-klaviyo/catalog-jobs"
- *
- * const client = KlaviyoClient.layer({ apiKey: "pk_example", rateLimit: "shared" }).pipe(
- *   Layer.provide(RateLimitBudget.layerMemory()),
- *   Layer.provide(FetchHttpClient.layer),
- * )
- * ```
- *
- * @since 0.1.0
- * @category rate limit
- */
-export class RateLimitBudget extends RateLimitBudgetBase {
-  /**
-   * A budget over the `RateLimiterStore` in context (in memory, or Redis for a fleet).
-   *
-   * @example
-   * ```ts
-   * import { Layer } from "effect"
-   * import { RateLimiter } from "effect/persistence"
-   * import { RateLimitBudget } from "@effect-klaviyo/catalog-jobs"
-   *
-   * const budget = RateLimitBudget.layer({ steady: { limit: 3500, window: "1 minute" } }).pipe(
-   *   Layer.provide(RateLimiter.layerStoreMemory),
-   * )
-   * ```
-   */
-  static layer(
-    options: RateLimitOptions = {},
-  ): Layer.Layer<RateLimitBudget, InvalidRequest, RateLimiter.RateLimiterStore> {
-    return Layer.effect(RateLimitBudget, makeRateLimitBudget(options))
-  }
-
-  /**
-   * A budget in this process's memory.
-   *
-   * @example
-   * ```ts
-   * import { RateLimitBudget } from "@effect-klaviyo/catalog-jobs"
-   *
-   * const budget = RateLimitBudget.layerMemory({ burst: { limit: 350, window: "1 second" } })
-   * ```
-   */
-  static layerMemory(options: RateLimitOptions = {}): Layer.Layer<RateLimitBudget, InvalidRequest> {
-    return RateLimitBudget.layer(options).pipe(Layer.provide(RateLimiter.layerStoreMemory))
-  }
-}
+export { budgetScope, type RateLimitBudgetShape, unlimitedBudget } from "./rate-limit/budget.ts"
+export {
+  isLimitClass,
+  LIMIT_CLASSES,
+  limitClassOf,
+  rateLimitClasses,
+  type RateLimitClassLimits,
+} from "./rate-limit/classes.ts"
+export {
+  type RateLimitBudgetOptions,
+  type RateLimitClassOptions,
+  type RateLimitOptions,
+  type RateLimitWindow,
+  resolveRateLimit,
+} from "./rate-limit/options.ts"
+export { checkSharedBudget, makeRateLimitBudget, RateLimitBudget } from "./rate-limit/service.ts"

@@ -348,15 +348,21 @@ describe("budget scopes and stores", () => {
     expect([...keys].every((key) => /:key:[0-9a-f]{16}:/.test(key))).toBe(true)
   })
 
-  it("name the limits in the keys, so budgets with other limits never share them", async () => {
+  it("name the class and its limits in the keys, so budgets with other limits never share them", async () => {
     const keys = new Set<string>()
     await twoBudgets(
       { account: "acme" },
       { account: "acme", steady: { limit: 100, window: "1 minute" } },
       keys,
     )
-    const classes = new Set([...keys].map((key) => key.split(":")[2]))
-    expect(classes).toEqual(new Set(["3500per60000ms+1per1000ms", "100per60000ms+1per1000ms"]))
+    // The permits taken (a GET of a category job counts against jobs-read): class, then limits.
+    const permits = [...keys].filter((key) => /:(burst|steady):\d+$/.test(key))
+    const classes = new Set(permits.map((key) => key.split(":").slice(2, 4).join(":")))
+    expect(classes).toEqual(
+      new Set(["jobs-read:3500per60000ms+1per1000ms", "jobs-read:100per60000ms+1per1000ms"]),
+    )
+    // Every class has keys of its own (the store's operations are built for both classes).
+    expect(new Set([...keys].map((key) => key.split(":")[2]))).toEqual(new Set(["jobs-read", "jobs-write"]))
   })
 
   it("fail a request with a TransportError when the store does not answer within storeTimeout", async () => {

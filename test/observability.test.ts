@@ -106,6 +106,6 @@ describe("observability", () => {
     expect(Exit.isSuccess(exit)).toBe(true)
     // Two calls go at once; the third waits for the first burst permit to come free after 1 s
     // and the 1 ms margin.
-    expect(delta("klaviyo_rate_limit_wait_ms")).toBe(1001)
+    expect(delta("klaviyo_rate_limit_wait_ms{limit_class=jobs-read}")).toBe(1001)
   })
 })

@@ -7,9 +7,11 @@
 
 /**
  * A rate-limit class: which of Klaviyo's limit pairs an operation counts against, as the spec's
- * `x-klaviyo-ratelimit` gives them for revision 2026-07-15. `jobs-write` is 75/s and 750/m
- * (every job-creating POST, and the GETs of item and variant create and update jobs);
- * `jobs-read` is 350/s and 3500/m (the GETs of category jobs and of every delete job).
+ * `x-klaviyo-ratelimit` gives them for revision 2026-07-15 (and, read conservatively, for every
+ * revision). `jobs-write` is 75/s and 750/m (700/m before revision 2026-01-15): every
+ * job-creating POST, and the GETs of item and variant create and update jobs. `jobs-read` is
+ * 350/s and 3500/m: the GETs of category jobs and of every delete job. The rate-limit budget
+ * keeps the classes apart.
  *
  * @example
  * ```ts
@@ -57,7 +59,10 @@ export interface ApiRequest {
   readonly urlParams: ReadonlyArray<readonly [string, string]>
   /** The body of a POST, sent as JSON (`application/vnd.api+json`). */
   readonly body?: unknown
-  /** The operation's rate-limit class (the budget keeps the classes apart in a later release). */
+  /**
+   * The operation's rate-limit class: the budget of which class the request counts against.
+   * @default "jobs-write" for a POST, "jobs-read" for a GET
+   */
   readonly limitClass?: LimitClass | undefined
 }
 

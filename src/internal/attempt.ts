@@ -15,7 +15,8 @@ import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
-import { type ApiRequest, type ApiResponse, methodOf, requestUrl } from "../http/request.ts"
+import { type ApiRequest, type ApiResponse, type LimitClass, methodOf, requestUrl } from "../http/request.ts"
+import { limitClassOf } from "../rate-limit/classes.ts"
 import { DecodeError, KlaviyoApiError, TransportError } from "../errors.ts"
 import type { Revision } from "../revision.ts"
 import type * as RateLimiter from "effect/persistence/RateLimiter"
@@ -46,12 +47,20 @@ export interface AttemptSettings {
   readonly maxBodyBytes: number
 }
 
-/** Called with every answer's status and headers (the rate-limit budget reads them). */
-export type OnAnswer = (status: number, headers: Readonly<Record<string, string>>) => Effect.Effect<void>
+/**
+ * Called with every answer's status and headers, and its request's limit class (the rate-limit
+ * budget reads them).
+ */
+export type OnAnswer = (
+  status: number,
+  headers: Readonly<Record<string, string>>,
+  limitClass: LimitClass,
+) => Effect.Effect<void>
 
-/** Runs one request on the wire inside the rate-limit budget. */
+/** Runs one request on the wire inside the rate-limit budget of its limit class. */
 export type WithPermit = <A, E, R>(
   effect: Effect.Effect<A, E, R>,
+  limitClass: LimitClass,
 ) => Effect.Effect<A, E | RateLimiter.RateLimiterError, R>
 
 /** A status the loop below treats as a redirect (304 is an answer, not a redirect). */
@@ -151,6 +160,9 @@ export const makeAttempt = (
 
   return (request) => {
     const method = methodOf(request)
+    const limitClass = limitClassOf(request)
+    /** Runs a hop inside the permits of the request's limit class. */
+    const permit = <A, E, R>(effect: Effect.Effect<A, E, R>) => withPermit(effect, limitClass)
     const firstUrl = requestUrl(baseUrl, request)
     // Encoded once per call (every attempt and hop sends the same bytes).
     const body = request.body === undefined ? undefined : JSON.stringify(request.body)
@@ -192,7 +204,7 @@ export const makeAttempt = (
         // Every hop on the wire, redirects included, takes its own rate-limit permits. The
         // request and the reading of its body run under one timeout race (a redirect's body is
         // not read here: it is let go, or read below when the redirect is not followed).
-        const hop = yield* withPermit(bounded(
+        const hop = yield* permit(bounded(
           sent,
           Effect.flatMap(
             client.execute(build(hopUrl)).pipe(
@@ -255,7 +267,7 @@ export const makeAttempt = (
       const read = bytes ??
         (yield* bounded(sent, readCapped(method, response, url, maxBodyBytes, overflowOf(response.status))))
       const responseHeaders: Record<string, string> = { ...response.headers }
-      yield* onAnswer(response.status, responseHeaders)
+      yield* onAnswer(response.status, responseHeaders, limitClass)
       if (isSuccess(response.status)) {
         const document = decodeDocument(read)
         if (document === undefined) {

@@ -165,25 +165,71 @@ const windowMembers: ReadonlyArray<Member> = [
   duration("window", "rateLimit"),
 ]
 
-const window = (name: string): Member =>
+/** A window member (`burst`, `steady`) of the object at `prefix` (`rateLimit.`, `rateLimit.classes.jobs-write.`). */
+const window = (name: string, prefix = "rateLimit."): Member =>
   member(
     name,
     "rateLimit",
     isPlainObject,
     "{ limit, window }",
-    (value) => readMembers(value as object, windowMembers, `rateLimit.${name}.`),
+    (value) => readMembers(value as object, windowMembers, `${prefix}${name}.`),
   )
+
+/** The limit classes `rateLimit.classes` may name. */
+const limitClasses: ReadonlyArray<string> = ["jobs-read", "jobs-write"]
+
+/**
+ * `rateLimit.classes`: an object whose members are limit classes, each `{ burst?, steady? }`. A
+ * member that names no class is refused (a misspelt class would otherwise be silently left out),
+ * without echoing its name.
+ */
+const classesMember: Member = member(
+  "classes",
+  "rateLimit",
+  isPlainObject,
+  `an object of limit classes (${limitClasses.join(", ")})`,
+  (value) => {
+    const given = value as { readonly [key: string]: unknown }
+    if (Object.keys(given).some((key) => !limitClasses.includes(key))) {
+      return new InvalidRequest({
+        input: "rateLimit",
+        reason: `rateLimit.classes has a member that is not a limit class (${limitClasses.join(", ")})`,
+      })
+    }
+    const members = limitClasses.map((name) =>
+      member(
+        name,
+        "rateLimit",
+        isPlainObject,
+        "{ burst?, steady? }",
+        (inner) =>
+          readMembers(inner as object, [
+            window("burst", `rateLimit.classes.${name}.`),
+            window("steady", `rateLimit.classes.${name}.`),
+          ], `rateLimit.classes.${name}.`),
+      )
+    )
+    return readMembers(given, members, "rateLimit.classes.")
+  },
+)
 
 /** `RateLimitOptions`. */
 const rateLimitMembers: ReadonlyArray<Member> = [
   window("burst"),
   window("steady"),
+  classesMember,
   duration("margin", "rateLimit"),
   duration("maxPause", "rateLimit"),
   member("key", "rateLimit", isString, "a string"),
   member("account", "rateLimit", isString, "a string"),
   member("credential", "rateLimit", isSecret, "a string or a Redacted string", copySecret),
   duration("storeTimeout", "rateLimit"),
+]
+
+/** `RateLimitBudgetOptions`: a shared budget's options also name a revision. */
+const budgetMembers: ReadonlyArray<Member> = [
+  ...rateLimitMembers,
+  member("revision", "rateLimit", isString, "a string"),
 ]
 
 /** The default retry policy's options. */
@@ -305,8 +351,11 @@ export const readPromiseOptions = <T extends object>(options: T): T | InvalidReq
   return read instanceof InvalidRequest ? read : read as unknown as T
 }
 
-/** Checks the types of rate-limit options (`RateLimitBudget`'s own; the client's are read above). */
-export const checkRateLimitTypes = (options: unknown): InvalidRequest | undefined => {
-  const read = readObject(options, rateLimitMembers, "rateLimit", "rate-limit options", "rateLimit.")
-  return read instanceof InvalidRequest ? read : undefined
+/**
+ * Reads a budget's options (`RateLimitBudget`'s own, or a client's `rateLimit` snapshot) into a
+ * plain snapshot of the same type, their types checked.
+ */
+export const readRateLimitOptions = <T extends object>(options: T): T | InvalidRequest => {
+  const read = readObject(options, budgetMembers, "rateLimit", "rate-limit options", "rateLimit.")
+  return read instanceof InvalidRequest ? read : read as unknown as T
 }

@@ -14,6 +14,7 @@ import * as Schedule from "effect/Schedule"
 import { type ApiRequest, type ApiResponse, methodOf, requestUrl } from "../http/request.ts"
 import { type DecodeError, type KlaviyoApiError, TransportError } from "../errors.ts"
 import type { RateLimitBudgetShape } from "../rate-limit.ts"
+import { limitClassOf } from "../rate-limit/classes.ts"
 import type { AttemptFailure, RetryDecision, RetryPolicy } from "../retry.ts"
 import { RetryDue } from "./budget-pause.ts"
 
@@ -87,7 +88,10 @@ export const makeSend = (options: {
         failure._tag === "KlaviyoApiError" && failure.status === 429
           ? Effect.andThen(
             Metric.update(rateLimitedMetric, 1),
-            budget.pause(failure.retryAfter ?? Duration.seconds(1)).pipe(Effect.ignore),
+            // A 429 pauses the request's limit class, not the others.
+            budget.pause(failure.retryAfter ?? Duration.seconds(1), limitClassOf(request)).pipe(
+              Effect.ignore,
+            ),
           )
           : Effect.void
       ),
