@@ -62,9 +62,16 @@ const recordName = (index: number, record: { readonly [key: string]: unknown }):
   return `record ${index}${name === undefined ? "" : ` (${JSON.stringify(name.slice(0, 80))})`}`
 }
 
-/** Builds the `create` function of a row. */
-export const create = <T extends string, R>(row: CreateRow<T, R>): CreateJob<T, R> => {
-  const resource = bulkJobResource(row.job)
+/** How a row checks one record and turns it into the spec's JSON:API resource. */
+export interface RecordCodec {
+  /** Why the record at `index` is refused (naming the record and the reason), or `undefined`. */
+  readonly refusal: (index: number, record: unknown) => string | undefined
+  /** The spec's JSON:API resource of one (checked) record, as the POST's body holds it. */
+  readonly toResource: (record: { readonly [key: string]: unknown }) => Record<string, unknown>
+}
+
+/** The check and the encoding of a row's records, shared by `create` and `bulkWrite`. */
+export const recordCodec = <T extends string, R>(row: CreateRow<T, R>): RecordCodec => {
   const validate = Schema.decodeUnknownExit(row.record)
   const members = (row.record.ast as SchemaAST.Objects).propertySignatures.map((p) => String(p.name))
   const what = `a ${row.resource} to ${row.shape}`
@@ -116,6 +123,22 @@ export const create = <T extends string, R>(row: CreateRow<T, R>): CreateJob<T, 
     if (Object.keys(relationships).length > 0) out["relationships"] = relationships
     return out
   }
+  return { refusal, toResource }
+}
+
+const rows = new WeakMap<object, CreateRow<string, unknown>>()
+
+/**
+ * The row a `create` function was built from (for `bulkWrite`, which posts through it). Every
+ * `CreateJob` of the table is built by `create`, so the row is always there.
+ */
+export const createRowOf = <T extends string, R>(post: CreateJob<T, R>): CreateRow<T, R> =>
+  rows.get(post) as CreateRow<T, R>
+
+/** Builds the `create` function of a row. */
+export const create = <T extends string, R>(row: CreateRow<T, R>): CreateJob<T, R> => {
+  const resource = bulkJobResource(row.job)
+  const { refusal, toResource } = recordCodec(row)
 
   const build = (
     records: unknown,
@@ -172,7 +195,7 @@ export const create = <T extends string, R>(row: CreateRow<T, R>): CreateJob<T, 
     return { request, primaryFields }
   }
 
-  return ((records: unknown, options?: object) =>
+  const post = ((records: unknown, options?: object) =>
     Effect.gen(function* () {
       const client = yield* KlaviyoClient
       const prepared = yield* stage(
@@ -203,4 +226,6 @@ export const create = <T extends string, R>(row: CreateRow<T, R>): CreateJob<T, 
         },
       }, noStack),
     )) as CreateJob<T, R>
+  rows.set(post, row as CreateRow<string, unknown>)
+  return post
 }
