@@ -218,6 +218,16 @@ export {
   type WatchCatalogCategoryBulkUpdateJobOptions,
   type WatchedJob,
 } from "./src/watch.ts"
+export { type BulkWriteKind, type BulkWriteRecordOf, type BulkWriteRecords } from "./src/bulk-write/kind.ts"
+export {
+  type BulkWriteFailed,
+  type BulkWriteJobErrors,
+  type BulkWriteOutcome,
+  type BulkWriteReport,
+  type BulkWriteSucceeded,
+  type BulkWriteUnknown,
+} from "./src/bulk-write/outcome.ts"
+export { failedRecordLine, failedRecordLines, readFailedRecords } from "./src/bulk-write/failed-file.ts"
 
 /**
  * A job as `getCatalogCategoryBulkUpdateJob` returns it without options (the name DESIGN.md's
