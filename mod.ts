@@ -228,6 +228,7 @@ export {
   type BulkWriteUnknown,
 } from "./src/bulk-write/outcome.ts"
 export { failedRecordLine, failedRecordLines, readFailedRecords } from "./src/bulk-write/failed-file.ts"
+export { bulkWrite, type BulkWriteInput, type BulkWriteOptions } from "./src/bulk-write/write.ts"
 
 /**
  * A job as `getCatalogCategoryBulkUpdateJob` returns it without options (the name DESIGN.md's

@@ -25,7 +25,22 @@ import {
   bulkUpdateCatalogItems,
   bulkUpdateCatalogVariants,
 } from "../endpoints/table-create.ts"
+import {
+  getCatalogCategoryBulkCreateJob,
+  getCatalogCategoryBulkDeleteJob,
+  getCatalogCategoryBulkUpdateJob,
+  getCatalogItemBulkCreateJob,
+  getCatalogItemBulkDeleteJob,
+  getCatalogItemBulkUpdateJob,
+  getCatalogVariantBulkCreateJob,
+  getCatalogVariantBulkDeleteJob,
+  getCatalogVariantBulkUpdateJob,
+} from "../endpoints/table.ts"
 import type { CreateJob } from "../endpoints/types.ts"
+import type { KlaviyoClient } from "../client.ts"
+import type { KlaviyoError } from "../errors.ts"
+import type { BulkJobError, BulkJobStatus } from "../resources/bulk-job.ts"
+import type * as Effect from "effect/Effect"
 
 /**
  * The records each kind of bulk write takes, by resource and operation: the same flat records
@@ -98,11 +113,24 @@ export interface BulkWriteKind {
  */
 export type BulkWriteRecordOf<K extends BulkWriteKind> = BulkWriteRecords[K["resource"]][K["operation"]]
 
+/** What a bulk write reads of a job while it watches it. */
+export interface WatchedState {
+  readonly id: string
+  readonly status: BulkJobStatus
+  readonly errors?: ReadonlyArray<BulkJobError> | null
+  readonly failed_count?: number | null
+}
+
+/** A GET of one job of the kind's type, with the fields a bulk write reads. */
+export type GetState = (jobId: string) => Effect.Effect<WatchedState, KlaviyoError, KlaviyoClient>
+
 /** Everything a bulk write needs to know about its kind, derived from the table's row. */
 export interface KindSpec extends RecordCodec {
   readonly kind: BulkWriteKind
   /** The job-creating POST. */
   readonly post: CreateJob<string, unknown>
+  /** The GET of one job, asking only for `status`, `errors` and `failed_count`. */
+  readonly get: GetState
   /** Its row (job type, collection, shape). */
   readonly row: CreateRow<string, unknown>
   /** The UTF-8 bytes of the POST's body around its records (the body of a job of no records). */
@@ -117,9 +145,11 @@ export interface KindSpec extends RecordCodec {
   readonly key: (record: unknown) => string | undefined
 }
 
-const posts: {
+type Table = {
   readonly [R in BulkWriteKind["resource"]]: { readonly [O in BulkWriteKind["operation"]]: object }
-} = {
+}
+
+const posts: Table = {
   "catalog-item": {
     create: bulkCreateCatalogItems,
     update: bulkUpdateCatalogItems,
@@ -136,6 +166,26 @@ const posts: {
     delete: bulkDeleteCatalogCategories,
   },
 }
+
+const gets: Table = {
+  "catalog-item": {
+    create: getCatalogItemBulkCreateJob,
+    update: getCatalogItemBulkUpdateJob,
+    delete: getCatalogItemBulkDeleteJob,
+  },
+  "catalog-variant": {
+    create: getCatalogVariantBulkCreateJob,
+    update: getCatalogVariantBulkUpdateJob,
+    delete: getCatalogVariantBulkDeleteJob,
+  },
+  "catalog-category": {
+    create: getCatalogCategoryBulkCreateJob,
+    update: getCatalogCategoryBulkUpdateJob,
+    delete: getCatalogCategoryBulkDeleteJob,
+  },
+}
+
+type LooseGet = (jobId: string, options: object) => Effect.Effect<WatchedState, KlaviyoError, KlaviyoClient>
 
 const member = (record: unknown, name: string): unknown =>
   typeof record === "object" && record !== null
@@ -177,10 +227,13 @@ export const kindSpec = (kind: BulkWriteKind): KindSpec | undefined => {
   const post = byOperation[kind.operation] as CreateJob<string, unknown>
   const row = createRowOf(post)
   const creates = row.shape === "create"
+  const get = gets[kind.resource][kind.operation] as LooseGet
+  const fields = { [row.job]: ["status", "errors", "failed_count"] }
   const overhead = JSON.stringify({ data: { type: row.job, attributes: { [row.collection]: { data: [] } } } })
   const spec: KindSpec = {
     kind: { resource: kind.resource, operation: kind.operation },
     post,
+    get: (jobId) => get(jobId, { fields }),
     row,
     ...recordCodec(row),
     overheadBytes: utf8Length(overhead),
