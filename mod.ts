@@ -247,6 +247,17 @@ export {
   type WatchedJobView,
   type WatchTiming,
 } from "./src/watch.ts"
+export { type BulkWriteKind, type BulkWriteRecordOf, type BulkWriteRecords } from "./src/bulk-write/kind.ts"
+export {
+  type BulkWriteFailed,
+  type BulkWriteJobErrors,
+  type BulkWriteOutcome,
+  type BulkWriteReport,
+  type BulkWriteSucceeded,
+  type BulkWriteUnknown,
+} from "./src/bulk-write/outcome.ts"
+export { failedRecordLine, failedRecordLines, readFailedRecords } from "./src/bulk-write/failed-file.ts"
+export { bulkWrite, type BulkWriteInput, type BulkWriteOptions } from "./src/bulk-write/write.ts"
 
 /**
  * A job as `getCatalogCategoryBulkUpdateJob` returns it without options (the name DESIGN.md's

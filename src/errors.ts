@@ -63,6 +63,8 @@ export type InvalidInput =
   | "interval"
   | "logger"
   | "logLevel"
+  | "kind"
+  | "maxInFlight"
 
 /**
  * The fields of an {@link InvalidRequest}.

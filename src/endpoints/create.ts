@@ -18,7 +18,7 @@ import { checkFieldset, invalid, noStack, stage } from "../internal/pipeline.ts"
 import type { Revision } from "../revision.ts"
 import { bulkJobResource } from "../resources/bulk-job.ts"
 import type { Row } from "./define.ts"
-import { withRow } from "./rows.ts"
+import { rowOf, withRow } from "./rows.ts"
 import type { CreateJob } from "./types.ts"
 
 /** The most records one job takes. */
@@ -63,9 +63,16 @@ const recordName = (index: number, record: { readonly [key: string]: unknown }):
   return `record ${index}${name === undefined ? "" : ` (${JSON.stringify(name.slice(0, 80))})`}`
 }
 
-/** Builds the `create` function of a row. */
-export const create = <T extends string, R>(row: CreateRow<T, R>): CreateJob<T, R> => {
-  const resource = bulkJobResource(row.job)
+/** How a row checks one record and turns it into the spec's JSON:API resource. */
+export interface RecordCodec {
+  /** Why the record at `index` is refused (naming the record and the reason), or `undefined`. */
+  readonly refusal: (index: number, record: unknown) => string | undefined
+  /** The spec's JSON:API resource of one (checked) record, as the POST's body holds it. */
+  readonly toResource: (record: { readonly [key: string]: unknown }) => Record<string, unknown>
+}
+
+/** The check and the encoding of a row's records, shared by `create` and `bulkWrite`. */
+export const recordCodec = <T extends string, R>(row: CreateRow<T, R>): RecordCodec => {
   const validate = Schema.decodeUnknownExit(row.record)
   const members = (row.record.ast as SchemaAST.Objects).propertySignatures.map((p) => String(p.name))
   const what = `a ${row.resource} to ${row.shape}`
@@ -117,6 +124,23 @@ export const create = <T extends string, R>(row: CreateRow<T, R>): CreateJob<T, 
     if (Object.keys(relationships).length > 0) out["relationships"] = relationships
     return out
   }
+  return { refusal, toResource }
+}
+
+/**
+ * The row a `create` function was built from (for `bulkWrite`, which posts through it). Every
+ * `CreateJob` of the table is built by `create`, so the row is always there.
+ */
+export const createRowOf = <T extends string, R>(post: CreateJob<T, R>): CreateRow<T, R> => {
+  const entry = rowOf(post)
+  if (entry?.kind !== "create") throw new TypeError("not a job-creating POST of the table")
+  return entry.row as unknown as CreateRow<T, R>
+}
+
+/** Builds the `create` function of a row. */
+export const create = <T extends string, R>(row: CreateRow<T, R>): CreateJob<T, R> => {
+  const resource = bulkJobResource(row.job)
+  const { refusal, toResource } = recordCodec(row)
 
   const build = (
     records: unknown,

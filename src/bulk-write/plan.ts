@@ -1,0 +1,165 @@
+/**
+ * The plan of a bulk write: records in (a `Stream`, read once, in order), jobs out. Each record
+ * is checked with its row's Schema, measured as the exact bytes the POST's body gives it, and
+ * checked for a duplicate; the records that pass are grouped into jobs of at most 100 records
+ * and 5 MB of body. A record that cannot be sent comes out on its own, refused, with an
+ * `InvalidRequest` that names it. Memory: the job being filled, and the duplicate table.
+ *
+ * @internal
+ */
+import * as Stream from "effect/Stream"
+import { MAX_BODY_BYTES, MAX_RECORDS } from "../endpoints/create.ts"
+import { InvalidRequest } from "../errors.ts"
+import { type DuplicateTable, makeDuplicateTable } from "./duplicates.ts"
+import { type KindSpec, utf8Length } from "./kind.ts"
+
+/** A record in a planned job. */
+export interface PlannedRecord {
+  /** Its position in the input, from 0. */
+  readonly index: number
+  /** The record as given. */
+  readonly record: unknown
+  /** Its `external_id` (create) or `id`. */
+  readonly key: string | undefined
+}
+
+/** A job to post: its sequence number in the write, its records, its body's exact size. */
+export interface PlannedJob {
+  readonly _tag: "Job"
+  /** From 0, in the order of the input: the same input gives the same jobs. */
+  readonly seq: number
+  readonly records: ReadonlyArray<PlannedRecord>
+  /** The UTF-8 bytes of the body `bulkCreateCatalogItems` (...) sends for these records. */
+  readonly bodyBytes: number
+}
+
+/** Why a record is not sent. */
+export type Refusal = "invalid" | "duplicate" | "too-large"
+
+/** A record that is not sent, and why. */
+export interface RefusedRecord {
+  readonly _tag: "Refused"
+  readonly index: number
+  readonly record: unknown
+  readonly key: string | undefined
+  readonly refusal: Refusal
+  /** For a duplicate: the index of the earlier record that is sent in its place. */
+  readonly duplicateOf?: number
+  /** `input: "records"`, the reason naming the record. */
+  readonly error: InvalidRequest
+}
+
+/** What the plan emits, in input order of the jobs' last records. */
+export type Planned = PlannedJob | RefusedRecord
+
+/** The limits of one job (Klaviyo's by default; smaller ones for tests). */
+export interface PlanLimits {
+  readonly maxRecords: number
+  readonly maxBodyBytes: number
+}
+
+const defaults: PlanLimits = { maxRecords: MAX_RECORDS, maxBodyBytes: MAX_BODY_BYTES }
+
+/** How a message names a record: its index, and its id or external id. */
+export const recordName = (index: number, key: string | undefined): string =>
+  `record ${index}${key === undefined ? "" : ` (${JSON.stringify(key.slice(0, 80))})`}`
+
+interface State {
+  index: number
+  seq: number
+  records: Array<PlannedRecord>
+  bytes: number
+}
+
+/** The step of the plan for one record: refused, or added to the job being filled (maybe closing it). */
+const step = (
+  spec: KindSpec,
+  limits: PlanLimits,
+  duplicates: DuplicateTable,
+  state: State,
+  record: unknown,
+): ReadonlyArray<Planned> => {
+  const index = state.index++
+  const key = spec.key(record)
+  const refuse = (refusal: Refusal, reason: string, duplicateOf?: number): ReadonlyArray<Planned> => [{
+    _tag: "Refused",
+    index,
+    record,
+    key,
+    refusal,
+    ...(duplicateOf === undefined ? {} : { duplicateOf }),
+    error: new InvalidRequest({ input: "records", reason }),
+  }]
+  const invalid = spec.refusal(index, record)
+  if (invalid !== undefined) return refuse("invalid", invalid)
+  let resource: string
+  try {
+    resource = JSON.stringify(spec.toResource(record as { readonly [key: string]: unknown }))
+  } catch (cause) {
+    const why = cause instanceof Error ? cause.message : String(cause)
+    return refuse("invalid", `${recordName(index, key)} cannot be written as JSON: ${why}`)
+  }
+  const size = utf8Length(resource)
+  if (spec.overheadBytes + size > limits.maxBodyBytes) {
+    return refuse(
+      "too-large",
+      `${
+        recordName(index, key)
+      } is ${size} bytes of JSON: with the body around it (${spec.overheadBytes} bytes) it is over the ${limits.maxBodyBytes} bytes a job takes, so it cannot be sent`,
+    )
+  }
+  const identity = spec.identity(record)
+  const earlier = identity === undefined ? undefined : duplicates.check(identity, index)
+  if (earlier !== undefined) {
+    const what = spec.row.shape === "create" ? "external_id (and catalog)" : "id"
+    return refuse(
+      "duplicate",
+      `${recordName(index, key)} has the same ${what} as record ${earlier}: only record ${earlier} is sent`,
+      earlier,
+    )
+  }
+  const out: Array<Planned> = []
+  const added = state.records.length === 0 ? size : size + 1
+  if (
+    state.records.length >= limits.maxRecords ||
+    (state.records.length > 0 && spec.overheadBytes + state.bytes + added > limits.maxBodyBytes)
+  ) {
+    out.push(close(spec, state))
+  }
+  state.bytes += state.records.length === 0 ? size : size + 1
+  state.records.push({ index, record, key })
+  return out
+}
+
+/** Closes the job being filled and starts the next. */
+const close = (spec: KindSpec, state: State): PlannedJob => {
+  const job: PlannedJob = {
+    _tag: "Job",
+    seq: state.seq++,
+    records: state.records,
+    bodyBytes: spec.overheadBytes + state.bytes,
+  }
+  state.records = []
+  state.bytes = 0
+  return job
+}
+
+/**
+ * The plan of a write: every input record comes out exactly once, in a job or refused. The
+ * stream is read once; `index` is the record's position in it.
+ */
+export const plan = <E, R>(
+  spec: KindSpec,
+  records: Stream.Stream<unknown, E, R>,
+  limits: PlanLimits = defaults,
+): Stream.Stream<Planned, E, R> =>
+  Stream.suspend(() => {
+    const duplicates = makeDuplicateTable()
+    return records.pipe(
+      Stream.mapAccum(
+        (): State => ({ index: 0, seq: 0, records: [], bytes: 0 }),
+        (state, record) => [state, step(spec, limits, duplicates, state, record)] as const,
+        { onHalt: (state) => (state.records.length === 0 ? [] : [close(spec, state)]) },
+      ),
+    )
+  })

@@ -1,0 +1,256 @@
+/**
+ * `bulkWrite`: any number of records in, one outcome per record out, as an effect/workflow
+ * `Workflow` whose jobs are activities (see job.ts). This first stage runs on whatever
+ * `WorkflowEngine` the caller provides, `WorkflowEngine.layerMemory` when none is; the
+ * reconciliation of a POST whose outcome is unknown, the progress stream and the cluster
+ * engine's resume of a finished write are the next stages (see DURABILITY.md).
+ *
+ * @module
+ */
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import * as Workflow from "effect/workflow/Workflow"
+import * as WorkflowEngine from "effect/workflow/WorkflowEngine"
+import type { KlaviyoClient } from "../client.ts"
+import { InvalidRequest } from "../errors.ts"
+import { runJob } from "./job.ts"
+import { type BulkWriteKind, type BulkWriteRecordOf, type KindSpec, kindSpec } from "./kind.ts"
+import {
+  type BulkWriteOutcome,
+  type BulkWriteReport,
+  makeReportBuilder,
+  type ReportBuilder,
+} from "./outcome.ts"
+import { plan, type Planned } from "./plan.ts"
+
+/**
+ * The options of {@link bulkWrite}.
+ *
+ * @example
+ * ```ts
+ * import type { BulkWriteOptions } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const options: BulkWriteOptions = { id: "nightly-2026-12-01", maxInFlight: 20, pollInterval: "5 seconds" }
+ * ```
+ *
+ * @since 0.3.0
+ * @category bulk writes
+ */
+export interface BulkWriteOptions {
+  /**
+   * The write's identity: with a durable `WorkflowEngine`, the same `id` (and the same
+   * records) resumes it. A random id by default.
+   */
+  readonly id?: string
+  /**
+   * At most this many jobs in progress at once (posted and not yet ended), 1 to 500 (Klaviyo
+   * allows 500 per account).
+   *
+   * @default 20
+   */
+  readonly maxInFlight?: number
+  /**
+   * How long to wait between two polls of a job in progress.
+   *
+   * @default "2 seconds"
+   */
+  readonly pollInterval?: Duration.Input
+  /** Called with each record's outcome as soon as it is known, successes included. */
+  readonly onOutcome?: (outcome: BulkWriteOutcome) => void
+}
+
+/**
+ * The records of a bulk write: an `Iterable` (an array, a generator), an `AsyncIterable` (the
+ * lines of a file) or a `Stream`, read once, in order, as jobs are posted.
+ *
+ * @example
+ * ```ts
+ * import type { BulkWriteInput, CatalogDeleteRecord } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const input: BulkWriteInput<CatalogDeleteRecord> = [{ id: "$custom:::$default:::SHIRT-1" }]
+ * ```
+ *
+ * @since 0.3.0
+ * @category bulk writes
+ */
+export type BulkWriteInput<A, E = never, R = never> = Iterable<A> | AsyncIterable<A> | Stream.Stream<A, E, R>
+
+const BulkWrite = Workflow.make("effect-klaviyo/bulkWrite", {
+  payload: {
+    id: Schema.String,
+    resource: Schema.String,
+    operation: Schema.String,
+    maxInFlight: Schema.Number,
+    pollMillis: Schema.Number,
+  },
+  idempotencyKey: (payload) => payload.id,
+})
+
+/** What a running write reads outside its payload: its records and its report (not persisted). */
+interface Running {
+  readonly spec: KindSpec
+  readonly records: Stream.Stream<unknown, unknown, never>
+  readonly report: ReportBuilder
+  readonly onOutcome: ((outcome: BulkWriteOutcome) => void) | undefined
+}
+
+const running = new Map<string, Running>()
+
+/** The body of the workflow: the plan, each job run with at most `maxInFlight` at once. */
+const execute = (payload: typeof BulkWrite.payloadSchema.Type) =>
+  Effect.gen(function* () {
+    const write = running.get(payload.id)
+    if (write === undefined) {
+      return yield* Effect.die(`bulkWrite ${payload.id}: its records are not in this process`)
+    }
+    const interval = Duration.millis(payload.pollMillis)
+    const emit = (outcomes: ReadonlyArray<BulkWriteOutcome>) => {
+      for (const outcome of outcomes) {
+        write.report.add(outcome)
+        write.onOutcome?.(outcome)
+      }
+    }
+    yield* plan(write.spec, write.records).pipe(
+      Stream.mapEffect((planned: Planned) =>
+        planned._tag === "Refused"
+          ? Effect.sync(() =>
+            emit([{
+              outcome: "failed",
+              index: planned.index,
+              ...(planned.key === undefined ? {} : { key: planned.key }),
+              record: planned.record,
+              reason: planned.error.reason,
+              errors: [],
+              refused: planned.refusal,
+              ...(planned.duplicateOf === undefined ? {} : { duplicateOf: planned.duplicateOf }),
+            }])
+          )
+          : Effect.map(runJob(write.spec, planned, interval), (done) => {
+            if (done.job !== undefined) write.report.addJob(done.job, done.unjoined)
+            emit(done.outcomes)
+          }), { concurrency: payload.maxInFlight, unordered: true }),
+      Stream.runDrain,
+      Effect.orDie,
+    )
+  })
+
+const toStream = <A, E, R>(records: BulkWriteInput<A, E, R>): Stream.Stream<A, E | InvalidRequest, R> => {
+  if (Stream.isStream(records)) return records as Stream.Stream<A, E, R>
+  if (typeof (records as AsyncIterable<A>)[Symbol.asyncIterator] === "function") {
+    return Stream.fromAsyncIterable(
+      records as AsyncIterable<A>,
+      (cause) =>
+        new InvalidRequest({ input: "records", reason: `reading the records failed: ${String(cause)}` }),
+    )
+  }
+  return Stream.fromIterable(records as Iterable<A>)
+}
+
+const check = (
+  kind: BulkWriteKind,
+  options: BulkWriteOptions,
+):
+  | { readonly spec: KindSpec; readonly maxInFlight: number; readonly pollMillis: number }
+  | InvalidRequest => {
+  const spec = typeof kind === "object" && kind !== null ? kindSpec(kind) : undefined
+  if (spec === undefined) {
+    return new InvalidRequest({
+      input: "kind",
+      reason:
+        `the kind must be { resource: "catalog-item" | "catalog-variant" | "catalog-category", operation: "create" | "update" | "delete" }`,
+    })
+  }
+  const maxInFlight = options.maxInFlight ?? 20
+  if (!Number.isInteger(maxInFlight) || maxInFlight < 1 || maxInFlight > 500) {
+    return new InvalidRequest({
+      input: "maxInFlight",
+      reason: `maxInFlight must be a whole number from 1 to 500 (Klaviyo's limit of jobs in progress), not ${
+        String(maxInFlight)
+      }`,
+    })
+  }
+  const interval = Duration.fromInput(options.pollInterval ?? "2 seconds")
+  if (
+    Option.isNone(interval) || !Duration.isFinite(interval.value) || Duration.toMillis(interval.value) < 1
+  ) {
+    return new InvalidRequest({
+      input: "interval",
+      reason: "pollInterval must be a finite duration of 1 ms or more",
+    })
+  }
+  return { spec, maxInFlight, pollMillis: Duration.toMillis(interval.value) }
+}
+
+/**
+ * Writes any number of records: split into jobs of at most 100 records and 5 MB, each posted
+ * within the POST budget, at most `maxInFlight` in progress at once, each watched to its end;
+ * the report has exactly one outcome for every record (`succeeded`, `failed` with Klaviyo's
+ * error for it, or `unknown`). A record that cannot be sent (it does not match its Schema,
+ * repeats an earlier id, or is alone over 5 MB) is `failed` with `refused` set and never sent.
+ *
+ * Runs on the `WorkflowEngine` in context, `WorkflowEngine.layerMemory` when there is none.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { bulkWrite } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const report = bulkWrite(
+ *   { resource: "catalog-category", operation: "create" },
+ *   [{ external_id: "APPAREL", name: "Apparel" }, { external_id: "SHOES", name: "Shoes" }],
+ *   { maxInFlight: 10 },
+ * ).pipe(Effect.map((report) => `${report.succeeded} of ${report.records} written`))
+ * ```
+ *
+ * @since 0.3.0
+ * @category bulk writes
+ */
+export const bulkWrite = <K extends BulkWriteKind, E = never, R = never>(
+  kind: K,
+  records: BulkWriteInput<BulkWriteRecordOf<K>, E, R>,
+  options?: BulkWriteOptions,
+): Effect.Effect<BulkWriteReport, InvalidRequest | E, KlaviyoClient | R> =>
+  Effect.gen(function* () {
+    const checked = check(kind, options ?? {})
+    if (checked instanceof InvalidRequest) return yield* Effect.fail(checked)
+    const id = options?.id ?? globalThis.crypto.randomUUID()
+    if (running.has(id)) {
+      return yield* Effect.fail(
+        new InvalidRequest({ input: "records", reason: `the write ${id} is already running` }),
+      )
+    }
+    const report = makeReportBuilder(checked.spec.kind)
+    let failure: Option.Option<E | InvalidRequest> = Option.none()
+    const context = yield* Effect.context<R>()
+    const source = toStream(records).pipe(
+      Stream.tapError((error) => Effect.sync(() => (failure = Option.some(error)))),
+      Stream.provideContext(context),
+    ) as Stream.Stream<unknown, unknown, never>
+    running.set(id, { spec: checked.spec, records: source, report, onOutcome: options?.onOutcome })
+    const run = Effect.gen(function* () {
+      const engine = yield* WorkflowEngine.WorkflowEngine
+      yield* engine.register(BulkWrite, execute)
+      yield* BulkWrite.execute({
+        id,
+        resource: checked.spec.kind.resource,
+        operation: checked.spec.kind.operation,
+        maxInFlight: checked.maxInFlight,
+        pollMillis: checked.pollMillis,
+      })
+    })
+    const provided = Effect.flatMap(
+      Effect.serviceOption(WorkflowEngine.WorkflowEngine),
+      (engine) =>
+        Option.isSome(engine)
+          ? Effect.provideService(run, WorkflowEngine.WorkflowEngine, engine.value)
+          : Effect.provide(run, WorkflowEngine.layerMemory),
+    )
+    const exit = yield* Effect.exit(Effect.scoped(provided))
+    running.delete(id)
+    if (Option.isSome(failure)) return yield* Effect.fail(failure.value)
+    if (exit._tag === "Failure") return yield* Effect.failCause(exit.cause) as Effect.Effect<never>
+    return report.report()
+  })
