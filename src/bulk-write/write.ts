@@ -16,6 +16,7 @@ import * as Workflow from "effect/workflow/Workflow"
 import * as WorkflowEngine from "effect/workflow/WorkflowEngine"
 import type { KlaviyoClient } from "../client.ts"
 import { InvalidRequest } from "../errors.ts"
+import { InFlightCap, type InFlightCapShape, withInFlightSlot } from "./in-flight.ts"
 import { runJob } from "./job.ts"
 import { type BulkWriteKind, type BulkWriteRecordOf, type KindSpec, kindSpec } from "./kind.ts"
 import {
@@ -60,6 +61,12 @@ export interface BulkWriteOptions {
   readonly pollInterval?: Duration.Input
   /** Called with each record's outcome as soon as it is known, successes included. */
   readonly onOutcome?: (outcome: BulkWriteOutcome) => void
+  /**
+   * The cap on jobs in progress shared with other writes and processes (`maxInFlight` of it held
+   * at most, by all together): a slot is taken before each job's POST and released when its watch
+   * ends. The {@link InFlightCap} in context by default; without one, this write's own count.
+   */
+  readonly inFlightCap?: InFlightCapShape
 }
 
 /**
@@ -95,6 +102,7 @@ interface Running {
   readonly records: Stream.Stream<unknown, unknown, never>
   readonly report: ReportBuilder
   readonly onOutcome: ((outcome: BulkWriteOutcome) => void) | undefined
+  readonly cap: InFlightCapShape | undefined
 }
 
 const running = new Map<string, Running>()
@@ -128,10 +136,13 @@ const execute = (payload: typeof BulkWrite.payloadSchema.Type) =>
               ...(planned.duplicateOf === undefined ? {} : { duplicateOf: planned.duplicateOf }),
             }])
           )
-          : Effect.map(runJob(write.spec, planned, interval), (done) => {
-            if (done.job !== undefined) write.report.addJob(done.job, done.unjoined)
-            emit(done.outcomes)
-          }), { concurrency: payload.maxInFlight, unordered: true }),
+          : Effect.map(
+            withInFlightSlot(write.cap, payload.maxInFlight, runJob(write.spec, planned, interval)),
+            (done) => {
+              if (done.job !== undefined) write.report.addJob(done.job, done.unjoined)
+              emit(done.outcomes)
+            },
+          ), { concurrency: payload.maxInFlight, unordered: true }),
       Stream.runDrain,
       Effect.orDie,
     )
@@ -229,7 +240,8 @@ export const bulkWrite = <K extends BulkWriteKind, E = never, R = never>(
       Stream.tapError((error) => Effect.sync(() => (failure = Option.some(error)))),
       Stream.provideContext(context),
     ) as Stream.Stream<unknown, unknown, never>
-    running.set(id, { spec: checked.spec, records: source, report, onOutcome: options?.onOutcome })
+    const cap = options?.inFlightCap ?? Option.getOrUndefined(yield* Effect.serviceOption(InFlightCap))
+    running.set(id, { spec: checked.spec, records: source, report, onOutcome: options?.onOutcome, cap })
     const run = Effect.gen(function* () {
       const engine = yield* WorkflowEngine.WorkflowEngine
       yield* engine.register(BulkWrite, execute)
