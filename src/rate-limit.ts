@@ -87,6 +87,7 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as RateLimiter from "effect/persistence/RateLimiter"
 import { InvalidRequest } from "./errors.ts"
+import type { LimitClass } from "./http/request.ts"
 import { makePause, RetryDue } from "./internal/budget-pause.ts"
 import { makeRing, type RingWindow } from "./internal/budget-ring.ts"
 import { guardStore } from "./internal/budget-store.ts"
@@ -198,11 +199,13 @@ export interface RateLimitOptions {
  */
 export interface RateLimitBudgetShape {
   /**
-   * Runs `effect` (one attempt) once every window has a permit for it; the time spent waiting is
-   * recorded in the `klaviyo_rate_limit_wait_ms` metric.
+   * Runs `effect` (one hop on the wire) once every window has a permit for it; the time spent
+   * waiting is recorded in the `klaviyo_rate_limit_wait_ms` metric. `limitClass` is the
+   * request's (the budget keeps the classes apart in a later release).
    */
   readonly withPermit: <A, E, R>(
     effect: Effect.Effect<A, E, R>,
+    limitClass?: LimitClass,
   ) => Effect.Effect<A, E | RateLimiter.RateLimiterError, R>
   /** Pauses every caller that shares the budget for `duration` (a 429's `Retry-After`). */
   readonly pause: (duration: Duration.Duration) => Effect.Effect<void, RateLimiter.RateLimiterError>
