@@ -2,10 +2,13 @@
 /**
  * `klaviyo-catalog-jobs`: the command-line program.
  *
- * - `get <job_id>` prints a catalog category bulk update job (a table; `--json` for machines,
- *   `--fields` to choose the job's fields, `--include categories` for its categories).
- * - `watch <job_id>` follows the job until it ends: a live progress bar on a terminal, one plain
- *   line per change otherwise, then a summary of its errors.
+ * - `get [job_type] <job_id>` prints a catalog bulk job of any of the 9 types (a table; `--json`
+ *   for machines, `--fields` to choose the job's fields, `--include items|variants|categories`
+ *   for its records). Without a type, a catalog category bulk update job.
+ * - `watch [job_type] <job_id>` follows the job until it ends: a live progress bar on a terminal,
+ *   one plain line per change otherwise, then a summary of its errors.
+ * - `list <job_type>` prints every job of a type, page after page (`--status` filters,
+ *   `--json` prints one JSON object per line).
  *
  * Against the real API when `KLAVIYO_API_KEY` (or `KLAVIYO_ACCESS_TOKEN`) is set, against the
  * built-in simulated Klaviyo otherwise (it says so on stderr). Exit codes: 0 done (a watched job
@@ -31,27 +34,58 @@ import * as Logger from "effect/Logger"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
-import {
-  type BulkJobField,
-  getCatalogCategoryBulkUpdateJob,
-  watchCatalogCategoryBulkUpdateJob,
-} from "./mod.ts"
+import { type BulkJobField, watchBulkJob } from "./mod.ts"
 import { type Display, liveDisplay, plainDisplay } from "./cli/display.ts"
 import { type Env, target } from "./cli/klaviyo.ts"
 import { platformLayer } from "./cli/platform.ts"
-import { renderJob, renderJson, renderSummary, type ShownJob } from "./cli/render.ts"
+import { getJob, JOB_NAMES, listJobs, readJobArguments } from "./cli/jobs.ts"
+import { listHeader, renderJob, renderJson, renderListed, renderSummary } from "./cli/render.ts"
 import { VERSION } from "./cli/version.ts"
 
 /** The exit codes. */
 const EXIT = { ok: 0, jobFailed: 1, usage: 2, api: 3, interrupted: 130 } as const
 
-const jobId = Argument.String("job_id").pipe(
-  Argument.withDescription("The job's id, as Klaviyo returned it when the job was created."),
+const typeList = JOB_NAMES.join(", ")
+
+/** `[job_type] <job_id>`: a job id, after its type unless it is a category update job. */
+const job = Argument.String("job").pipe(
+  Argument.variadic({ min: 1, max: 2 }),
+  Argument.mapTryCatch(readJobArguments, (error) => error instanceof Error ? error.message : String(error)),
+  Argument.withMetavar("[job_type] <job_id>"),
+  Argument.withDescription(
+    `The job's type (${typeList}; catalog-category-bulk-update when left out), then its id, as Klaviyo returned it when the job was created.`,
+  ),
 )
-const include = Flag.Literals("include", ["categories"]).pipe(
-  Flag.withDescription("Fetch the job's categories too (resolved from the response's included resources)."),
+const jobType = Argument.String("job_type").pipe(
+  Argument.mapTryCatch(
+    (name) => readJobArguments([name, ""]).type,
+    (error) => error instanceof Error ? error.message : String(error),
+  ),
+  Argument.withDescription(`The jobs' type: ${typeList}.`),
+)
+const include = Flag.Literals("include", ["items", "variants", "categories"]).pipe(
+  Flag.withDescription(
+    "Fetch the job's records too (items on item jobs, variants on variant jobs, categories on category jobs; create and update jobs only).",
+  ),
   Flag.optional,
 )
+const json = Flag.Boolean("json").pipe(
+  Flag.withDescription("Print JSON (dates in ISO 8601, UTC)."),
+  Flag.withDefault(false),
+)
+const fields = Flag.String("fields").pipe(
+  Flag.withDescription(
+    "Only these job fields, comma-separated, with the spec's names (status,completed_count,...).",
+  ),
+  Flag.optional,
+)
+// The names are checked against the revision by the library before anything is sent.
+const fieldList = (input: Option.Option<string>): ReadonlyArray<BulkJobField> | undefined =>
+  Option.match(input, {
+    onNone: () => undefined,
+    onSome: (list) =>
+      list.split(",").map((name) => name.trim()).filter((name) => name !== "") as Array<BulkJobField>,
+  })
 
 /** The program on `env`: its value is the exit code. */
 const program = (env: Env): Effect.Effect<number> => {
@@ -60,38 +94,45 @@ const program = (env: Env): Effect.Effect<number> => {
   let code: number = EXIT.ok
   const notice = Console.error(klaviyo.notice)
 
-  const get = Command.make("get", {
-    jobId,
-    json: Flag.Boolean("json").pipe(
-      Flag.withDescription("Print the job as JSON (dates in ISO 8601, UTC)."),
-      Flag.withDefault(false),
-    ),
-    fields: Flag.String("fields").pipe(
-      Flag.withDescription(
-        "Only these job fields, comma-separated, with the spec's names (status,completed_count,...).",
-      ),
+  const get = Command.make("get", { job, json, fields, include }, (input) =>
+    Effect.gen(function* () {
+      yield* notice
+      const found = yield* getJob(input.job.type, input.job.id, {
+        fields: fieldList(input.fields),
+        include: Option.getOrUndefined(input.include),
+      })
+      yield* Console.log(input.json ? renderJson(found) : renderJob(found))
+    }).pipe(Effect.provide(klaviyo.layer))).pipe(
+      Command.withDescription("Fetch a catalog bulk job (any of the 9 types) and print it."),
+    )
+
+  const list = Command.make("list", {
+    jobType,
+    status: Flag.Literals("status", ["queued", "processing", "complete", "cancelled"]).pipe(
+      Flag.withDescription("Only the jobs in this status."),
       Flag.optional,
     ),
-    include,
+    json: Flag.Boolean("json").pipe(
+      Flag.withDescription("Print one JSON object per job and line (JSON Lines; dates in ISO 8601, UTC)."),
+      Flag.withDefault(false),
+    ),
+    fields,
   }, (input) =>
     Effect.gen(function* () {
       yield* notice
-      const fields = Option.map(
-        input.fields,
-        // The names are checked against the revision by the library before anything is sent.
-        (list) =>
-          list.split(",").map((name) => name.trim()).filter((name) => name !== "") as Array<BulkJobField>,
+      if (!input.json) yield* Console.log(listHeader())
+      // Each page is fetched as the lines before it are printed.
+      yield* listJobs(input.jobType, {
+        fields: fieldList(input.fields),
+        status: Option.getOrUndefined(input.status),
+      }).pipe(
+        Stream.runForEach((found) => Console.log(input.json ? JSON.stringify(found) : renderListed(found))),
       )
-      const job: ShownJob = yield* getCatalogCategoryBulkUpdateJob(input.jobId, {
-        ...(Option.isSome(fields) ? { fields: { "catalog-category-bulk-update-job": fields.value } } : {}),
-        ...(Option.isSome(input.include) ? { include: [input.include.value] } : {}),
-      })
-      yield* Console.log(input.json ? renderJson(job) : renderJob(job))
     }).pipe(Effect.provide(klaviyo.layer))).pipe(
-      Command.withDescription("Fetch a catalog category bulk update job and print it."),
+      Command.withDescription("List the jobs of a type, newest first, page after page (--status filters)."),
     )
 
-  const watch = Command.make("watch", { jobId }, (input) =>
+  const watch = Command.make("watch", { job }, (input) =>
     Effect.gen(function* () {
       yield* notice
       const display: Display = yield* Effect.acquireRelease(
@@ -104,8 +145,8 @@ const program = (env: Env): Effect.Effect<number> => {
       )
       // On a terminal the clock and the time left move between polls.
       yield* Effect.sync(display.tick).pipe(Effect.repeat(Schedule.spaced("250 millis")), Effect.forkScoped)
-      const last = yield* watchCatalogCategoryBulkUpdateJob(
-        input.jobId,
+      const last = yield* watchBulkJob(
+        input.job,
         klaviyo.interval === undefined ? {} : { interval: klaviyo.interval },
       ).pipe(
         Stream.tap((snapshot) =>
@@ -128,10 +169,10 @@ const program = (env: Env): Effect.Effect<number> => {
 
   const cli = Command.make("klaviyo-catalog-jobs").pipe(
     Command.withDescription(
-      "Klaviyo catalog category bulk update jobs. Reads KLAVIYO_API_KEY (or KLAVIYO_ACCESS_TOKEN), " +
+      "Klaviyo catalog bulk jobs (items, variants, categories x create, update, delete). Reads KLAVIYO_API_KEY (or KLAVIYO_ACCESS_TOKEN), " +
         "KLAVIYO_REVISION and KLAVIYO_BASE_URL; with no key it asks the built-in simulated Klaviyo.",
     ),
-    Command.withSubcommands([get, watch]),
+    Command.withSubcommands([get, watch, list]),
   )
 
   const report = (tag: string, message: string, exitCode: number) =>

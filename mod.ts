@@ -4,7 +4,8 @@
  * An Effect-native client for Klaviyo's catalog bulk-job API: for items, variants and
  * categories, POST a job (`bulkCreateCatalogItems`, ...), GET a job
  * (`getCatalogCategoryBulkUpdateJob`, ...) and list jobs (`listCatalogItemBulkCreateJobs`, ...),
- * 27 operations, each a row of one table.
+ * 27 operations, each a row of one table; watch any job to its end (`watchBulkJob`,
+ * `awaitBulkJob`), polling through its type's GET.
  *
  * A call is a typed Effect pipeline: build the request (checked before anything is sent),
  * send it through `HttpClient` from `effect/http`, decode the JSON:API document with Schema
@@ -167,6 +168,7 @@ export {
   type CatalogItemAttributes,
   type CatalogItemField,
   type CatalogItemSchemaFields,
+  type CatalogProductSchemaFields,
   type CatalogVariant,
   type CatalogVariantAttributes,
   type CatalogVariantField,
@@ -191,6 +193,7 @@ export {
 } from "./src/retry.ts"
 export { DEFAULT_REVISION, parseRevision, type Revision } from "./src/revision.ts"
 export {
+  KLAVIYO_RATE_LIMITS,
   type KlaviyoModel,
   KlaviyoSimulator,
   type KlaviyoSimulatorApi,
@@ -198,25 +201,47 @@ export {
   makeKlaviyoModel,
   SIMULATED_API_KEY,
   SIMULATED_JOB_ID,
+  SIMULATED_JOB_IDS,
   type SimulatedCategory,
+  type SimulatedFailRecords,
   type SimulatedFault,
+  type SimulatedFaultTarget,
+  type SimulatedItem,
   type SimulatedJob,
   type SimulatedJobProgress,
+  type SimulatedJobType,
+  type SimulatedLimits,
+  type SimulatedProcessing,
   type SimulatedRateLimit,
+  type SimulatedRateLimits,
+  type SimulatedRecord,
+  type SimulatedRoute,
+  type SimulatedVariant,
   type SimulatorRequest,
   type SimulatorResponse,
   type SimulatorStats,
-} from "./src/simulator.ts"
+} from "./src/simulator/mod.ts"
 export {
+  awaitBulkJob,
   awaitCatalogCategoryBulkUpdateJob,
+  type BulkJobGetRow,
+  type BulkJobIncludes,
+  type BulkJobRef,
+  type BulkJobType,
   type JobProgress,
   type JobSnapshot,
   JobWatchError,
   type JobWatchErrorFields,
   type JobWatchFailure,
+  watchBulkJob,
+  type WatchBulkJobOptions,
   watchCatalogCategoryBulkUpdateJob,
   type WatchCatalogCategoryBulkUpdateJobOptions,
+  type WatchedBulkJob,
   type WatchedJob,
+  type WatchedJobField,
+  type WatchedJobView,
+  type WatchTiming,
 } from "./src/watch.ts"
 
 /**

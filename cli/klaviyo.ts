@@ -81,6 +81,8 @@ export const simulatedModel = (now: Date, speed: number): KlaviyoSimulatorOption
   return {
     jobs: [...defaults.jobs.values(), ...jobs],
     categories: [...defaults.categories.values(), ...groups.flatMap((group) => group.categories)],
+    items: [...defaults.items.values()],
+    variants: [...defaults.variants.values()],
   }
 }
 

@@ -10,6 +10,11 @@ import type {
   BulkJobError,
   BulkJobStatus,
   CatalogCategory,
+  CatalogCategoryAttributes,
+  CatalogItem,
+  CatalogItemAttributes,
+  CatalogVariant,
+  CatalogVariantAttributes,
   JobProgress,
   UnresolvedReference,
 } from "../mod.ts"
@@ -27,7 +32,41 @@ export interface ShownJob {
   readonly expires_at?: Date | null
   readonly errors?: ReadonlyArray<BulkJobError> | null
   readonly categories?: ReadonlyArray<CatalogCategory>
+  readonly items?: ReadonlyArray<CatalogItem>
+  readonly variants?: ReadonlyArray<CatalogVariant>
   readonly unresolved?: ReadonlyArray<UnresolvedReference>
+}
+
+/** An included record of any resource, as the table shows it. */
+type ShownRecord =
+  & Partial<CatalogCategoryAttributes & CatalogItemAttributes & CatalogVariantAttributes>
+  & { readonly id: string }
+
+/** The details shown beside a record's id: its name (or title), SKU, external id, last update. */
+const recordDetails = (record: ShownRecord): string => {
+  const name = record.name !== undefined ? record.name : record.title
+  return [
+    name === undefined ? undefined : name ?? "-",
+    record.sku === undefined ? undefined : `sku ${record.sku ?? "-"}`,
+    record.external_id === undefined ? undefined : `external id ${record.external_id ?? "-"}`,
+    record.updated === undefined ? undefined : `updated ${when(record.updated)}`,
+  ].filter((part) => part !== undefined).join("  ")
+}
+
+/** The lines of a job's included records (`categories`, `items` or `variants`) and of the unresolved ones. */
+const recordLines = (
+  label: string,
+  records: ReadonlyArray<ShownRecord>,
+  unresolved: ReadonlyArray<UnresolvedReference>,
+): ReadonlyArray<string> => {
+  const width = Math.max(0, ...records.map((r) => r.id.length), ...unresolved.map((u) => u.id.length))
+  return [
+    `  ${label.padEnd(11)} ${records.length + unresolved.length}`,
+    ...records.map((record) => `    ${record.id.padEnd(width)}  ${recordDetails(record)}`.trimEnd()),
+    ...unresolved.map((missing) =>
+      `    ${missing.id.padEnd(width)}  (not in the response's included resources)`
+    ),
+  ]
 }
 
 /** The progress figures the display needs: the library's, without its notes on what was corrected. */
@@ -77,25 +116,29 @@ export const renderJob = (job: ShownJob): string => {
     row("errors", errors.length === 0 ? "none" : `${errors.length}`)
     for (const error of errors) lines.push(`    - ${errorLine(error)}`)
   }
-  if (job.categories !== undefined) {
-    const categories = job.categories
-    const unresolved = job.unresolved ?? []
-    row("categories", `${categories.length + unresolved.length}`)
-    const width = Math.max(0, ...categories.map((c) => c.id.length), ...unresolved.map((u) => u.id.length))
-    for (const category of categories) {
-      const details = [
-        category.name === undefined ? undefined : category.name ?? "-",
-        category.external_id === undefined ? undefined : `external id ${category.external_id ?? "-"}`,
-        category.updated === undefined ? undefined : `updated ${when(category.updated)}`,
-      ].filter((part) => part !== undefined)
-      lines.push(`    ${category.id.padEnd(width)}  ${details.join("  ")}`.trimEnd())
-    }
-    for (const missing of unresolved) {
-      lines.push(`    ${missing.id.padEnd(width)}  (not in the response's included resources)`)
-    }
+  for (const label of ["categories", "items", "variants"] as const) {
+    const records: ReadonlyArray<ShownRecord> | undefined = job[label]
+    if (records !== undefined) lines.push(...recordLines(label, records, job.unresolved ?? []))
   }
   return lines.join("\n")
 }
+
+/** The header of `list`'s table. */
+export const listHeader = (): string => listRow("ID", "STATUS", "PROGRESS", "CREATED")
+
+const listRow = (id: string, status: string, progress: string, created: string): string =>
+  `${id.padEnd(26)}  ${status.padEnd(10)}  ${progress.padEnd(22)}  ${created}`.trimEnd()
+
+/** One job of `list`: its id, status, counts and creation time. */
+export const renderListed = (job: ShownJob): string =>
+  listRow(
+    job.id,
+    job.status ?? "-",
+    job.total_count === undefined
+      ? "-"
+      : `${job.completed_count ?? 0}/${job.total_count} done, ${job.failed_count ?? 0} failed`,
+    when(job.created_at),
+  )
 
 /** A job as `--json` prints it: the job value itself, dates as ISO 8601 UTC strings. */
 export const renderJson = (value: unknown): string => JSON.stringify(value, null, 2)

@@ -45,6 +45,7 @@ export type TaggedErrorConstructor<Tag extends string, Fields> = new (
  */
 export type InvalidInput =
   | "jobId"
+  | "job"
   | "records"
   | "status"
   | "fields"
@@ -200,12 +201,27 @@ const KlaviyoApiErrorBase: TaggedErrorConstructor<"KlaviyoApiError", KlaviyoApiE
     "KlaviyoApiError",
   )
 
-const statusHints: Readonly<Record<number, string>> = {
-  401:
-    "the credential was not accepted: check the private API key (KLAVIYO_API_KEY, pk_…) or the OAuth access token",
-  403: "the credential lacks a scope this endpoint needs (catalogs:read)",
-  404: "Klaviyo has no job with this id for this account (jobs expire: see expires_at)",
-  429: "the account's rate limit was exceeded",
+/** Whether a URL names one job (`…-jobs/<id>`), rather than a list of them. */
+const namesOneJob = (url: string): boolean => /-jobs\/[^/?#]+\/?(?:[?#]|$)/.test(url)
+
+/** A hint for the status, where one helps: it depends on the request (a GET of a job, a list, a POST). */
+const statusHint = (status: number, method: string, url: string): string | undefined => {
+  switch (status) {
+    case 401:
+      return "the credential was not accepted: check the private API key (KLAVIYO_API_KEY, pk_…) or the OAuth access token"
+    case 403:
+      return `the credential lacks a scope this endpoint needs (${
+        method === "GET" ? "catalogs:read" : "catalogs:write"
+      })`
+    case 404:
+      return method === "GET" && namesOneJob(url)
+        ? "Klaviyo has no job with this id for this account (jobs expire: see expires_at)"
+        : "Klaviyo has no such endpoint: check the base URL and the revision"
+    case 429:
+      return "the account's rate limit was exceeded"
+    default:
+      return undefined
+  }
 }
 
 /**
@@ -240,9 +256,7 @@ export class KlaviyoApiError extends KlaviyoApiErrorBase {
       ? `; revision ${this.revision} is retired and Klaviyo no longer serves it: set \`revision\` (or KLAVIYO_REVISION) to one from the last two years, such as the default`
       : this.note !== undefined
       ? `; ${this.note}`
-      : statusHints[this.status] === undefined
-      ? ""
-      : `; ${statusHints[this.status]}`
+      : ((hint) => hint === undefined ? "" : `; ${hint}`)(statusHint(this.status, this.method, this.url))
     const wait = this.retryAfter === undefined ? "" : `; retry after ${Duration.format(this.retryAfter)}`
     return `Klaviyo answered ${this.status} to ${this.method} ${this.url}${said}${more}${hint}${wait}${
       mayExist(this.jobMayExist)

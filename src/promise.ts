@@ -25,10 +25,16 @@ import { readPromiseOptions } from "./internal/options.ts"
 import { promiseLoggerLayer, type PromiseLogOptions } from "./promise-log.ts"
 import type { RateLimitOptions } from "./rate-limit.ts"
 import {
+  awaitBulkJob,
   awaitCatalogCategoryBulkUpdateJob,
+  type BulkJobRef,
+  type BulkJobType,
   type JobSnapshot,
+  watchBulkJob,
+  type WatchBulkJobOptions,
   watchCatalogCategoryBulkUpdateJob,
   type WatchCatalogCategoryBulkUpdateJobOptions,
+  type WatchedBulkJob,
   type WatchedJob,
 } from "./watch.ts"
 
@@ -122,6 +128,32 @@ export interface KlaviyoPromiseClient extends PromiseTable {
     options?: O,
     call?: CallOptions,
   ) => AsyncIterable<JobSnapshot<WatchedJob<O>>>
+  /**
+   * Waits for a job of any of the 9 types (anything with its `type` and `id`, such as the job a
+   * POST resolved with) to end and resolves with it as it ended; rejects as
+   * `awaitCatalogCategoryBulkUpdateJob` does, and with an `InvalidRequest` for a job of an
+   * unknown type or without an id.
+   */
+  readonly awaitBulkJob: <
+    T extends BulkJobType,
+    const O extends WatchBulkJobOptions<T> = WatchBulkJobOptions<T>,
+  >(
+    job: BulkJobRef<T>,
+    options?: O,
+    call?: CallOptions,
+  ) => Promise<WatchedBulkJob<T, O>>
+  /**
+   * Watches a job of any of the 9 types: `for await` over its snapshots, as
+   * `watchCatalogCategoryBulkUpdateJob` does.
+   */
+  readonly watchBulkJob: <
+    T extends BulkJobType,
+    const O extends WatchBulkJobOptions<T> = WatchBulkJobOptions<T>,
+  >(
+    job: BulkJobRef<T>,
+    options?: O,
+    call?: CallOptions,
+  ) => AsyncIterable<JobSnapshot<WatchedBulkJob<T, O>>>
   /** Releases what the client holds. Calls made after it reject. */
   readonly close: () => Promise<void>
   /** The same as `close`, for `await using`. */
@@ -229,6 +261,8 @@ export const makeKlaviyoClient = (given: MakeKlaviyoClientOptions): KlaviyoPromi
       run(awaitCatalogCategoryBulkUpdateJob(jobId, watchOptions), call?.signal),
     watchCatalogCategoryBulkUpdateJob: (jobId, watchOptions, call) =>
       iterate(watchCatalogCategoryBulkUpdateJob(jobId, watchOptions), call?.signal),
+    awaitBulkJob: (job, watchOptions, call) => run(awaitBulkJob(job, watchOptions), call?.signal),
+    watchBulkJob: (job, watchOptions, call) => iterate(watchBulkJob(job, watchOptions), call?.signal),
     close,
     [Symbol.asyncDispose]: close,
   }

@@ -37,3 +37,4 @@ export {
   type CatalogVariantSchemaFields,
   variantResource as catalogVariantResource,
 } from "./resources/catalog-variant.ts"
+export { type CatalogProductSchemaFields } from "./resources/product.ts"

@@ -161,7 +161,7 @@ describe("klaviyo-catalog-jobs usage", () => {
       ["no command", []],
       ["no job id", ["get"]],
       ["an unknown flag", ["get", SIMULATED_JOB_ID, "--jsn"]],
-      ["a bad --include", ["get", SIMULATED_JOB_ID, "--include", "items"]],
+      ["a bad --include", ["get", SIMULATED_JOB_ID, "--include", "products"]],
     ] as const,
   )("exits 2 for %s, with the help on stderr and nothing on stdout", async ([, args]) => {
     const run = await runPiped(args)
@@ -173,7 +173,8 @@ describe("klaviyo-catalog-jobs usage", () => {
   it("--help prints the commands on stdout and exits 0", async () => {
     const run = await runPiped(["--help"])
     expect(run.code).toBe(0)
-    expect(run.stdout).toMatch(/get\s+Fetch a catalog category bulk update job/)
+    expect(run.stdout).toMatch(/get\s+Fetch a catalog bulk job \(any of the 9 types\)/)
+    expect(run.stdout).toMatch(/list\s+List the jobs of a type/)
     expect(run.stdout).toMatch(/watch\s+Follow a job until it ends/)
   })
 

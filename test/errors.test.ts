@@ -237,6 +237,33 @@ describe("KlaviyoApiError for every non-2xx answer", () => {
     expect(server.requests).toHaveLength(1)
   })
 
+  it.for(
+    [
+      [404, "GET", "https://a.klaviyo.com/api/catalog-item-bulk-create-jobs/01ABC", "no job with this id"],
+      [
+        404,
+        "GET",
+        "https://a.klaviyo.com/api/catalog-item-bulk-create-jobs/01ABC/?include=items",
+        "no job with this id",
+      ],
+      [404, "GET", "https://a.klaviyo.com/api/catalog-item-bulk-create-jobs?filter=x", "no such endpoint"],
+      [404, "POST", "https://a.klaviyo.com/api/catalog-item-bulk-create-jobs", "no such endpoint"],
+      [403, "GET", "https://a.klaviyo.com/api/catalog-item-bulk-create-jobs/01ABC", "(catalogs:read)"],
+      [403, "POST", "https://a.klaviyo.com/api/catalog-item-bulk-create-jobs", "(catalogs:write)"],
+    ] as const,
+  )("hints at what a %i to %s %s means: %s", ([status, method, url, hint]) => {
+    const error = new KlaviyoApiError({ status, method, url, revision: "2026-07-15", errors: [] })
+    expect(error.message).toBe(
+      `Klaviyo answered ${status} to ${method} ${url}; ${
+        status === 403
+          ? `the credential lacks a scope this endpoint needs ${hint}`
+          : hint === "no such endpoint"
+          ? "Klaviyo has no such endpoint: check the base URL and the revision"
+          : "Klaviyo has no job with this id for this account (jobs expire: see expires_at)"
+      }`,
+    )
+  })
+
   it("carries 401 for a wrong key", async () => {
     const error = (await runError(getCatalogCategoryBulkUpdateJob(SIMULATED_JOB_ID), server, {
       apiKey: "pk_wrong",

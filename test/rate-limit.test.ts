@@ -116,7 +116,12 @@ describe("a shared budget", () => {
       Effect.runPromise,
     )
     expect(Exit.isSuccess(exit)).toBe(true)
-    expect(model.stats).toEqual({ requests: 90, throttled: 0, throttledBy: { burst: 0, steady: 0 } })
+    expect(model.stats).toMatchObject({
+      requests: 90,
+      throttled: 0,
+      throttledBy: { burst: 0, steady: 0 },
+      byClass: { "jobs-read": { requests: 90, throttled: 0 }, "jobs-write": { requests: 0, throttled: 0 } },
+    })
   })
 })
 

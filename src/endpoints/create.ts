@@ -18,6 +18,7 @@ import { checkFieldset, invalid, noStack, stage } from "../internal/pipeline.ts"
 import type { Revision } from "../revision.ts"
 import { bulkJobResource } from "../resources/bulk-job.ts"
 import type { Row } from "./define.ts"
+import { withRow } from "./rows.ts"
 import type { CreateJob } from "./types.ts"
 
 /** The most records one job takes. */
@@ -172,7 +173,7 @@ export const create = <T extends string, R>(row: CreateRow<T, R>): CreateJob<T, 
     return { request, primaryFields }
   }
 
-  return ((records: unknown, options?: object) =>
+  return withRow((records: unknown, options?: object) =>
     Effect.gen(function* () {
       const client = yield* KlaviyoClient
       const prepared = yield* stage(
@@ -202,5 +203,5 @@ export const create = <T extends string, R>(row: CreateRow<T, R>): CreateJob<T, 
           "klaviyo.records": Array.isArray(records) ? records.length : 0,
         },
       }, noStack),
-    )) as CreateJob<T, R>
+    ), { kind: "create", row: row as CreateRow<string, unknown> }) as CreateJob<T, R>
 }

@@ -9,6 +9,7 @@ import type { LimitClass } from "../http/request.ts"
 import type { ResourceSpec } from "../internal/jsonapi.ts"
 import { getResource } from "../internal/pipeline.ts"
 import { bulkJobResource } from "../resources/bulk-job.ts"
+import { withRow } from "./rows.ts"
 import type { GetJob, JobRelationship } from "./types.ts"
 
 /** What every row says: the operation, the collection's path, the job type, the limit class. */
@@ -39,5 +40,6 @@ export const getOne = <T extends string, I extends JobRelationship = never>(
     includes: row.includes as Readonly<Record<string, ResourceSpec>>,
     limitClass: row.limitClass,
   }
-  return ((jobId: string, options?: object) => getResource(endpoint, jobId, options ?? {})) as GetJob<T, I>
+  const get = (jobId: string, options?: object) => getResource(endpoint, jobId, options ?? {})
+  return withRow(get, { kind: "get", row: { ...row, includes: endpoint.includes } }) as GetJob<T, I>
 }

@@ -17,6 +17,7 @@ import { decodePrimary, type FlatResource } from "../internal/jsonapi.ts"
 import { checkFieldset, invalid, stage } from "../internal/pipeline.ts"
 import { bulkJobResource } from "../resources/bulk-job.ts"
 import type { Row } from "./define.ts"
+import { withRow } from "./rows.ts"
 import type { ListJobs } from "./types.ts"
 
 const statuses: ReadonlyArray<string> = ["cancelled", "complete", "processing", "queued"]
@@ -150,7 +151,7 @@ export const list = <T extends string>(row: Row<T>): ListJobs<T> => {
         }),
       ))
 
-  return ((options?: object) =>
+  return withRow((options?: object) =>
     Stream.unwrap(Effect.gen(function* () {
       const client = yield* KlaviyoClient
       const first = yield* stage(client, "klaviyo.buildRequest", firstRequest(client, options ?? {}))
@@ -167,5 +168,5 @@ export const list = <T extends string>(row: Row<T>): ListJobs<T> => {
               }),
             ] as const,
         ))
-    }))) as ListJobs<T>
+    })), { kind: "list", row }) as ListJobs<T>
 }

@@ -5,10 +5,10 @@
  *
  * @module
  */
-import * as Schema from "effect/Schema"
+import type * as Schema from "effect/Schema"
 import type { ResourceSpec } from "../internal/jsonapi.ts"
-import { UtcDateTime } from "../internal/schemas.ts"
-import { catalogResource, nullable } from "./resource.ts"
+import { type CatalogProductSchemaFields, productFields } from "./product.ts"
+import { catalogResource } from "./resource.ts"
 
 /**
  * The Schema of each attribute of a catalog item, as a type (the value the decoder uses has
@@ -24,47 +24,9 @@ import { catalogResource, nullable } from "./resource.ts"
  * @since 0.2.0
  * @category resources
  */
-export type CatalogItemSchemaFields = {
-  /** The ID of the catalog item in an external system. */
-  readonly external_id: Schema.optionalKey<Schema.NullOr<Schema.String>>
-  /** The title of the catalog item. */
-  readonly title: Schema.optionalKey<Schema.NullOr<Schema.String>>
-  /** A description of the catalog item. */
-  readonly description: Schema.optionalKey<Schema.NullOr<Schema.String>>
-  /** This field can be used to set the price on the catalog item, which is what gets displayed for the item when included in emails. For most price-update use cases, you will also want to update the `price` on any child variants, using the [Update Catalog Variant Endpoint](https://developers.klaviyo.com/en/reference/update_catalog_variant). */
-  readonly price: Schema.optionalKey<Schema.NullOr<Schema.Number>>
-  /** URL pointing to the location of the catalog item on your website. */
-  readonly url: Schema.optionalKey<Schema.NullOr<Schema.String>>
-  /** URL pointing to the location of a full image of the catalog item. */
-  readonly image_full_url: Schema.optionalKey<Schema.NullOr<Schema.String>>
-  /** URL pointing to the location of an image thumbnail of the catalog item */
-  readonly image_thumbnail_url: Schema.optionalKey<Schema.NullOr<Schema.String>>
-  /** List of URLs pointing to the locations of images of the catalog item. */
-  readonly images: Schema.optionalKey<Schema.NullOr<Schema.$Array<Schema.String>>>
-  /** Flat JSON blob to provide custom metadata about the catalog item. May not exceed 100kb. */
-  readonly custom_metadata: Schema.optionalKey<Schema.NullOr<Schema.$Record<Schema.String, Schema.Unknown>>>
-  /** Boolean value indicating whether the catalog item is published. */
-  readonly published: Schema.optionalKey<Schema.NullOr<Schema.Boolean>>
-  /** Date and time when the catalog item was created, in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm). */
-  readonly created: Schema.optionalKey<Schema.NullOr<Schema.decodeTo<Schema.Date, Schema.String>>>
-  /** Date and time when the catalog item was last updated, in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm). */
-  readonly updated: Schema.optionalKey<Schema.NullOr<Schema.decodeTo<Schema.Date, Schema.String>>>
-}
+export type CatalogItemSchemaFields = CatalogProductSchemaFields
 
-const itemFields: CatalogItemSchemaFields = {
-  external_id: nullable(Schema.String),
-  title: nullable(Schema.String),
-  description: nullable(Schema.String),
-  price: nullable(Schema.Number),
-  url: nullable(Schema.String),
-  image_full_url: nullable(Schema.String),
-  image_thumbnail_url: nullable(Schema.String),
-  images: nullable(Schema.Array(Schema.String)),
-  custom_metadata: nullable(Schema.Record(Schema.String, Schema.Unknown)),
-  published: nullable(Schema.Boolean),
-  created: Schema.optionalKey(Schema.NullOr(UtcDateTime)),
-  updated: Schema.optionalKey(Schema.NullOr(UtcDateTime)),
-}
+const itemFields: CatalogItemSchemaFields = productFields
 
 /**
  * The attributes of a catalog item, under their wire names; timestamps are UTC `Date`s.

@@ -7,7 +7,7 @@
  */
 import * as Schema from "effect/Schema"
 import type { ResourceSpec } from "../internal/jsonapi.ts"
-import { UtcDateTime } from "../internal/schemas.ts"
+import { type CatalogProductSchemaFields, productFields } from "./product.ts"
 import { catalogResource, nullable } from "./resource.ts"
 
 /**
@@ -24,13 +24,7 @@ import { catalogResource, nullable } from "./resource.ts"
  * @since 0.2.0
  * @category resources
  */
-export type CatalogVariantSchemaFields = {
-  /** The ID of the catalog item variant in an external system. */
-  readonly external_id: Schema.optionalKey<Schema.NullOr<Schema.String>>
-  /** The title of the catalog item variant. */
-  readonly title: Schema.optionalKey<Schema.NullOr<Schema.String>>
-  /** A description of the catalog item variant. */
-  readonly description: Schema.optionalKey<Schema.NullOr<Schema.String>>
+export type CatalogVariantSchemaFields = CatalogProductSchemaFields & {
   /** The SKU of the catalog item variant. */
   readonly sku: Schema.optionalKey<Schema.NullOr<Schema.String>>
   /**
@@ -40,42 +34,13 @@ export type CatalogVariantSchemaFields = {
   readonly inventory_policy: Schema.optionalKey<Schema.NullOr<Schema.Literals<readonly [0, 1, 2]>>>
   /** The quantity of the catalog item variant currently in stock. */
   readonly inventory_quantity: Schema.optionalKey<Schema.NullOr<Schema.Number>>
-  /** This field can be used to set the price on the catalog item variant, which is what gets displayed for the item variant when included in emails. For most price-update use cases, you will also want to update the `price` on any parent items using the [Update Catalog Item Endpoint](https://developers.klaviyo.com/en/reference/update_catalog_item). */
-  readonly price: Schema.optionalKey<Schema.NullOr<Schema.Number>>
-  /** URL pointing to the location of the catalog item variant on your website. */
-  readonly url: Schema.optionalKey<Schema.NullOr<Schema.String>>
-  /** URL pointing to the location of a full image of the catalog item variant. */
-  readonly image_full_url: Schema.optionalKey<Schema.NullOr<Schema.String>>
-  /** URL pointing to the location of an image thumbnail of the catalog item variant. */
-  readonly image_thumbnail_url: Schema.optionalKey<Schema.NullOr<Schema.String>>
-  /** List of URLs pointing to the locations of images of the catalog item variant. */
-  readonly images: Schema.optionalKey<Schema.NullOr<Schema.$Array<Schema.String>>>
-  /** Flat JSON blob to provide custom metadata about the catalog item variant. May not exceed 100kb. */
-  readonly custom_metadata: Schema.optionalKey<Schema.NullOr<Schema.$Record<Schema.String, Schema.Unknown>>>
-  /** Boolean value indicating whether the catalog item variant is published. */
-  readonly published: Schema.optionalKey<Schema.NullOr<Schema.Boolean>>
-  /** Date and time when the catalog item  variant was created, in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm). */
-  readonly created: Schema.optionalKey<Schema.NullOr<Schema.decodeTo<Schema.Date, Schema.String>>>
-  /** Date and time when the catalog item variant was last updated, in ISO 8601 format (YYYY-MM-DDTHH:MM:SS.mmmmmm). */
-  readonly updated: Schema.optionalKey<Schema.NullOr<Schema.decodeTo<Schema.Date, Schema.String>>>
 }
 
 const variantFields: CatalogVariantSchemaFields = {
-  external_id: nullable(Schema.String),
-  title: nullable(Schema.String),
-  description: nullable(Schema.String),
+  ...productFields,
   sku: nullable(Schema.String),
   inventory_policy: nullable(Schema.Literals([0, 1, 2])),
   inventory_quantity: nullable(Schema.Number),
-  price: nullable(Schema.Number),
-  url: nullable(Schema.String),
-  image_full_url: nullable(Schema.String),
-  image_thumbnail_url: nullable(Schema.String),
-  images: nullable(Schema.Array(Schema.String)),
-  custom_metadata: nullable(Schema.Record(Schema.String, Schema.Unknown)),
-  published: nullable(Schema.Boolean),
-  created: Schema.optionalKey(Schema.NullOr(UtcDateTime)),
-  updated: Schema.optionalKey(Schema.NullOr(UtcDateTime)),
 }
 
 /**

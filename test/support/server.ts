@@ -69,7 +69,7 @@ export const startServer = async (options: KlaviyoSimulatorOptions = {}): Promis
       scripted.raw(req, res)
       return
     }
-    const answer = scripted ?? model.handle({ method: req.method ?? "GET", url: url.href, headers })
+    const answer = scripted ?? model.handle({ method: req.method ?? "GET", url: url.href, headers, body })
     // The model's faults, as a real server would meet them: a reset connection, a late answer.
     if ("reset" in answer && answer.reset === true) {
       req.socket.destroy()
