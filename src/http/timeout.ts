@@ -60,14 +60,14 @@ const timedOut = (request: HttpClientRequest.HttpClientRequest, timeout: Duratio
 export const withAttemptTimeout =
   (timeout: Duration.Duration) =>
   <E, R>(self: HttpClient.HttpClient.With<E, R>): HttpClient.HttpClient.With<E | TransportError, R> =>
-    HttpClient.transform(self, (effect, request) =>
-      Effect.suspend(() => {
-        const sent = Deferred.makeUnsafe<void>()
-        return Effect.raceFirst(
-          Effect.provideService(effect, AttemptSent, sent),
-          Deferred.await(sent).pipe(
-            Effect.andThen(Effect.sleep(timeout)),
-            Effect.flatMap(() => Effect.fail(timedOut(request, timeout))),
-          ),
-        )
-      }))
+    // `transform` calls this for each run of the attempt: each run gets a clock of its own.
+    HttpClient.transform(self, (effect, request) => {
+      const sent = Deferred.makeUnsafe<void>()
+      return Effect.raceFirst(
+        Effect.provideService(effect, AttemptSent, sent),
+        Deferred.await(sent).pipe(
+          Effect.andThen(Effect.sleep(timeout)),
+          Effect.flatMap(() => Effect.fail(timedOut(request, timeout))),
+        ),
+      )
+    })

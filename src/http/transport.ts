@@ -50,9 +50,6 @@ const withoutPlatformSpans = <E, R>(
 ): HttpClient.HttpClient.With<E, R> =>
   HttpClient.transform(self, (effect) => Effect.provideService(effect, HttpClient.TracerDisabledWhen, always))
 
-/** The limit classes, each with a transport of its own (its permits are the class's). */
-const limitClasses: ReadonlyArray<LimitClass> = ["jobs-read", "jobs-write"]
-
 /** Composes the transport of one limit class: read from the platform's client up. */
 const compose = (
   http: HttpClient.HttpClient,
@@ -81,15 +78,23 @@ export const makeTransport = (
   settings: TransportSettings,
   budget: RateLimitBudgetShape,
 ): Attempt => {
-  const transports = new Map(
-    limitClasses.map((limitClass) => [limitClass, compose(http, settings, budget, limitClass)] as const),
-  )
-  const read = transports.get("jobs-read")!
+  // One transport per limit class, each taking the permits of its class.
+  const transports: Readonly<
+    Record<LimitClass, HttpClient.HttpClient.With<KlaviyoApiError | TransportError>>
+  > = {
+    "jobs-read": compose(http, settings, budget, "jobs-read"),
+    "jobs-write": compose(http, settings, budget, "jobs-write"),
+  }
   const mediaType = mediaTypeOf(settings.revision)
   const { baseUrl, scrub } = settings
   return (request) => {
     const wire = toHttpRequest(baseUrl, request, mediaType)
-    const transport = transports.get(request.limitClass ?? "jobs-read") ?? read
-    return Effect.flatMap(transport.execute(wire), (response) => toApiResponse(response, scrub))
+    // A request without a class (or with one from plain JavaScript that is none) is a read.
+    const transport: HttpClient.HttpClient.With<KlaviyoApiError | TransportError> | undefined =
+      transports[request.limitClass ?? "jobs-read"]
+    return Effect.flatMap(
+      (transport ?? transports["jobs-read"]).execute(wire),
+      (response) => toApiResponse(response, scrub),
+    )
   }
 }
