@@ -52,7 +52,7 @@ export const withPermit =
 const DEFAULT_PAUSE: Duration.Duration = Duration.seconds(1)
 
 /**
- * Tells the budget about the answer of a call (a transform, above the redirects and the body):
+ * Tells the budget about the answer of a call (`HttpClient.tap`, above the redirects and the body):
  * a 429 pauses every caller that shares the budget for its `Retry-After`; any other answer's
  * `RateLimit-*` headers are read (they describe the steady window). The budget's own failures
  * here are ignored: the answer stands.
@@ -60,16 +60,12 @@ const DEFAULT_PAUSE: Duration.Duration = Duration.seconds(1)
 export const withBudgetFeedback =
   (budget: RateLimitBudgetShape) =>
   <E, R>(self: HttpClient.HttpClient.With<E, R>): HttpClient.HttpClient.With<E, R> =>
-    budget === unlimitedBudget ? self : HttpClient.transformResponse(
-      self,
-      Effect.tap((response) => {
-        const headers = response.headers
-        return response.status === 429
-          ? Effect.flatMap(
-            Clock.currentTimeMillis,
-            (now) =>
-              Effect.ignore(budget.pause(parseRetryAfter(headers["retry-after"], now) ?? DEFAULT_PAUSE)),
-          )
-          : Effect.ignore(budget.observe(headers))
-      }),
-    )
+    budget === unlimitedBudget ? self : HttpClient.tap(self, (response) => {
+      const headers = response.headers
+      return response.status === 429
+        ? Effect.flatMap(
+          Clock.currentTimeMillis,
+          (now) => Effect.ignore(budget.pause(parseRetryAfter(headers["retry-after"], now) ?? DEFAULT_PAUSE)),
+        )
+        : Effect.ignore(budget.observe(headers))
+    })

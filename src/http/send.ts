@@ -6,7 +6,8 @@
  * It wraps the transport rather than being one of its transforms (`HttpClient.retry`): the
  * attempt it retries ends in an `ApiResponse` (a 2xx body that is not JSON is an attempt's
  * `DecodeError`, counted as such), and its logs and span name the operation, which the request on
- * the wire does not carry.
+ * the wire does not carry. `HttpClient.retryTransient` would not do either: it retries 408 but
+ * not 524 (Klaviyo's own SDKs retry 524), and knows nothing of what a POST may have done.
  *
  * @internal
  */

@@ -7,7 +7,8 @@
  * Two transforms make it: {@link withAttemptTimeout}, above the redirects and the body cap, races
  * the whole attempt against a clock that {@link startsTheClock}, below the budget, starts when the
  * first hop goes out. `Effect.timeoutOrElse` is not used as is: its clock starts with the effect,
- * which here begins with waiting for the budget.
+ * which here begins with waiting for the budget. Nor `HttpClient.tapRequest` to start the clock:
+ * it runs while the request is prepared, before every transform (so before the budget's wait).
  *
  * @internal
  */
