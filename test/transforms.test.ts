@@ -3,7 +3,7 @@
  * headers, the platform's failures, the budget (a permit per hop, what answers tell it), the
  * classification of answers, and the composed transport handing the limit class to the permit.
  */
-import { Duration, Effect, Exit, Redacted } from "effect"
+import { Duration, Effect, Exit, Redacted, Tracer } from "effect"
 import { HttpClient, HttpClientRequest } from "effect/http"
 import { RateLimiter } from "effect/persistence"
 import { describe, expect, it } from "vitest"
@@ -305,6 +305,23 @@ describe("makeTransport", () => {
       ["POST", `${origin}/api/x?fields[x]=a,b`, '{"data":{}}', "application/vnd.api+json"],
     ])
     expect(record.observed).toHaveLength(2)
+  })
+
+  it("sends no trace headers and leaves the platform's span out, whatever the tracer", async () => {
+    const { client, hops } = scriptedClient([])
+    const spans: Array<string> = []
+    const tracer = Tracer.make({
+      span(options) {
+        spans.push(options.name)
+        return Tracer.nativeTracer.span(options)
+      },
+    })
+    const exit = await Effect.runPromiseExit(
+      makeTransport(client, settings, unlimitedBudget)(request()).pipe(Effect.withTracer(tracer)),
+    )
+    expect(Exit.isSuccess(exit)).toBe(true)
+    expect(Object.keys(hops[0]!.headers).sort()).toEqual(["accept", "authorization", "revision"])
+    expect(spans).toEqual([])
   })
 
   it("runs one attempt each time its effect runs, the request built once", async () => {
