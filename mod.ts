@@ -258,6 +258,7 @@ export {
 } from "./src/bulk-write/outcome.ts"
 export { failedRecordLine, failedRecordLines, readFailedRecords } from "./src/bulk-write/failed-file.ts"
 export { bulkWrite, type BulkWriteInput, type BulkWriteOptions } from "./src/bulk-write/write.ts"
+export { BulkWriteEngine, type BulkWriteEngineOptions } from "./src/bulk-write/engine.ts"
 
 /**
  * A job as `getCatalogCategoryBulkUpdateJob` returns it without options (the name DESIGN.md's
