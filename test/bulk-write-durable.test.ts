@@ -11,7 +11,6 @@ import { join } from "node:path"
 import { afterEach, describe, expect, it } from "vitest"
 import { startServer, type TestServer } from "./support/server.ts"
 
-const tsx = new URL("../node_modules/.bin/tsx", import.meta.url).pathname
 const worker = new URL("./support/durable-worker.ts", import.meta.url).pathname
 const JOB = "catalog-category-bulk-create-job"
 const COLLECTION = "/api/catalog-category-bulk-create-jobs"
@@ -45,7 +44,18 @@ const run = (
   killWhen?: (lines: ReadonlyArray<string>) => boolean,
 ): Promise<Run> =>
   new Promise((resolve, reject) => {
-    const child = spawn(tsx, [worker, server.url, file, id, String(count), String(maxInFlight)], {
+    // Node itself, with tsx as a loader: the pid killed is the process running the write (the
+    // `tsx` binary would run it in a child of its own, which a SIGKILL of the parent leaves alive).
+    const child = spawn("node", [
+      "--import",
+      "tsx",
+      worker,
+      server.url,
+      file,
+      id,
+      String(count),
+      String(maxInFlight),
+    ], {
       env: { ...process.env, SHARDING: sharding },
       stdio: ["ignore", "pipe", "pipe"],
     })
@@ -70,6 +80,9 @@ const run = (
     child.on("error", reject)
     child.on("exit", (code, signal) => {
       clearInterval(timer)
+      if (killed && signal !== "SIGKILL") {
+        return reject(new Error(`the killed worker exited ${code ?? signal}`))
+      }
       if (!killed && code !== 0) return reject(new Error(`worker exited ${code ?? signal}: ${stderr}`))
       const last = lines.filter((line) => line.startsWith("{")).at(-1)
       resolve({ killed, lines, report: last === undefined ? undefined : JSON.parse(last) })
@@ -84,7 +97,7 @@ const posted = (server: TestServer): Array<string> =>
     (JSON.parse(r.body) as {
       data: { attributes: { categories: { data: Array<{ attributes: { external_id: string } }> } } }
     }).data.attributes.categories.data.map((record) => record.attributes.external_id)
-  )
+  ).sort()
 
 const stats = (server: TestServer) => ({
   posts: server.model.stats.posts[JOB],
