@@ -3,10 +3,12 @@
  * `node-sqlite3-wasm` (SQLite compiled to WebAssembly with a file-system VFS: no native binary,
  * no install script; Node 20, Deno and Bun). No Effect 4 SQLite driver runs with effect 4.1
  * today (see src/bulk-write/DURABILITY.md), so this is ours: one connection shared through a
- * semaphore (Effect's own SQLite acquirers), SQLite's statement compiler and error classes.
+ * semaphore (Effect's own SQLite acquirers), SQLite's statement compiler and error classes. One
+ * process uses a file at a time (see `claim`: the wasm VFS's lock does not survive a SIGKILL).
  *
  * @internal
  */
+import { readFileSync, rmSync, writeFileSync } from "node:fs"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -48,6 +50,44 @@ const bind = (params: ReadonlyArray<unknown>): Array<Value> =>
       : value as Value
   )
 
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as { readonly code?: string }).code === "EPERM"
+  }
+}
+
+/**
+ * Takes the file for this process. node-sqlite3-wasm locks a database with a directory
+ * (`<file>.lock`) that a killed process leaves behind, and every later statement is then
+ * `SQLITE_BUSY`: the owner file (`<file>.owner`, a pid) says whether the lock's holder is gone, and
+ * a stale lock is removed. One process uses a file at a time; a live owner is refused.
+ */
+const claim = (filename: string): void => {
+  const owner = `${filename}.owner`
+  let previous: number | undefined
+  try {
+    previous = Number(readFileSync(owner, "utf8").trim())
+  } catch {
+    previous = undefined
+  }
+  if (previous !== undefined && Number.isInteger(previous) && previous > 0 && previous !== process.pid) {
+    if (alive(previous)) throw new Error(`${filename} is in use by process ${previous}`)
+  }
+  rmSync(`${filename}.lock`, { recursive: true, force: true })
+  writeFileSync(owner, String(process.pid))
+}
+
+const release = (filename: string): void => {
+  try {
+    if (Number(readFileSync(`${filename}.owner`, "utf8").trim()) === process.pid) rmSync(`${filename}.owner`)
+  } catch {
+    // gone already
+  }
+}
+
 const failure = (cause: unknown, operation: string): SqlError =>
   new SqlError({ reason: classifySqliteError(cause, { message: "SQLite statement failed", operation }) })
 
@@ -87,6 +127,7 @@ export const makeSqliteFile = (
     const db = yield* Effect.acquireRelease(
       Effect.try({
         try: () => {
+          claim(options.filename)
           const opened = new sqlite.Database(options.filename)
           opened.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMillis ?? 10_000))}`)
           opened.exec("PRAGMA synchronous = FULL")
@@ -94,7 +135,11 @@ export const makeSqliteFile = (
         },
         catch: (cause) => failure(cause, "open"),
       }),
-      (opened) => Effect.sync(() => opened.close()),
+      (opened) =>
+        Effect.sync(() => {
+          opened.close()
+          release(options.filename)
+        }),
     )
     const semaphore = yield* Semaphore.make(1)
     const acquirers = SqlClient.makeSqliteAcquirers({

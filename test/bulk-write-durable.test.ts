@@ -4,13 +4,15 @@
  * and the same write (same id, same records) is started again in a new process. Counted at the
  * server: every record posted exactly once, every job created once; and one outcome per record.
  */
-import { spawn } from "node:child_process"
+import { execFileSync, spawn } from "node:child_process"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterEach, describe, expect, it } from "vitest"
 import { startServer, type TestServer } from "./support/server.ts"
 
+/** Node's own binary by its path (Deno runs a command named just `node` itself). */
+const node = execFileSync("sh", ["-c", "command -v node"], { encoding: "utf8" }).trim()
 const worker = new URL("./support/durable-worker.ts", import.meta.url).pathname
 const JOB = "catalog-category-bulk-create-job"
 const COLLECTION = "/api/catalog-category-bulk-create-jobs"
@@ -46,7 +48,7 @@ const run = (
   new Promise((resolve, reject) => {
     // Node itself, with tsx as a loader: the pid killed is the process running the write (the
     // `tsx` binary would run it in a child of its own, which a SIGKILL of the parent leaves alive).
-    const child = spawn("node", [
+    const child = spawn(node, [
       "--import",
       "tsx",
       worker,
