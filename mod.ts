@@ -259,6 +259,7 @@ export {
 export { failedRecordLine, failedRecordLines, readFailedRecords } from "./src/bulk-write/failed-file.ts"
 export { bulkWrite, type BulkWriteInput, type BulkWriteOptions } from "./src/bulk-write/write.ts"
 export { InFlightCap, type InFlightCapOptions, type InFlightCapShape } from "./src/bulk-write/in-flight.ts"
+export { BulkWriteEngine, type BulkWriteEngineOptions } from "./src/bulk-write/engine.ts"
 
 /**
  * A job as `getCatalogCategoryBulkUpdateJob` returns it without options (the name DESIGN.md's

@@ -1,22 +1,48 @@
 /**
- * One job of a bulk write, as two activities of its workflow: the POST of the chunk, and the
- * watch of the job to its end. Each returns plain data (its result is what a durable engine
- * stores), and the chunk's outcomes are computed from those results, so a replay computes the
- * same outcomes without calling Klaviyo again.
+ * One job of a bulk write, as three activities of its workflow: the intent to post the chunk
+ * (its time, and the process that wrote it), the guarded POST of the chunk, and the watch of the
+ * job to its end. Each returns plain data (its result is what a durable engine stores), and the
+ * chunk's outcomes are computed from those results, so a replay computes the same outcomes
+ * without calling Klaviyo again.
+ *
+ * The guard: an activity is at least once (a run killed before its result was stored runs
+ * again). The POST is sent at once only by the process that wrote the intent, the first time it
+ * runs; any other run (after a crash, after an interrupt) first looks for the job that an
+ * earlier run may have created (see reconcile.ts), and adopts it instead of posting again. A
+ * POST that fails saying the job may exist is reconciled the same way before it is retried.
  *
  * @internal
  */
+import * as Clock from "effect/Clock"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Activity from "effect/workflow/Activity"
-import type { WorkflowEngine, WorkflowInstance } from "effect/workflow/WorkflowEngine"
+import { type WorkflowEngine, WorkflowInstance } from "effect/workflow/WorkflowEngine"
 import type { KlaviyoClient } from "../client.ts"
 import type { BulkJobError } from "../resources/bulk-job.ts"
 import { type FinishedJob, joinJob } from "./join.ts"
 import type { KindSpec } from "./kind.ts"
 import type { BulkWriteOutcome } from "./outcome.ts"
 import type { PlannedJob } from "./plan.ts"
+import { reconcile } from "./reconcile.ts"
+
+const Intent = Schema.Struct({
+  /** When the intent was written (ms since the epoch, this process's clock). */
+  at: Schema.Number,
+  /** The process that wrote it. */
+  token: Schema.String,
+})
+
+/** This process, as the intents it writes name it. */
+const processToken: string = globalThis.crypto.randomUUID()
+
+/** The POST activities this process has started (execution id and chunk). */
+const attempted = new Set<string>()
+
+/** How many times a POST that may have created its job is sent again when no job is found. */
+const maxResends = 2
 
 const Posted = Schema.Union([
   Schema.Struct({ _tag: Schema.Literal("Created"), job: Schema.String }),
@@ -55,6 +81,55 @@ const post = (spec: KindSpec, chunk: PlannedJob): Effect.Effect<typeof Posted.Ty
       })
     ),
   )
+
+/**
+ * The POST of a chunk, guarded by its intent: sent at once only on the first run in the process
+ * that wrote the intent; otherwise, and after a POST that may have created its job, the job is
+ * looked for first and adopted when found.
+ */
+const guardedPost = (
+  spec: KindSpec,
+  chunk: PlannedJob,
+  intent: typeof Intent.Type,
+  key: string,
+): Effect.Effect<typeof Posted.Type, never, KlaviyoClient> =>
+  Effect.gen(function* () {
+    const fresh = intent.token === processToken && !attempted.has(key)
+    attempted.add(key)
+    // The job an earlier POST created (adopted), `undefined` when there is none, or, when the
+    // list cannot be read, a `NotCreated` that may exist: never a POST without knowing.
+    const look: Effect.Effect<typeof Posted.Type | undefined, never, KlaviyoClient> = reconcile(
+      spec,
+      chunk,
+      intent.at,
+    ).pipe(
+      Effect.map(Option.match({
+        onNone: () => undefined,
+        onSome: (job) => ({ _tag: "Created" as const, job }),
+      })),
+      Effect.catch((error) =>
+        Effect.succeed({
+          _tag: "NotCreated" as const,
+          mayExist: true,
+          reason:
+            `an earlier POST of its job may have created it, and listing the jobs to find out failed: ${error.message}`,
+          errors: [],
+        })
+      ),
+    )
+    if (!fresh) {
+      const found = yield* look
+      if (found !== undefined) return found
+    }
+    let result: typeof Posted.Type = yield* post(spec, chunk)
+    for (let resend = 0; result._tag === "NotCreated" && result.mayExist && resend < maxResends; resend++) {
+      const found = yield* look
+      if (found?._tag === "NotCreated") return { ...result, reason: `${result.reason}; ${found.reason}` }
+      if (found !== undefined) return found
+      result = yield* post(spec, chunk)
+    }
+    return result
+  })
 
 /** Polls a job until it ends (a 404: it expired), never failing: its last state, or why it was lost. */
 const watch = (
@@ -126,10 +201,16 @@ export const runJob = (
   KlaviyoClient | WorkflowEngine | WorkflowInstance
 > =>
   Effect.gen(function* () {
+    const instance = yield* WorkflowInstance
+    const intent = yield* Activity.make({
+      name: `intent/${chunk.seq}`,
+      success: Intent,
+      execute: Effect.map(Clock.currentTimeMillis, (at) => ({ at, token: processToken })),
+    })
     const posted = yield* Activity.make({
       name: `post/${chunk.seq}`,
       success: Posted,
-      execute: post(spec, chunk),
+      execute: guardedPost(spec, chunk, intent, `${instance.executionId}/${chunk.seq}`),
     })
     if (posted._tag === "NotCreated") {
       return { job: undefined, outcomes: notCreated(chunk, posted), unjoined: [] }

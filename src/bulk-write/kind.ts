@@ -36,11 +36,25 @@ import {
   getCatalogVariantBulkDeleteJob,
   getCatalogVariantBulkUpdateJob,
 } from "../endpoints/table.ts"
+import { type LinkedJob, listLinked } from "../endpoints/list.ts"
+import { rowOf } from "../endpoints/rows.ts"
+import {
+  listCatalogCategoryBulkCreateJobs,
+  listCatalogCategoryBulkDeleteJobs,
+  listCatalogCategoryBulkUpdateJobs,
+  listCatalogItemBulkCreateJobs,
+  listCatalogItemBulkDeleteJobs,
+  listCatalogItemBulkUpdateJobs,
+  listCatalogVariantBulkCreateJobs,
+  listCatalogVariantBulkDeleteJobs,
+  listCatalogVariantBulkUpdateJobs,
+} from "../endpoints/table-list.ts"
 import type { CreateJob } from "../endpoints/types.ts"
 import type { KlaviyoClient } from "../client.ts"
 import type { KlaviyoError } from "../errors.ts"
 import type { BulkJobError, BulkJobStatus } from "../resources/bulk-job.ts"
 import type * as Effect from "effect/Effect"
+import type * as Stream from "effect/Stream"
 
 /**
  * The records each kind of bulk write takes, by resource and operation: the same flat records
@@ -131,6 +145,11 @@ export interface KindSpec extends RecordCodec {
   readonly post: CreateJob<string, unknown>
   /** The GET of one job, asking only for `status`, `errors` and `failed_count`. */
   readonly get: GetState
+  /**
+   * Every job of the kind's type (any status), newest first, each with its relationship's
+   * linkage ids, asking only for `created_at`: what the reconciliation of a lost POST reads.
+   */
+  readonly jobs: () => Stream.Stream<LinkedJob, KlaviyoError, KlaviyoClient>
   /** Its row (job type, collection, shape). */
   readonly row: CreateRow<string, unknown>
   /** The UTF-8 bytes of the POST's body around its records (the body of a job of no records). */
@@ -185,6 +204,24 @@ const gets: Table = {
   },
 }
 
+const lists: Table = {
+  "catalog-item": {
+    create: listCatalogItemBulkCreateJobs,
+    update: listCatalogItemBulkUpdateJobs,
+    delete: listCatalogItemBulkDeleteJobs,
+  },
+  "catalog-variant": {
+    create: listCatalogVariantBulkCreateJobs,
+    update: listCatalogVariantBulkUpdateJobs,
+    delete: listCatalogVariantBulkDeleteJobs,
+  },
+  "catalog-category": {
+    create: listCatalogCategoryBulkCreateJobs,
+    update: listCatalogCategoryBulkUpdateJobs,
+    delete: listCatalogCategoryBulkDeleteJobs,
+  },
+}
+
 type LooseGet = (jobId: string, options: object) => Effect.Effect<WatchedState, KlaviyoError, KlaviyoClient>
 
 const member = (record: unknown, name: string): unknown =>
@@ -229,11 +266,16 @@ export const kindSpec = (kind: BulkWriteKind): KindSpec | undefined => {
   const creates = row.shape === "create"
   const get = gets[kind.resource][kind.operation] as LooseGet
   const fields = { [row.job]: ["status", "errors", "failed_count"] }
+  const listRow = rowOf(lists[kind.resource][kind.operation])
+  if (listRow === undefined || listRow.kind !== "list") return undefined
+  const jobs = listLinked(listRow.row)
+  const jobFields = { [row.job]: ["created_at"] }
   const overhead = JSON.stringify({ data: { type: row.job, attributes: { [row.collection]: { data: [] } } } })
   const spec: KindSpec = {
     kind: { resource: kind.resource, operation: kind.operation },
     post,
     get: (jobId) => get(jobId, { fields }),
+    jobs: () => jobs({ fields: jobFields }),
     row,
     ...recordCodec(row),
     overheadBytes: utf8Length(overhead),

@@ -1,9 +1,10 @@
 /**
  * `bulkWrite`: any number of records in, one outcome per record out, as an effect/workflow
- * `Workflow` whose jobs are activities (see job.ts). This first stage runs on whatever
- * `WorkflowEngine` the caller provides, `WorkflowEngine.layerMemory` when none is; the
- * reconciliation of a POST whose outcome is unknown, the progress stream and the cluster
- * engine's resume of a finished write are the next stages (see DURABILITY.md).
+ * `Workflow` whose jobs are activities (see job.ts). It runs on whatever `WorkflowEngine` the
+ * caller provides (a durable one: `BulkWriteEngine.layerSql`), `WorkflowEngine.layerMemory`
+ * when none is. The report is the workflow's result, built in its body from the activities'
+ * results: a resumed write replays them from storage and rebuilds it; a finished write started
+ * again returns the stored report without reading its records (see DURABILITY.md).
  *
  * @module
  */
@@ -19,12 +20,7 @@ import { InvalidRequest } from "../errors.ts"
 import { InFlightCap, type InFlightCapShape, withInFlightSlot } from "./in-flight.ts"
 import { runJob } from "./job.ts"
 import { type BulkWriteKind, type BulkWriteRecordOf, type KindSpec, kindSpec } from "./kind.ts"
-import {
-  type BulkWriteOutcome,
-  type BulkWriteReport,
-  makeReportBuilder,
-  type ReportBuilder,
-} from "./outcome.ts"
+import { type BulkWriteOutcome, type BulkWriteReport, makeReportBuilder } from "./outcome.ts"
 import { plan, type Planned } from "./plan.ts"
 
 /**
@@ -85,6 +81,20 @@ export interface BulkWriteOptions {
  */
 export type BulkWriteInput<A, E = never, R = never> = Iterable<A> | AsyncIterable<A> | Stream.Stream<A, E, R>
 
+/** The report as the engine stores it (records and errors are JSON as they came). */
+const Report = Schema.Struct({
+  kind: Schema.Struct({
+    resource: Schema.Literals(["catalog-item", "catalog-variant", "catalog-category"]),
+    operation: Schema.Literals(["create", "update", "delete"]),
+  }),
+  records: Schema.Number,
+  succeeded: Schema.Number,
+  failed: Schema.Array(Schema.Unknown),
+  unknown: Schema.Array(Schema.Unknown),
+  jobs: Schema.Number,
+  jobErrors: Schema.Array(Schema.Unknown),
+})
+
 const BulkWrite = Workflow.make("effect-klaviyo/bulkWrite", {
   payload: {
     id: Schema.String,
@@ -93,14 +103,14 @@ const BulkWrite = Workflow.make("effect-klaviyo/bulkWrite", {
     maxInFlight: Schema.Number,
     pollMillis: Schema.Number,
   },
+  success: Report,
   idempotencyKey: (payload) => payload.id,
 })
 
-/** What a running write reads outside its payload: its records and its report (not persisted). */
+/** What a running write reads outside its payload: its records (never persisted). */
 interface Running {
   readonly spec: KindSpec
   readonly records: Stream.Stream<unknown, unknown, never>
-  readonly report: ReportBuilder
   readonly onOutcome: ((outcome: BulkWriteOutcome) => void) | undefined
   readonly cap: InFlightCapShape | undefined
 }
@@ -112,12 +122,15 @@ const execute = (payload: typeof BulkWrite.payloadSchema.Type) =>
   Effect.gen(function* () {
     const write = running.get(payload.id)
     if (write === undefined) {
-      return yield* Effect.die(`bulkWrite ${payload.id}: its records are not in this process`)
+      // An engine resuming a write whose records are not in this process (nobody asked for it
+      // here): it waits, suspended, for a `bulkWrite` with the same id to bring them.
+      return yield* Workflow.suspend(yield* WorkflowEngine.WorkflowInstance)
     }
+    const report = makeReportBuilder(write.spec.kind)
     const interval = Duration.millis(payload.pollMillis)
     const emit = (outcomes: ReadonlyArray<BulkWriteOutcome>) => {
       for (const outcome of outcomes) {
-        write.report.add(outcome)
+        report.add(outcome)
         write.onOutcome?.(outcome)
       }
     }
@@ -139,13 +152,14 @@ const execute = (payload: typeof BulkWrite.payloadSchema.Type) =>
           : Effect.map(
             withInFlightSlot(write.cap, payload.maxInFlight, runJob(write.spec, planned, interval)),
             (done) => {
-              if (done.job !== undefined) write.report.addJob(done.job, done.unjoined)
+              if (done.job !== undefined) report.addJob(done.job, done.unjoined)
               emit(done.outcomes)
             },
           ), { concurrency: payload.maxInFlight, unordered: true }),
       Stream.runDrain,
       Effect.orDie,
     )
+    return report.report()
   })
 
 const toStream = <A, E, R>(records: BulkWriteInput<A, E, R>): Stream.Stream<A, E | InvalidRequest, R> => {
@@ -233,7 +247,6 @@ export const bulkWrite = <K extends BulkWriteKind, E = never, R = never>(
         new InvalidRequest({ input: "records", reason: `the write ${id} is already running` }),
       )
     }
-    const report = makeReportBuilder(checked.spec.kind)
     let failure: Option.Option<E | InvalidRequest> = Option.none()
     const context = yield* Effect.context<R>()
     const source = toStream(records).pipe(
@@ -241,11 +254,11 @@ export const bulkWrite = <K extends BulkWriteKind, E = never, R = never>(
       Stream.provideContext(context),
     ) as Stream.Stream<unknown, unknown, never>
     const cap = options?.inFlightCap ?? Option.getOrUndefined(yield* Effect.serviceOption(InFlightCap))
-    running.set(id, { spec: checked.spec, records: source, report, onOutcome: options?.onOutcome, cap })
+    running.set(id, { spec: checked.spec, records: source, onOutcome: options?.onOutcome, cap })
     const run = Effect.gen(function* () {
       const engine = yield* WorkflowEngine.WorkflowEngine
       yield* engine.register(BulkWrite, execute)
-      yield* BulkWrite.execute({
+      return yield* BulkWrite.execute({
         id,
         resource: checked.spec.kind.resource,
         operation: checked.spec.kind.operation,
@@ -264,5 +277,5 @@ export const bulkWrite = <K extends BulkWriteKind, E = never, R = never>(
     running.delete(id)
     if (Option.isSome(failure)) return yield* Effect.fail(failure.value)
     if (exit._tag === "Failure") return yield* Effect.failCause(exit.cause) as Effect.Effect<never>
-    return report.report()
+    return exit.value as BulkWriteReport
   })

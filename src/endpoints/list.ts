@@ -75,8 +75,35 @@ const nextCursor = (
   return cursor
 }
 
+/**
+ * A job of a list with the ids its relationship's linkage names (`relationships.<collection>.data`):
+ * the records a create, update or delete job holds, as Klaviyo lists them. A bulk write's
+ * reconciliation reads them to find the job a lost POST created.
+ */
+export interface LinkedJob {
+  readonly job: FlatResource
+  /** The ids of every relationship's linkage, in the order given. */
+  readonly linkage: ReadonlyArray<string>
+}
+
+type LinkedOptions = {
+  readonly status?: unknown
+  readonly fields?: { readonly [type: string]: ReadonlyArray<string> | undefined }
+}
+
 /** Builds the `list` function of a row. */
-export const list = <T extends string>(row: Row<T>): ListJobs<T> => {
+export const list = <T extends string>(row: Row<T>): ListJobs<T> =>
+  withRow(
+    (options?: object) => Stream.map(listLinked(row)((options ?? {}) as LinkedOptions), (entry) => entry.job),
+    { kind: "list", row },
+  ) as ListJobs<T>
+
+/** The jobs of a row's list, each with its relationship linkage ids (see {@link LinkedJob}). */
+export const listLinked = (row: Row<string>): (options: LinkedOptions) => Stream.Stream<
+  LinkedJob,
+  KlaviyoError,
+  KlaviyoClient
+> => {
   const resource = bulkJobResource(row.job)
 
   const firstRequest = (client: KlaviyoClientShape, options: {
@@ -123,7 +150,7 @@ export const list = <T extends string>(row: Row<T>): ListJobs<T> => {
     request: ApiRequest,
     primaryFields: ReadonlyArray<string> | undefined,
     seen: Set<string>,
-  ): Effect.Effect<readonly [ReadonlyArray<FlatResource>, string | undefined], KlaviyoError> =>
+  ): Effect.Effect<readonly [ReadonlyArray<LinkedJob>, string | undefined], KlaviyoError> =>
     Effect.flatMap(client.send(request), (response) =>
       stage(
         client,
@@ -134,7 +161,7 @@ export const list = <T extends string>(row: Row<T>): ListJobs<T> => {
             ? (body as { readonly data?: unknown }).data
             : undefined
           if (!Array.isArray(data)) return yield* pageError(response.url, "data", "Expected a list of jobs")
-          const jobs: Array<FlatResource> = []
+          const jobs: Array<LinkedJob> = []
           for (let index = 0; index < data.length; index++) {
             const decoded = yield* decodePrimary(
               resource,
@@ -142,7 +169,10 @@ export const list = <T extends string>(row: Row<T>): ListJobs<T> => {
               { data: data[index] },
               response.url,
             ).pipe(Effect.mapError((error) => atIndex(error, index)))
-            jobs.push(decoded.resource)
+            const linkage = Object.values(decoded.relationships).flatMap((ids) =>
+              ids.map((identifier) => identifier.id)
+            )
+            jobs.push({ job: decoded.resource, linkage })
           }
           const origin = new URL(client.baseUrl).origin
           const cursor = nextCursor(body as { readonly links?: unknown }, response.url, origin, seen)
@@ -151,10 +181,10 @@ export const list = <T extends string>(row: Row<T>): ListJobs<T> => {
         }),
       ))
 
-  return withRow((options?: object) =>
+  return (options) =>
     Stream.unwrap(Effect.gen(function* () {
       const client = yield* KlaviyoClient
-      const first = yield* stage(client, "klaviyo.buildRequest", firstRequest(client, options ?? {}))
+      const first = yield* stage(client, "klaviyo.buildRequest", firstRequest(client, options))
       const seen = new Set<string>()
       return Stream.paginate(first.request, (request) =>
         Effect.map(
@@ -168,5 +198,5 @@ export const list = <T extends string>(row: Row<T>): ListJobs<T> => {
               }),
             ] as const,
         ))
-    })), { kind: "list", row }) as ListJobs<T>
+    }))
 }

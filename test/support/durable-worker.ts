@@ -1,0 +1,53 @@
+/**
+ * One process of a crash test: runs a bulk write of `count` generated categories (`D-0000`,
+ * `D-0001`, ...; the same records on every run) on the durable engine over a SQLite file, against
+ * a server. Prints `outcomes <n>` every 100 outcomes, then one JSON line with the report.
+ *
+ * Usage: tsx durable-worker.ts <server url> <sqlite file> <write id> <count> <maxInFlight>
+ */
+import { Effect, Layer } from "effect"
+import { FetchHttpClient } from "effect/http"
+import { layerSqliteFile } from "../../cli/sqlite.ts"
+import { bulkWrite, BulkWriteEngine, KlaviyoClient, SIMULATED_API_KEY } from "../../mod.ts"
+
+const [serverUrl, filename, id, countText, maxInFlightText] = process.argv.slice(2)
+const count = Number(countText)
+
+function* records() {
+  for (let i = 0; i < count; i++) {
+    yield { external_id: `D-${String(i).padStart(4, "0")}`, name: `Category ${i}` }
+  }
+}
+
+let outcomes = 0
+const program = bulkWrite({ resource: "catalog-category", operation: "create" }, records(), {
+  id: id!,
+  maxInFlight: Number(maxInFlightText),
+  pollInterval: "100 millis",
+  onOutcome: () => {
+    outcomes++
+    if (outcomes % 100 === 0) console.log(`outcomes ${outcomes}`)
+  },
+}).pipe(
+  Effect.provide(BulkWriteEngine.layerSql({
+    pollInterval: "200 millis",
+    shardingConfig: JSON.parse(process.env.SHARDING ?? "{}"),
+  })),
+  Effect.provide(layerSqliteFile({ filename: filename! })),
+  Effect.provide(
+    KlaviyoClient.layer({ apiKey: SIMULATED_API_KEY, baseUrl: serverUrl!, rateLimit: false }).pipe(
+      Layer.provide(FetchHttpClient.layer),
+    ),
+  ),
+)
+
+const report = await Effect.runPromise(program)
+console.log(JSON.stringify({
+  records: report.records,
+  succeeded: report.succeeded,
+  jobs: report.jobs,
+  failed: report.failed.map((f) => [f.index, f.key, f.reason]),
+  unknown: report.unknown.map((u) => [u.index, u.key, u.reason]),
+  outcomes,
+}))
+process.exit(0)
