@@ -7,7 +7,7 @@
  *
  * @module
  */
-import * as Duration from "effect/Duration"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
@@ -25,6 +25,7 @@ import {
   type ReportBuilder,
 } from "./outcome.ts"
 import { plan, type Planned } from "./plan.ts"
+import { type PollBounds, resolvePollBounds } from "./watch-job.ts"
 
 /**
  * The options of {@link bulkWrite}.
@@ -33,7 +34,7 @@ import { plan, type Planned } from "./plan.ts"
  * ```ts
  * import type { BulkWriteOptions } from "@effect-klaviyo/catalog-jobs"
  *
- * const options: BulkWriteOptions = { id: "nightly-2026-12-01", maxInFlight: 20, pollInterval: "5 seconds" }
+ * const options: BulkWriteOptions = { id: "nightly-2026-12-01", maxInFlight: 20, interval: { min: "5 seconds", max: "1 minute" } }
  * ```
  *
  * @since 0.3.0
@@ -53,9 +54,23 @@ export interface BulkWriteOptions {
    */
   readonly maxInFlight?: number
   /**
-   * How long to wait between two polls of a job in progress.
+   * The bounds of the polls of each job, as the watch's (`watchBulkJob`'s `interval`): the first
+   * polls, and polls right after a change, come `min` apart; while nothing moves the gap doubles
+   * up to `max`; once the job's rate is known, the next poll is aimed just past its estimated
+   * end (a write needs the end, not the progress: a few GETs a job, however long it runs). Every
+   * poll is a GET within its class's budget (for item and variant create and update jobs, the
+   * POSTs' class).
    *
-   * @default "2 seconds"
+   * @default { min: "1 second", max: "30 seconds" }
+   */
+  readonly interval?: {
+    readonly min?: Duration.Input | undefined
+    readonly max?: Duration.Input | undefined
+  } | undefined
+  /**
+   * The same as `interval.min` (the option's first name; `interval.min` wins when both are given).
+   *
+   * @default "1 second"
    */
   readonly pollInterval?: Duration.Input
   /** Called with each record's outcome as soon as it is known, successes included. */
@@ -85,6 +100,7 @@ const BulkWrite = Workflow.make("effect-klaviyo/bulkWrite", {
     operation: Schema.String,
     maxInFlight: Schema.Number,
     pollMillis: Schema.Number,
+    pollMaxMillis: Schema.Number,
   },
   idempotencyKey: (payload) => payload.id,
 })
@@ -106,7 +122,7 @@ const execute = (payload: typeof BulkWrite.payloadSchema.Type) =>
     if (write === undefined) {
       return yield* Effect.die(`bulkWrite ${payload.id}: its records are not in this process`)
     }
-    const interval = Duration.millis(payload.pollMillis)
+    const bounds = { min: payload.pollMillis, max: payload.pollMaxMillis }
     const emit = (outcomes: ReadonlyArray<BulkWriteOutcome>) => {
       for (const outcome of outcomes) {
         write.report.add(outcome)
@@ -128,7 +144,7 @@ const execute = (payload: typeof BulkWrite.payloadSchema.Type) =>
               ...(planned.duplicateOf === undefined ? {} : { duplicateOf: planned.duplicateOf }),
             }])
           )
-          : Effect.map(runJob(write.spec, planned, interval), (done) => {
+          : Effect.map(runJob(write.spec, planned, bounds), (done) => {
             if (done.job !== undefined) write.report.addJob(done.job, done.unjoined)
             emit(done.outcomes)
           }), { concurrency: payload.maxInFlight, unordered: true }),
@@ -153,7 +169,7 @@ const check = (
   kind: BulkWriteKind,
   options: BulkWriteOptions,
 ):
-  | { readonly spec: KindSpec; readonly maxInFlight: number; readonly pollMillis: number }
+  | { readonly spec: KindSpec; readonly maxInFlight: number; readonly bounds: PollBounds }
   | InvalidRequest => {
   const spec = typeof kind === "object" && kind !== null ? kindSpec(kind) : undefined
   if (spec === undefined) {
@@ -172,16 +188,9 @@ const check = (
       }`,
     })
   }
-  const interval = Duration.fromInput(options.pollInterval ?? "2 seconds")
-  if (
-    Option.isNone(interval) || !Duration.isFinite(interval.value) || Duration.toMillis(interval.value) < 1
-  ) {
-    return new InvalidRequest({
-      input: "interval",
-      reason: "pollInterval must be a finite duration of 1 ms or more",
-    })
-  }
-  return { spec, maxInFlight, pollMillis: Duration.toMillis(interval.value) }
+  const bounds = resolvePollBounds(options.interval, options.pollInterval)
+  if (bounds instanceof InvalidRequest) return bounds
+  return { spec, maxInFlight, bounds }
 }
 
 /**
@@ -238,7 +247,8 @@ export const bulkWrite = <K extends BulkWriteKind, E = never, R = never>(
         resource: checked.spec.kind.resource,
         operation: checked.spec.kind.operation,
         maxInFlight: checked.maxInFlight,
-        pollMillis: checked.pollMillis,
+        pollMillis: checked.bounds.min,
+        pollMaxMillis: checked.bounds.max,
       })
     })
     const provided = Effect.flatMap(
