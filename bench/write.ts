@@ -9,7 +9,7 @@
  * a random phase; 100 records and 5 MB a job; 500 jobs in progress) and processes each job it
  * creates at a fixed rate: queued for `--queued` ms (times the scale), then `--per-second`
  * records a second (divided by the scale). The client is configured as a user would for those
- * limits: the same windows, the margin `--margin` ms, polls bounded by the watch's defaults
+ * limits: the same windows, the margin `--margin` ms (the library's 100 ms times the scale), polls bounded by the watch's defaults
  * (1 s to 30 s) times the scale, `maxInFlight` `--max-in-flight`. It first warms up (a write of
  * 2,000 records on the server's uncounted `/warmup/` path) so that the code is compiled and the
  * connections are open; the clock starts when the measured write starts.
@@ -56,7 +56,7 @@ const scale = arg("scale", 0.1)
 const perSecond = arg("per-second", 20) / scale
 const queuedMillis = arg("queued", 1000) * scale
 const maxInFlight = arg("max-in-flight", 20)
-const margin = arg("margin", 10)
+const margin = arg("margin", 100 * scale)
 const trials = arg("trials", 1)
 const jobsInProgress = 500
 
