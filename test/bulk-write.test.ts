@@ -122,7 +122,13 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 })
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
+// Deno keeps the client's idle keep-alive connections open: close them, or close() waits for them.
+afterAll(() =>
+  new Promise<void>((resolve) => {
+    server.closeAllConnections()
+    server.close(() => resolve())
+  })
+)
 beforeEach(() => fake.reset())
 
 const run = <A, E>(effect: Effect.Effect<A, E, KlaviyoClient>): Promise<A> =>
