@@ -122,11 +122,11 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 })
-// Keep-alive connections (the fetch pools of Deno and Bun) would hold close() open: end them too.
+// Deno keeps the client's idle keep-alive connections open: close them, or close() waits for them.
 afterAll(() =>
   new Promise<void>((resolve) => {
-    server.close(() => resolve())
     server.closeAllConnections()
+    server.close(() => resolve())
   })
 )
 beforeEach(() => fake.reset())

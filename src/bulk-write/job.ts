@@ -14,7 +14,6 @@
  * @internal
  */
 import * as Clock from "effect/Clock"
-import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
@@ -27,6 +26,7 @@ import type { KindSpec } from "./kind.ts"
 import type { BulkWriteOutcome } from "./outcome.ts"
 import type { PlannedJob } from "./plan.ts"
 import { reconcile } from "./reconcile.ts"
+import { type PollBounds, watchToEnd } from "./watch-job.ts"
 
 const Intent = Schema.Struct({
   /** When the intent was written (ms since the epoch, this process's clock). */
@@ -131,38 +131,6 @@ const guardedPost = (
     return result
   })
 
-/** Polls a job until it ends (a 404: it expired), never failing: its last state, or why it was lost. */
-const watch = (
-  spec: KindSpec,
-  jobId: string,
-  interval: Duration.Duration,
-): Effect.Effect<typeof Watched.Type, never, KlaviyoClient> => {
-  const once: Effect.Effect<typeof Watched.Type | undefined, never, KlaviyoClient> = spec.get(jobId).pipe(
-    Effect.map((state) =>
-      state.status === "complete" || state.status === "cancelled"
-        ? {
-          _tag: "Ended" as const,
-          status: state.status,
-          errors: state.errors ?? null,
-          failed_count: state.failed_count ?? null,
-        }
-        : undefined
-    ),
-    Effect.catch((error) =>
-      Effect.succeed(
-        error._tag === "KlaviyoApiError" && error.status === 404
-          ? { _tag: "Ended" as const, status: "expired" as const, errors: null, failed_count: null }
-          : { _tag: "Lost" as const, reason: error.message },
-      )
-    ),
-  )
-  const loop: Effect.Effect<typeof Watched.Type, never, KlaviyoClient> = Effect.flatMap(
-    once,
-    (result) => result === undefined ? Effect.andThen(Effect.sleep(interval), loop) : Effect.succeed(result),
-  )
-  return loop
-}
-
 /** The outcomes of a chunk whose POST created no job (or may have). */
 const notCreated = (
   chunk: PlannedJob,
@@ -190,7 +158,7 @@ const notCreated = (
 export const runJob = (
   spec: KindSpec,
   chunk: PlannedJob,
-  interval: Duration.Duration,
+  bounds: PollBounds,
 ): Effect.Effect<
   {
     readonly job: string | undefined
@@ -218,7 +186,7 @@ export const runJob = (
     const watched = yield* Activity.make({
       name: `watch/${chunk.seq}`,
       success: Watched,
-      execute: watch(spec, posted.job, interval),
+      execute: watchToEnd(spec, posted.job, bounds),
     })
     const finished: FinishedJob = watched._tag === "Ended"
       ? {

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import * as Duration from "effect/Duration"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
@@ -22,6 +22,7 @@ import { runJob } from "./job.ts"
 import { type BulkWriteKind, type BulkWriteRecordOf, type KindSpec, kindSpec } from "./kind.ts"
 import { type BulkWriteOutcome, type BulkWriteReport, makeReportBuilder } from "./outcome.ts"
 import { plan, type Planned } from "./plan.ts"
+import { type PollBounds, resolvePollBounds } from "./watch-job.ts"
 
 /**
  * The options of {@link bulkWrite}.
@@ -30,7 +31,7 @@ import { plan, type Planned } from "./plan.ts"
  * ```ts
  * import type { BulkWriteOptions } from "@effect-klaviyo/catalog-jobs"
  *
- * const options: BulkWriteOptions = { id: "nightly-2026-12-01", maxInFlight: 20, pollInterval: "5 seconds" }
+ * const options: BulkWriteOptions = { id: "nightly-2026-12-01", maxInFlight: 20, interval: { min: "5 seconds", max: "1 minute" } }
  * ```
  *
  * @since 0.3.0
@@ -50,9 +51,23 @@ export interface BulkWriteOptions {
    */
   readonly maxInFlight?: number
   /**
-   * How long to wait between two polls of a job in progress.
+   * The bounds of the polls of each job, as the watch's (`watchBulkJob`'s `interval`): the first
+   * polls, and polls right after a change, come `min` apart; while nothing moves the gap doubles
+   * up to `max`; once the job's rate is known, the next poll is aimed just past its estimated
+   * end (a write needs the end, not the progress: a few GETs a job, however long it runs). Every
+   * poll is a GET within its class's budget (for item and variant create and update jobs, the
+   * POSTs' class).
    *
-   * @default "2 seconds"
+   * @default { min: "1 second", max: "30 seconds" }
+   */
+  readonly interval?: {
+    readonly min?: Duration.Input | undefined
+    readonly max?: Duration.Input | undefined
+  } | undefined
+  /**
+   * The same as `interval.min` (the option's first name; `interval.min` wins when both are given).
+   *
+   * @default "1 second"
    */
   readonly pollInterval?: Duration.Input
   /** Called with each record's outcome as soon as it is known, successes included. */
@@ -102,6 +117,7 @@ const BulkWrite = Workflow.make("effect-klaviyo/bulkWrite", {
     operation: Schema.String,
     maxInFlight: Schema.Number,
     pollMillis: Schema.Number,
+    pollMaxMillis: Schema.Number,
   },
   success: Report,
   idempotencyKey: (payload) => payload.id,
@@ -127,7 +143,7 @@ const execute = (payload: typeof BulkWrite.payloadSchema.Type) =>
       return yield* Workflow.suspend(yield* WorkflowEngine.WorkflowInstance)
     }
     const report = makeReportBuilder(write.spec.kind)
-    const interval = Duration.millis(payload.pollMillis)
+    const bounds = { min: payload.pollMillis, max: payload.pollMaxMillis }
     const emit = (outcomes: ReadonlyArray<BulkWriteOutcome>) => {
       for (const outcome of outcomes) {
         report.add(outcome)
@@ -150,7 +166,7 @@ const execute = (payload: typeof BulkWrite.payloadSchema.Type) =>
             }])
           )
           : Effect.map(
-            withInFlightSlot(write.cap, payload.maxInFlight, runJob(write.spec, planned, interval)),
+            withInFlightSlot(write.cap, payload.maxInFlight, runJob(write.spec, planned, bounds)),
             (done) => {
               if (done.job !== undefined) report.addJob(done.job, done.unjoined)
               emit(done.outcomes)
@@ -178,7 +194,7 @@ const check = (
   kind: BulkWriteKind,
   options: BulkWriteOptions,
 ):
-  | { readonly spec: KindSpec; readonly maxInFlight: number; readonly pollMillis: number }
+  | { readonly spec: KindSpec; readonly maxInFlight: number; readonly bounds: PollBounds }
   | InvalidRequest => {
   const spec = typeof kind === "object" && kind !== null ? kindSpec(kind) : undefined
   if (spec === undefined) {
@@ -197,16 +213,9 @@ const check = (
       }`,
     })
   }
-  const interval = Duration.fromInput(options.pollInterval ?? "2 seconds")
-  if (
-    Option.isNone(interval) || !Duration.isFinite(interval.value) || Duration.toMillis(interval.value) < 1
-  ) {
-    return new InvalidRequest({
-      input: "interval",
-      reason: "pollInterval must be a finite duration of 1 ms or more",
-    })
-  }
-  return { spec, maxInFlight, pollMillis: Duration.toMillis(interval.value) }
+  const bounds = resolvePollBounds(options.interval, options.pollInterval)
+  if (bounds instanceof InvalidRequest) return bounds
+  return { spec, maxInFlight, bounds }
 }
 
 /**
@@ -263,7 +272,8 @@ export const bulkWrite = <K extends BulkWriteKind, E = never, R = never>(
         resource: checked.spec.kind.resource,
         operation: checked.spec.kind.operation,
         maxInFlight: checked.maxInFlight,
-        pollMillis: checked.pollMillis,
+        pollMillis: checked.bounds.min,
+        pollMaxMillis: checked.bounds.max,
       })
     })
     const provided = Effect.flatMap(

@@ -44,6 +44,7 @@ export const pollKeyOf = (plan: PollPlan): string => {
     canonicalNames(plan.request.include ?? []),
     plan.bounds.min,
     plan.bounds.max,
+    plan.bounds.toEnd === true,
   ])
 }
 

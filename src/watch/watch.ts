@@ -26,7 +26,10 @@ import {
 } from "./types.ts"
 
 /** A watch's options, untyped by job type (the public functions narrow them). */
-interface WatchSettings extends WatchTiming<never>, GetOptions {}
+interface WatchSettings extends WatchTiming<never>, GetOptions {
+  /** Internal (a bulk write's): aim the polls at the job's estimated end (see `Bounds.toEnd`). */
+  readonly pollToEnd?: boolean
+}
 
 /** A job fieldset of the caller's (a non-empty array) gains the attributes the watch reads. */
 const withWatchedFields = (type: string, fields: GetOptions["fields"]): GetOptions["fields"] => {
@@ -42,8 +45,9 @@ const planWatch = (
 ): { readonly plan: PollPlan; readonly deadline: number | undefined } | InvalidRequest => {
   const target = resolveTarget(job)
   if (target instanceof InvalidRequest) return target
-  const bounds = resolveBounds(settings)
-  if (bounds instanceof InvalidRequest) return bounds
+  const resolved = resolveBounds(settings)
+  if (resolved instanceof InvalidRequest) return resolved
+  const bounds = settings.pollToEnd === true ? { ...resolved, toEnd: true } : resolved
   const deadline = resolveDeadline(settings)
   if (deadline instanceof InvalidRequest) return deadline
   const request: GetOptions = {
