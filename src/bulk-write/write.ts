@@ -16,6 +16,7 @@ import * as Workflow from "effect/workflow/Workflow"
 import * as WorkflowEngine from "effect/workflow/WorkflowEngine"
 import type { KlaviyoClient } from "../client.ts"
 import { InvalidRequest } from "../errors.ts"
+import { type WriteEvent, WriteEvents } from "./events.ts"
 import { runJob } from "./job.ts"
 import { type BulkWriteKind, type BulkWriteRecordOf, type KindSpec, kindSpec } from "./kind.ts"
 import {
@@ -95,6 +96,7 @@ interface Running {
   readonly records: Stream.Stream<unknown, unknown, never>
   readonly report: ReportBuilder
   readonly onOutcome: ((outcome: BulkWriteOutcome) => void) | undefined
+  readonly onEvent: (event: WriteEvent) => void
 }
 
 const running = new Map<string, Running>()
@@ -128,9 +130,10 @@ const execute = (payload: typeof BulkWrite.payloadSchema.Type) =>
               ...(planned.duplicateOf === undefined ? {} : { duplicateOf: planned.duplicateOf }),
             }])
           )
-          : Effect.map(runJob(write.spec, planned, interval), (done) => {
+          : Effect.map(runJob(write.spec, planned, interval, write.onEvent), (done) => {
             if (done.job !== undefined) write.report.addJob(done.job, done.unjoined)
             emit(done.outcomes)
+            write.onEvent({ _tag: "Ended", seq: planned.seq, records: planned.records.length, job: done.job })
           }), { concurrency: payload.maxInFlight, unordered: true }),
       Stream.runDrain,
       Effect.orDie,
@@ -229,7 +232,8 @@ export const bulkWrite = <K extends BulkWriteKind, E = never, R = never>(
       Stream.tapError((error) => Effect.sync(() => (failure = Option.some(error)))),
       Stream.provideContext(context),
     ) as Stream.Stream<unknown, unknown, never>
-    running.set(id, { spec: checked.spec, records: source, report, onOutcome: options?.onOutcome })
+    const onEvent = yield* WriteEvents
+    running.set(id, { spec: checked.spec, records: source, report, onOutcome: options?.onOutcome, onEvent })
     const run = Effect.gen(function* () {
       const engine = yield* WorkflowEngine.WorkflowEngine
       yield* engine.register(BulkWrite, execute)
