@@ -3,7 +3,7 @@
  *
  * @module
  */
-import * as Layer from "effect/Layer"
+import type * as Layer from "effect/Layer"
 import * as WorkflowEngine from "effect/workflow/WorkflowEngine"
 
 /** The engine of `write`: in memory for now (a write resumes only within the process). */
