@@ -6,6 +6,7 @@
  * @module
  */
 import { closeSync, openSync, writeSync } from "node:fs"
+import * as Cause from "effect/Cause"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as FileSystem from "effect/FileSystem"
@@ -25,6 +26,7 @@ import {
   type InvalidRequest,
   type KlaviyoClient,
 } from "../mod.ts"
+import { engineIsDurable } from "./engine.ts"
 import { type LineBook, readRecords, scanFile } from "./records-file.ts"
 import { liveWriteDisplay, plainWriteDisplay, renderWriteSummary, type WriteDisplay } from "./write-view.ts"
 
@@ -113,10 +115,15 @@ export const runWrite = (
     const fs = yield* FileSystem.FileSystem
     const scanned = yield* scanFile(fs, input.file, input.kind)
     const id = input.id ?? scanned.id
-    yield* Console.error(
-      `Write ${id}: ${scanned.records} ${
-        scanned.records === 1 ? "record" : "records"
-      } from ${input.file} (the same command resumes it).`,
+    const resume = engineIsDurable ? " Run the same command again to resume it." : ""
+    const count = `${scanned.records} ${scanned.records === 1 ? "record" : "records"}`
+    yield* Console.error(`Write ${id}: ${count} from ${input.file}.${resume}`)
+    let report: BulkWriteReport | undefined
+    // Added before the display's release, so it runs after it: below the last bar.
+    yield* Effect.addFinalizer((exit) =>
+      exit._tag === "Failure" && Cause.hasInterruptsOnly(exit.cause)
+        ? Console.error(`Stopped write ${id} before its end.${resume}`).pipe(Effect.ignore)
+        : Effect.void
     )
     const { records, book } = readRecords(fs, input.file)
     const toReport = input.report === undefined ? undefined : yield* reportFile(input.report)
@@ -129,7 +136,6 @@ export const runWrite = (
       (display) => Effect.sync(display.close),
     )
     yield* Effect.sync(display.tick).pipe(Effect.repeat(Schedule.spaced("250 millis")), Effect.forkScoped)
-    let report: BulkWriteReport | undefined
     yield* bulkWriteStream(
       input.kind,
       records as Stream.Stream<BulkWriteRecordOf<BulkWriteKind>, PlatformError.PlatformError>,
