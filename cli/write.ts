@@ -119,6 +119,7 @@ export const runWrite = (
     const count = `${scanned.records} ${scanned.records === 1 ? "record" : "records"}`
     yield* Console.error(`Write ${id}: ${count} from ${input.file}.${resume}`)
     let report: BulkWriteReport | undefined
+    let reported = 0
     // Added before the display's release, so it runs after it: below the last bar.
     yield* Effect.addFinalizer((exit) =>
       exit._tag === "Failure" && Cause.hasInterruptsOnly(exit.cause)
@@ -145,7 +146,10 @@ export const runWrite = (
         ...(input.maxInFlight === undefined ? {} : { maxInFlight: input.maxInFlight }),
         ...(setting.pollInterval === undefined ? {} : { pollInterval: setting.pollInterval }),
         ...(toReport === undefined ? {} : {
-          onOutcome: (outcome) => toReport(reportLine(relabel(book, outcome)), outcome.index),
+          onOutcome: (outcome) => {
+            reported++
+            toReport(reportLine(relabel(book, outcome)), outcome.index)
+          },
         }),
       },
     ).pipe(
@@ -168,6 +172,12 @@ export const runWrite = (
     }
     if (input.failed !== undefined) writeFailedFile(input.failed, done)
     yield* Console.log(renderWriteSummary(done, book.lineOf, { report: input.report, failed: input.failed }))
+    if (input.report !== undefined && reported < done.records) {
+      // A durable engine may hand back the report of a write that ended before, without its outcomes.
+      yield* Console.error(
+        `The report file holds ${reported} of ${done.records} outcomes: the write had ended before this run, and its report lists only the records not written.`,
+      )
+    }
     const code = writeExitCode(done)
     if (code === 3) {
       yield* Console.error("Some jobs could not be created (an API or network error): see the reasons above.")

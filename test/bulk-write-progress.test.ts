@@ -5,7 +5,7 @@
 import { Duration, Effect, Stream } from "effect"
 import { describe, expect, it } from "vitest"
 import { type BulkWriteEvent, bulkWriteStream, type CatalogCategoryCreateRecord } from "../mod.ts"
-import { makeProgressTracker } from "../src/bulk-write/progress.ts"
+import { finalProgress, makeProgressTracker } from "../src/bulk-write/progress.ts"
 import { run } from "./support/run.ts"
 import { type TestServer, useServer } from "./support/server.ts"
 
@@ -82,6 +82,38 @@ describe("makeProgressTracker", () => {
     tracker.outcome({ outcome: "succeeded", index: 0, job: "J" })
     const snapshot = tracker.snapshot(500)
     expect([snapshot.rate, snapshot.remaining, snapshot.total]).toEqual([2, null, undefined])
+  })
+})
+
+describe("finalProgress", () => {
+  it("takes its counts from the report, for a write whose jobs were not run again in this process", () => {
+    const last = makeProgressTracker(0, 5).snapshot(2_000)
+    const progress = finalProgress(last, {
+      kind,
+      records: 5,
+      succeeded: 3,
+      failed: [
+        { outcome: "failed", index: 1, record: {}, reason: "bad", errors: [], refused: "invalid" },
+        { outcome: "failed", index: 2, record: {}, job: "J1", reason: "no", errors: [] },
+      ],
+      unknown: [],
+      jobs: 1,
+      jobErrors: [],
+    })
+    expect(progress).toEqual({
+      _tag: "Progress",
+      submitted: 4,
+      succeeded: 3,
+      failed: 2,
+      unknown: 0,
+      done: 5,
+      total: 5,
+      jobs: 1,
+      jobsInFlight: 0,
+      rate: 2.5,
+      remaining: Duration.millis(0),
+      elapsed: Duration.millis(2_000),
+    })
   })
 })
 

@@ -168,6 +168,30 @@ export const makeProgressTracker = (start: number, total: number | undefined): P
 }
 
 /**
+ * The progress at the end, its counts taken from the report: they agree with the events'
+ * where every job ran (or was replayed) in this process, and stand alone where the engine
+ * returned the report of a write that had finished before.
+ */
+export const finalProgress = (last: BulkWriteProgress, report: BulkWriteReport): BulkWriteProgress => {
+  const refused = report.failed.reduce((count, outcome) => count + (outcome.refused === undefined ? 0 : 1), 0)
+  const done = report.records
+  const millis = Duration.toMillis(last.elapsed)
+  const rate = done > 0 && millis > 0 ? (done * 1_000) / millis : null
+  return {
+    ...last,
+    submitted: report.records - refused,
+    succeeded: report.succeeded,
+    failed: report.failed.length,
+    unknown: report.unknown.length,
+    done,
+    jobs: report.jobs,
+    jobsInFlight: 0,
+    rate,
+    remaining: rate === null ? null : Duration.millis(0),
+  }
+}
+
+/**
  * `bulkWrite` as a `Stream` of its progress: a `Progress` snapshot each time one of its jobs is
  * posted and each time one ends (a record refused before sending is counted in the next one),
  * then `Done` with the report and the final counts. Time comes from Effect's `Clock`. The
@@ -217,7 +241,7 @@ export const bulkWriteStream = <K extends BulkWriteKind, E = never, R = never>(
           Queue.offerUnsafe(queue, tracker.snapshot(clock.currentTimeMillisUnsafe()))
         }),
       )
-      const progress = tracker.snapshot(clock.currentTimeMillisUnsafe())
+      const progress = finalProgress(tracker.snapshot(clock.currentTimeMillisUnsafe()), report)
       yield* Queue.offer(queue, { _tag: "Done", report, progress })
       yield* Queue.end(queue)
     })
