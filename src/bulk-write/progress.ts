@@ -34,6 +34,7 @@ import { bulkWrite, type BulkWriteInput, type BulkWriteOptions } from "./write.t
  * @category bulk writes
  */
 export interface BulkWriteProgress {
+  /** A snapshot while the write runs (also the final counts, in `Done`). */
   readonly _tag: "Progress"
   /** Records in jobs whose POST is over (whether it created the job or not). */
   readonly submitted: number
@@ -73,8 +74,11 @@ export interface BulkWriteProgress {
  * @category bulk writes
  */
 export interface BulkWriteDone {
+  /** The write is over; nothing follows. */
   readonly _tag: "Done"
+  /** Its report: one outcome for every record. */
   readonly report: BulkWriteReport
+  /** Its counts at the end, taken from the report. */
   readonly progress: BulkWriteProgress
 }
 
