@@ -235,7 +235,7 @@ const program = (env: Env): Effect.Effect<number> => {
       })
     }).pipe(Effect.provide(Layer.merge(klaviyo.layer, engineLayer)))).pipe(
       Command.withDescription(
-        "Write records from a JSON Lines file in bulk jobs: a progress bar, a summary, a report; the same command resumes.",
+        "Write records from a JSON Lines file in bulk jobs: a progress bar, a summary, a report of every record, the records to fix.",
       ),
     )
 
