@@ -265,6 +265,7 @@ export {
   bulkWriteStream,
   type BulkWriteStreamOptions,
 } from "./src/bulk-write/progress.ts"
+export { InFlightCap, type InFlightCapOptions, type InFlightCapShape } from "./src/bulk-write/in-flight.ts"
 
 /**
  * A job as `getCatalogCategoryBulkUpdateJob` returns it without options (the name DESIGN.md's

@@ -16,10 +16,10 @@ import * as RateLimiter from "effect/persistence/RateLimiter"
 import type { DecodeError, KlaviyoApiError, TransportError } from "./errors.ts"
 import { InvalidRequest } from "./errors.ts"
 import type { ApiRequest, ApiResponse } from "./http/request.ts"
-import { makeAttempt } from "./internal/attempt.ts"
+import { makeSend } from "./http/send.ts"
+import { makeTransport } from "./http/transport.ts"
 import { readClientOptions } from "./internal/options.ts"
 import { makeScrubber } from "./internal/scrub.ts"
-import { makeSend } from "./internal/send.ts"
 import { hasControlCharacter } from "./internal/wire.ts"
 import {
   checkSharedBudget,
@@ -314,13 +314,7 @@ const make = (
       : yield* makeRateLimitBudget(typeof rateLimit === "object" ? rateLimit : {}, settings.revision).pipe(
         Effect.provide(RateLimiter.layerStoreMemory),
       )
-    const attempt = makeAttempt(
-      http,
-      settings,
-      budget.withPermit,
-      (status, headers, limitClass) =>
-        status === 429 ? Effect.void : Effect.ignore(budget.observe(headers, limitClass)),
-    )
+    const attempt = makeTransport(http, { ...settings, scrub: settings.scrubber.text }, budget)
     return {
       baseUrl: settings.baseUrl.href.replace(/\/+$/, ""),
       revision: settings.revision,
@@ -329,7 +323,6 @@ const make = (
       send: makeSend({
         attempt,
         redact: settings.scrubber.value,
-        budget,
         policy: settings.policy,
         deadline: settings.deadline,
         baseUrl: settings.baseUrl,

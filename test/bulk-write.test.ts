@@ -122,7 +122,13 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 })
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())))
+// Keep-alive connections (the fetch pools of Deno and Bun) would hold close() open: end them too.
+afterAll(() =>
+  new Promise<void>((resolve) => {
+    server.close(() => resolve())
+    server.closeAllConnections()
+  })
+)
 beforeEach(() => fake.reset())
 
 const run = <A, E>(effect: Effect.Effect<A, E, KlaviyoClient>): Promise<A> =>

@@ -17,6 +17,7 @@ import * as WorkflowEngine from "effect/workflow/WorkflowEngine"
 import type { KlaviyoClient } from "../client.ts"
 import { InvalidRequest } from "../errors.ts"
 import { type WriteEvent, WriteEvents } from "./events.ts"
+import { InFlightCap, type InFlightCapShape, withInFlightSlot } from "./in-flight.ts"
 import { runJob } from "./job.ts"
 import { type BulkWriteKind, type BulkWriteRecordOf, type KindSpec, kindSpec } from "./kind.ts"
 import {
@@ -61,6 +62,12 @@ export interface BulkWriteOptions {
   readonly pollInterval?: Duration.Input
   /** Called with each record's outcome as soon as it is known, successes included. */
   readonly onOutcome?: (outcome: BulkWriteOutcome) => void
+  /**
+   * The cap on jobs in progress shared with other writes and processes (`maxInFlight` of it held
+   * at most, by all together): a slot is taken before each job's POST and released when its watch
+   * ends. The {@link InFlightCap} in context by default; without one, this write's own count.
+   */
+  readonly inFlightCap?: InFlightCapShape
 }
 
 /**
@@ -96,6 +103,7 @@ interface Running {
   readonly records: Stream.Stream<unknown, unknown, never>
   readonly report: ReportBuilder
   readonly onOutcome: ((outcome: BulkWriteOutcome) => void) | undefined
+  readonly cap: InFlightCapShape | undefined
   readonly onEvent: (event: WriteEvent) => void
 }
 
@@ -130,11 +138,23 @@ const execute = (payload: typeof BulkWrite.payloadSchema.Type) =>
               ...(planned.duplicateOf === undefined ? {} : { duplicateOf: planned.duplicateOf }),
             }])
           )
-          : Effect.map(runJob(write.spec, planned, interval, write.onEvent), (done) => {
-            if (done.job !== undefined) write.report.addJob(done.job, done.unjoined)
-            emit(done.outcomes)
-            write.onEvent({ _tag: "Ended", seq: planned.seq, records: planned.records.length, job: done.job })
-          }), { concurrency: payload.maxInFlight, unordered: true }),
+          : Effect.map(
+            withInFlightSlot(
+              write.cap,
+              payload.maxInFlight,
+              runJob(write.spec, planned, interval, write.onEvent),
+            ),
+            (done) => {
+              if (done.job !== undefined) write.report.addJob(done.job, done.unjoined)
+              emit(done.outcomes)
+              write.onEvent({
+                _tag: "Ended",
+                seq: planned.seq,
+                records: planned.records.length,
+                job: done.job,
+              })
+            },
+          ), { concurrency: payload.maxInFlight, unordered: true }),
       Stream.runDrain,
       Effect.orDie,
     )
@@ -232,8 +252,16 @@ export const bulkWrite = <K extends BulkWriteKind, E = never, R = never>(
       Stream.tapError((error) => Effect.sync(() => (failure = Option.some(error)))),
       Stream.provideContext(context),
     ) as Stream.Stream<unknown, unknown, never>
+    const cap = options?.inFlightCap ?? Option.getOrUndefined(yield* Effect.serviceOption(InFlightCap))
     const onEvent = yield* WriteEvents
-    running.set(id, { spec: checked.spec, records: source, report, onOutcome: options?.onOutcome, onEvent })
+    running.set(id, {
+      spec: checked.spec,
+      records: source,
+      report,
+      onOutcome: options?.onOutcome,
+      cap,
+      onEvent,
+    })
     const run = Effect.gen(function* () {
       const engine = yield* WorkflowEngine.WorkflowEngine
       yield* engine.register(BulkWrite, execute)

@@ -1,9 +1,15 @@
 /**
  * The request as an endpoint declares it, and the answer `send` gives back: the one shape the
- * endpoints, the transport and the retry stage share (so that none of them imports another).
+ * endpoints, the transport and the retry stage share (so that none of them imports another);
+ * and the request on the wire it becomes: method, URL and body.
  *
  * @module
  */
+import * as Option from "effect/Option"
+import * as Headers from "effect/http/Headers"
+import * as HttpBody from "effect/http/HttpBody"
+import * as HttpClientRequest from "effect/http/HttpClientRequest"
+import * as UrlParams from "effect/http/UrlParams"
 
 /**
  * A rate-limit class: which of Klaviyo's limit pairs an operation counts against, as the spec's
@@ -113,3 +119,26 @@ export const requestUrl = (baseUrl: URL, request: ApiRequest): string => {
 
 /** The method of a request (GET unless it says otherwise). */
 export const methodOf = (request: ApiRequest): "GET" | "POST" => request.method ?? "GET"
+
+/**
+ * The request on the wire: the method, the whole URL (its query written by {@link requestUrl})
+ * and a POST's body as JSON text of `contentType`, encoded once (every attempt and hop sends the
+ * same bytes). The client's headers are added by the transport.
+ */
+export const toHttpRequest = (
+  baseUrl: URL,
+  request: ApiRequest,
+  contentType: string,
+): HttpClientRequest.HttpClientRequest => {
+  const text: string | undefined = request.body === undefined ? undefined : JSON.stringify(request.body)
+  const wire = HttpClientRequest.makeWith(
+    methodOf(request),
+    requestUrl(baseUrl, request),
+    UrlParams.empty,
+    Option.none(),
+    Headers.empty,
+    HttpBody.empty,
+  )
+  // The body's content-type and content-length headers come with it.
+  return text === undefined ? wire : HttpClientRequest.setBody(wire, HttpBody.text(text, contentType))
+}

@@ -1,7 +1,13 @@
 /**
- * The send stage: one attempt at a time, each inside the rate-limit budget, retried on a
- * `Schedule` as the retry policy decides, within an overall deadline. Every retry is visible:
- * a log line, a span event and metrics.
+ * The send stage: one attempt at a time (the transport, `transport.ts`), retried on a `Schedule`
+ * as the retry policy decides by method, within an overall deadline, in the `klaviyo.send` span.
+ * Every retry is visible: a log line, a span event and metrics.
+ *
+ * It wraps the transport rather than being one of its transforms (`HttpClient.retry`): the
+ * attempt it retries ends in an `ApiResponse` (a 2xx body that is not JSON is an attempt's
+ * `DecodeError`, counted as such), and its logs and span name the operation, which the request on
+ * the wire does not carry. `HttpClient.retryTransient` would not do either: it retries 408 but
+ * not 524 (Klaviyo's own SDKs retry 524), and knows nothing of what a POST may have done.
  *
  * @internal
  */
@@ -11,12 +17,11 @@ import * as Effect from "effect/Effect"
 import * as Metric from "effect/Metric"
 import * as Random from "effect/Random"
 import * as Schedule from "effect/Schedule"
-import { type ApiRequest, type ApiResponse, methodOf, requestUrl } from "../http/request.ts"
 import { type DecodeError, type KlaviyoApiError, TransportError } from "../errors.ts"
-import type { RateLimitBudgetShape } from "../rate-limit.ts"
-import { limitClassOf } from "../rate-limit/classes.ts"
+import { RetryDue } from "../internal/budget-pause.ts"
 import type { AttemptFailure, RetryDecision, RetryPolicy } from "../retry.ts"
-import { RetryDue } from "./budget-pause.ts"
+import { type ApiRequest, type ApiResponse, methodOf, requestUrl } from "./request.ts"
+import type { Attempt } from "./transport.ts"
 
 const requestsMetric = Metric.counter("klaviyo_requests_total", {
   description: "Attempts sent to Klaviyo, by outcome (the HTTP status, or the transport failure)",
@@ -25,6 +30,7 @@ const retriesMetric = Metric.counter("klaviyo_retries_total", {
   description: "Attempts retried, by the source of the delay (retry-after or backoff)",
 })
 const rateLimitedMetric = Metric.counter("klaviyo_429_total", { description: "429 answers from Klaviyo" })
+const countRateLimited = Metric.update(rateLimitedMetric, 1)
 
 /** The request counter of each outcome, made once (outcomes are few: statuses and failure kinds). */
 const requestsByOutcome = new Map<string, Metric.Counter<number>>()
@@ -66,10 +72,7 @@ const neverRepeatAmbiguousPost = (failure: AttemptFailure, decision: RetryDecisi
 
 /** Builds the send stage. */
 export const makeSend = (options: {
-  readonly attempt: (
-    request: ApiRequest,
-  ) => Effect.Effect<ApiResponse, KlaviyoApiError | TransportError | DecodeError>
-  readonly budget: RateLimitBudgetShape
+  readonly attempt: Attempt
   readonly policy: RetryPolicy
   readonly deadline: Duration.Duration | undefined
   readonly baseUrl: URL
@@ -77,23 +80,18 @@ export const makeSend = (options: {
   /** The client's scrubber of errors (see `scrub.ts`). */
   readonly redact: <E>(error: E) => E
 }): (request: ApiRequest) => Effect.Effect<ApiResponse, KlaviyoApiError | TransportError | DecodeError> => {
-  const { attempt, budget, deadline, policy, redact } = options
+  const { attempt, deadline, policy, redact } = options
 
-  /** One attempt; `due`: when it was due, if it is the retry of a 429 after its `Retry-After`. */
-  const counted = (request: ApiRequest, due: () => number | undefined) =>
-    Effect.suspend(() => Effect.provideService(attempt(request), RetryDue, due())).pipe(
+  /**
+   * One attempt (`once`, built once per call); `due`: when it was due, if it is the retry of a
+   * 429 after its `Retry-After`. (The 429's pause of the budget is the transport's.)
+   */
+  const counted = (once: Effect.Effect<ApiResponse, AttemptFailure>, due: () => number | undefined) =>
+    Effect.suspend(() => Effect.provideService(once, RetryDue, due())).pipe(
       // Scrubbed before anything sees it: the retry policy, the logs and span events of a retry.
       Effect.mapError(redact),
       Effect.tapError((failure) =>
-        failure._tag === "KlaviyoApiError" && failure.status === 429
-          ? Effect.andThen(
-            Metric.update(rateLimitedMetric, 1),
-            // A 429 pauses the request's limit class, not the others.
-            budget.pause(failure.retryAfter ?? Duration.seconds(1), limitClassOf(request)).pipe(
-              Effect.ignore,
-            ),
-          )
-          : Effect.void
+        failure._tag === "KlaviyoApiError" && failure.status === 429 ? countRateLimited : Effect.void
       ),
       Effect.onExit((exit) =>
         Metric.update(
@@ -111,7 +109,6 @@ export const makeSend = (options: {
 
   return (request) =>
     Effect.suspend(() => {
-      const url = requestUrl(options.baseUrl, request)
       let retries = 0
       let deadlineAt = Number.POSITIVE_INFINITY
       let due: number | undefined
@@ -162,7 +159,7 @@ export const makeSend = (options: {
           yield* Metric.update(Metric.withAttributes(retriesMetric, { source: decision.source }), 1)
           return decision
         })
-      const retried = counted(request, () => due).pipe(
+      const retried = counted(attempt(request), () => due).pipe(
         Effect.retry({
           while: (failure) => Effect.map(decisionFor(failure), (decision) => decision._tag === "Retry"),
           schedule: Schedule.forever.pipe(
@@ -187,7 +184,7 @@ export const makeSend = (options: {
               new TransportError({
                 kind: "deadline",
                 method: methodOf(request),
-                url,
+                url: requestUrl(options.baseUrl, request),
                 // A POST cut off by the deadline may have been sent.
                 ...(methodOf(request) === "POST" ? { jobMayExist: true } : {}),
                 detail: `the call (with its retries and waits) passed its deadline of ${

@@ -1,0 +1,173 @@
+/**
+ * Where the in-flight cap keeps its leases: a table per scope of `member -> expiry`, in this
+ * process's memory (by `Clock`) or in Redis (one sorted set per scope, scored by expiry, every
+ * operation one Lua script timed by the Redis server's own clock, so that the hosts of a fleet
+ * need not agree on the time).
+ *
+ * Why not the `RateLimiterStore` itself: its operations are counters with one expiry per key,
+ * with no owner and no delete. Leases per holder over it would need one key per slot, a scan of
+ * up to `maxInFlight` keys for each acquisition, and could not tell a holder's lease from the
+ * one a successor took after it expired. Redis is the same server the budget's store runs its
+ * scripts on (`effect/persistence/Redis`, the service `RateLimiter.layerStoreRedis` reads).
+ *
+ * @internal
+ */
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as RateLimiter from "effect/persistence/RateLimiter"
+import * as Redis from "effect/persistence/Redis"
+
+/** What a take answers: taken or not, the slots held after it, and when the earliest lease ends. */
+export interface Taken {
+  readonly taken: boolean
+  /** Slots held in the scope once the take was applied (this one included when taken). */
+  readonly held: number
+  /** When the earliest lease of a full table expires, in milliseconds from now (0 when taken). */
+  readonly nextExpiryMillis: number
+}
+
+/** The operations of a lease table; `key` names the scope's table. */
+export interface SlotStore {
+  /** Takes a slot for `member` unless `limit` are held (a member that holds one keeps it, renewed). */
+  readonly take: (
+    key: string,
+    member: string,
+    limit: number,
+    leaseMillis: number,
+  ) => Effect.Effect<Taken, RateLimiter.RateLimiterError>
+  /** Renews `member`'s lease (re-registers it if it was lost: its job is still in progress). */
+  readonly renew: (
+    key: string,
+    member: string,
+    leaseMillis: number,
+  ) => Effect.Effect<void, RateLimiter.RateLimiterError>
+  /** Releases `member`'s slot. */
+  readonly release: (key: string, member: string) => Effect.Effect<void, RateLimiter.RateLimiterError>
+  /** The slots held now (expired leases left out). */
+  readonly held: (key: string) => Effect.Effect<number, RateLimiter.RateLimiterError>
+}
+
+/** A lease table in this process's memory, its time read from `Clock` (a `TestClock` moves it). */
+export const makeMemorySlotStore = (): SlotStore => {
+  const tables = new Map<string, Map<string, number>>()
+  const live = (key: string, now: number): Map<string, number> => {
+    let table = tables.get(key)
+    if (table === undefined) {
+      table = new Map()
+      tables.set(key, table)
+    }
+    for (const [member, expiresAt] of table) if (expiresAt <= now) table.delete(member)
+    return table
+  }
+  return {
+    take: (key, member, limit, leaseMillis) =>
+      Effect.map(Clock.currentTimeMillis, (now) => {
+        const table = live(key, now)
+        if (table.has(member) || table.size < limit) {
+          table.set(member, now + leaseMillis)
+          return { taken: true, held: table.size, nextExpiryMillis: 0 }
+        }
+        let earliest = Number.POSITIVE_INFINITY
+        for (const expiresAt of table.values()) earliest = Math.min(earliest, expiresAt)
+        return { taken: false, held: table.size, nextExpiryMillis: Math.max(0, earliest - now) }
+      }),
+    renew: (key, member, leaseMillis) =>
+      Effect.map(Clock.currentTimeMillis, (now) => {
+        live(key, now).set(member, now + leaseMillis)
+      }),
+    release: (key, member) =>
+      Effect.sync(() => {
+        tables.get(key)?.delete(member)
+      }),
+    held: (key) => Effect.map(Clock.currentTimeMillis, (now) => live(key, now).size),
+  }
+}
+
+/** The Redis server's time in milliseconds, and its expired leases dropped; `ttl` keeps the key alive. */
+const prelude = `
+local t = redis.call("TIME")
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call("ZREMRANGEBYSCORE", KEYS[1], "-inf", now)
+local function keep(lease)
+  if redis.call("PTTL", KEYS[1]) < lease then redis.call("PEXPIRE", KEYS[1], lease) end
+end
+`
+
+const takeScript = Redis.script(
+  (key: string, member: string, limit: number, leaseMillis: number) => [key, member, limit, leaseMillis],
+  {
+    numberOfKeys: 1,
+    lua: `${prelude}
+local member = ARGV[1]
+local limit = tonumber(ARGV[2])
+local lease = tonumber(ARGV[3])
+local held = redis.call("ZCARD", KEYS[1])
+if redis.call("ZSCORE", KEYS[1], member) or held < limit then
+  redis.call("ZADD", KEYS[1], now + lease, member)
+  keep(lease)
+  return { 1, redis.call("ZCARD", KEYS[1]), 0 }
+end
+local first = redis.call("ZRANGE", KEYS[1], 0, 0, "WITHSCORES")
+return { 0, held, math.max(0, tonumber(first[2]) - now) }
+`,
+  },
+).withReturnType<readonly [taken: number, held: number, nextExpiryMillis: number]>()
+
+const renewScript = Redis.script(
+  (key: string, member: string, leaseMillis: number) => [key, member, leaseMillis],
+  {
+    numberOfKeys: 1,
+    lua: `${prelude}
+local lease = tonumber(ARGV[2])
+redis.call("ZADD", KEYS[1], now + lease, ARGV[1])
+keep(lease)
+return 1
+`,
+  },
+).withReturnType<number>()
+
+const releaseScript = Redis.script((key: string, member: string) => [key, member], {
+  numberOfKeys: 1,
+  lua: `return redis.call("ZREM", KEYS[1], ARGV[1])`,
+}).withReturnType<number>()
+
+const heldScript = Redis.script((key: string) => [key], {
+  numberOfKeys: 1,
+  lua: `${prelude}
+return redis.call("ZCARD", KEYS[1])
+`,
+}).withReturnType<number>()
+
+const storeError = (operation: string) => (error: Redis.RedisError) =>
+  new RateLimiter.RateLimiterError({
+    reason: new RateLimiter.RateLimitStoreError({
+      message: `the in-flight cap's ${operation} failed in Redis`,
+      cause: error.cause,
+    }),
+  })
+
+/** A lease table in Redis: one sorted set per scope, one script per operation. */
+export const makeRedisSlotStore: Effect.Effect<SlotStore, never, Redis.Redis> = Effect.map(
+  Effect.service(Redis.Redis),
+  (redis): SlotStore => {
+    const take = redis.eval(takeScript)
+    const renew = redis.eval(renewScript)
+    const release = redis.eval(releaseScript)
+    const held = redis.eval(heldScript)
+    return {
+      take: (key, member, limit, leaseMillis) =>
+        take(key, member, limit, leaseMillis).pipe(
+          Effect.map(([taken, count, next]) => ({
+            taken: Number(taken) === 1,
+            held: Number(count),
+            nextExpiryMillis: Number(next),
+          })),
+          Effect.mapError(storeError("take")),
+        ),
+      renew: (key, member, leaseMillis) =>
+        Effect.asVoid(Effect.mapError(renew(key, member, leaseMillis), storeError("renewal"))),
+      release: (key, member) => Effect.asVoid(Effect.mapError(release(key, member), storeError("release"))),
+      held: (key) => Effect.map(Effect.mapError(held(key), storeError("count")), Number),
+    }
+  },
+)
