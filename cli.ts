@@ -9,6 +9,11 @@
  *   one plain line per change otherwise, then a summary of its errors.
  * - `list <job_type>` prints every job of a type, page after page (`--status` filters,
  *   `--json` prints one JSON object per line).
+ * - `write <resource> <operation> --file records.jsonl` writes any number of records (JSON
+ *   Lines, read line by line) with `bulkWrite`: a live bar on a terminal, plain lines otherwise,
+ *   a summary; `--report` writes one outcome a record, `--failed` the records to fix and
+ *   resubmit; `--id` names the write (by default derived from the file, so that the same
+ *   command resumes it). Exit codes: 0 every record written, 1 some not, 3 a job's POST failed.
  *
  * Against the real API when `KLAVIYO_API_KEY` (or `KLAVIYO_ACCESS_TOKEN`) is set, against the
  * built-in simulated Klaviyo otherwise (it says so on stderr). Exit codes: 0 done (a watched job
@@ -27,6 +32,7 @@ import * as Command from "effect/cli/Command"
 import * as Flag from "effect/cli/Flag"
 import * as TerminalCapabilities from "effect/cli/TerminalCapabilities"
 import * as Console from "effect/Console"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
@@ -41,6 +47,8 @@ import { platformLayer } from "./cli/platform.ts"
 import { getJob, JOB_NAMES, listJobs, readJobArguments } from "./cli/jobs.ts"
 import { listHeader, renderJob, renderJson, renderListed, renderSummary } from "./cli/render.ts"
 import { VERSION } from "./cli/version.ts"
+import { engineLayer } from "./cli/engine.ts"
+import { runWrite } from "./cli/write.ts"
 
 /** The exit codes. */
 const EXIT = { ok: 0, jobFailed: 1, usage: 2, api: 3, interrupted: 130 } as const
@@ -167,12 +175,76 @@ const program = (env: Env): Effect.Effect<number> => {
       ),
     )
 
+  const write = Command.make("write", {
+    resource: Argument.ChoiceWithValue(
+      "resource",
+      [
+        ["catalog-item", "catalog-item"],
+        ["catalog-variant", "catalog-variant"],
+        ["catalog-category", "catalog-category"],
+        ["item", "catalog-item"],
+        ["variant", "catalog-variant"],
+        ["category", "catalog-category"],
+      ] as const,
+    ).pipe(
+      Argument.withDescription(
+        "What to write: catalog-item, catalog-variant, catalog-category (or item, variant, category).",
+      ),
+    ),
+    operation: Argument.Literals("operation", ["create", "update", "delete"]).pipe(
+      Argument.withDescription("What to do to the records: create, update or delete."),
+    ),
+    file: Flag.File("file", { mustExist: true }).pipe(
+      Flag.withDescription(
+        "The records, one JSON object a line (JSON Lines), flat as the library takes them.",
+      ),
+    ),
+    report: Flag.String("report").pipe(
+      Flag.withDescription("Write one outcome a record to this file (JSON Lines, in input order)."),
+      Flag.optional,
+    ),
+    failed: Flag.String("failed").pipe(
+      Flag.withDescription(
+        "Write the records not written (failed or unknown) to this file, to fix and resubmit.",
+      ),
+      Flag.optional,
+    ),
+    id: Flag.String("id").pipe(
+      Flag.withDescription(
+        "The write's id (the same id resumes it); by default derived from the file's path and content.",
+      ),
+      Flag.optional,
+    ),
+    maxInFlight: Flag.Int("max-in-flight").pipe(
+      Flag.withDescription("At most this many jobs in progress at once (1 to 500; 20 by default)."),
+      Flag.optional,
+    ),
+  }, (input) =>
+    Effect.gen(function* () {
+      yield* notice
+      code = yield* runWrite({
+        kind: { resource: input.resource, operation: input.operation },
+        file: input.file,
+        report: Option.getOrUndefined(input.report),
+        failed: Option.getOrUndefined(input.failed),
+        id: Option.getOrUndefined(input.id),
+        maxInFlight: Option.getOrUndefined(input.maxInFlight),
+      }, {
+        terminal: process.stdout.isTTY === true && env["TERM"] !== "dumb",
+        pollInterval: klaviyo.interval === undefined ? undefined : Duration.toMillis(klaviyo.interval.min),
+      })
+    }).pipe(Effect.provide(Layer.merge(klaviyo.layer, engineLayer)))).pipe(
+      Command.withDescription(
+        "Write records from a JSON Lines file in bulk jobs: a progress bar, a summary, a report of every record, the records to fix.",
+      ),
+    )
+
   const cli = Command.make("klaviyo-catalog-jobs").pipe(
     Command.withDescription(
       "Klaviyo catalog bulk jobs (items, variants, categories x create, update, delete). Reads KLAVIYO_API_KEY (or KLAVIYO_ACCESS_TOKEN), " +
         "KLAVIYO_REVISION and KLAVIYO_BASE_URL; with no key it asks the built-in simulated Klaviyo.",
     ),
-    Command.withSubcommands([get, watch, list]),
+    Command.withSubcommands([get, watch, list, write]),
   )
 
   const report = (tag: string, message: string, exitCode: number) =>
@@ -187,6 +259,7 @@ const program = (env: Env): Effect.Effect<number> => {
       TransportError: (error) => report(error._tag, error.message, EXIT.api),
       DecodeError: (error) => report(error._tag, error.message, EXIT.api),
       JobWatchError: (error) => report(error._tag, error.message, EXIT.api),
+      PlatformError: (error) => report(error._tag, error.message, EXIT.usage),
     }),
     // effect/cli's own errors (an unknown flag, a missing argument, ...) were shown with the
     // help: a usage error, rather than effect/cli's exit code 1.

@@ -258,6 +258,13 @@ export {
 } from "./src/bulk-write/outcome.ts"
 export { failedRecordLine, failedRecordLines, readFailedRecords } from "./src/bulk-write/failed-file.ts"
 export { bulkWrite, type BulkWriteInput, type BulkWriteOptions } from "./src/bulk-write/write.ts"
+export {
+  type BulkWriteDone,
+  type BulkWriteEvent,
+  type BulkWriteProgress,
+  bulkWriteStream,
+  type BulkWriteStreamOptions,
+} from "./src/bulk-write/progress.ts"
 export { InFlightCap, type InFlightCapOptions, type InFlightCapShape } from "./src/bulk-write/in-flight.ts"
 export { BulkWriteEngine, type BulkWriteEngineOptions } from "./src/bulk-write/engine.ts"
 

@@ -79,6 +79,8 @@ export const simulatedModel = (now: Date, speed: number): KlaviyoSimulatorOption
     },
   }))
   return {
+    // The jobs `write` creates: a second queued, then 50 records a second (each job of 100 in about 3 s).
+    processing: { queuedMillis: 1_000 / speed, perSecond: 50 * speed },
     jobs: [...defaults.jobs.values(), ...jobs],
     categories: [...defaults.categories.values(), ...groups.flatMap((group) => group.categories)],
     items: [...defaults.items.values()],

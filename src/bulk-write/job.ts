@@ -21,6 +21,7 @@ import * as Activity from "effect/workflow/Activity"
 import { type WorkflowEngine, WorkflowInstance } from "effect/workflow/WorkflowEngine"
 import type { KlaviyoClient } from "../client.ts"
 import type { BulkJobError } from "../resources/bulk-job.ts"
+import type { WriteEvent } from "./events.ts"
 import { type FinishedJob, joinJob } from "./join.ts"
 import type { KindSpec } from "./kind.ts"
 import type { BulkWriteOutcome } from "./outcome.ts"
@@ -159,6 +160,7 @@ export const runJob = (
   spec: KindSpec,
   chunk: PlannedJob,
   bounds: PollBounds,
+  onEvent: (event: WriteEvent) => void = () => {},
 ): Effect.Effect<
   {
     readonly job: string | undefined
@@ -180,6 +182,8 @@ export const runJob = (
       success: Posted,
       execute: guardedPost(spec, chunk, intent, `${instance.executionId}/${chunk.seq}`),
     })
+    const job = posted._tag === "Created" ? posted.job : undefined
+    onEvent({ _tag: "Posted", seq: chunk.seq, records: chunk.records.length, job })
     if (posted._tag === "NotCreated") {
       return { job: undefined, outcomes: notCreated(chunk, posted), unjoined: [] }
     }

@@ -22,6 +22,7 @@ import type { BulkWriteKind } from "./kind.ts"
  * @category bulk writes
  */
 export interface BulkWriteSucceeded {
+  /** Written. */
   readonly outcome: "succeeded"
   /** The record's position in the input, from 0. */
   readonly index: number
@@ -47,6 +48,7 @@ export interface BulkWriteSucceeded {
  * @category bulk writes
  */
 export interface BulkWriteFailed {
+  /** Not written. */
   readonly outcome: "failed"
   /** The record's position in the input, from 0. */
   readonly index: number
@@ -81,6 +83,7 @@ export interface BulkWriteFailed {
  * @category bulk writes
  */
 export interface BulkWriteUnknown {
+  /** Nobody can tell. */
   readonly outcome: "unknown"
   /** The record's position in the input, from 0. */
   readonly index: number

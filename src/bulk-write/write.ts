@@ -17,6 +17,7 @@ import * as Workflow from "effect/workflow/Workflow"
 import * as WorkflowEngine from "effect/workflow/WorkflowEngine"
 import type { KlaviyoClient } from "../client.ts"
 import { InvalidRequest } from "../errors.ts"
+import { type WriteEvent, WriteEvents } from "./events.ts"
 import { InFlightCap, type InFlightCapShape, withInFlightSlot } from "./in-flight.ts"
 import { runJob } from "./job.ts"
 import { type BulkWriteKind, type BulkWriteRecordOf, type KindSpec, kindSpec } from "./kind.ts"
@@ -129,6 +130,7 @@ interface Running {
   readonly records: Stream.Stream<unknown, unknown, never>
   readonly onOutcome: ((outcome: BulkWriteOutcome) => void) | undefined
   readonly cap: InFlightCapShape | undefined
+  readonly onEvent: (event: WriteEvent) => void
 }
 
 const running = new Map<string, Running>()
@@ -166,10 +168,20 @@ const execute = (payload: typeof BulkWrite.payloadSchema.Type) =>
             }])
           )
           : Effect.map(
-            withInFlightSlot(write.cap, payload.maxInFlight, runJob(write.spec, planned, bounds)),
+            withInFlightSlot(
+              write.cap,
+              payload.maxInFlight,
+              runJob(write.spec, planned, bounds, write.onEvent),
+            ),
             (done) => {
               if (done.job !== undefined) report.addJob(done.job, done.unjoined)
               emit(done.outcomes)
+              write.onEvent({
+                _tag: "Ended",
+                seq: planned.seq,
+                records: planned.records.length,
+                job: done.job,
+              })
             },
           ), { concurrency: payload.maxInFlight, unordered: true }),
       Stream.runDrain,
@@ -263,7 +275,8 @@ export const bulkWrite = <K extends BulkWriteKind, E = never, R = never>(
       Stream.provideContext(context),
     ) as Stream.Stream<unknown, unknown, never>
     const cap = options?.inFlightCap ?? Option.getOrUndefined(yield* Effect.serviceOption(InFlightCap))
-    running.set(id, { spec: checked.spec, records: source, onOutcome: options?.onOutcome, cap })
+    const onEvent = yield* WriteEvents
+    running.set(id, { spec: checked.spec, records: source, onOutcome: options?.onOutcome, cap, onEvent })
     const run = Effect.gen(function* () {
       const engine = yield* WorkflowEngine.WorkflowEngine
       yield* engine.register(BulkWrite, execute)

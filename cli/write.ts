@@ -1,0 +1,186 @@
+/**
+ * `write <resource> <operation> --file records.jsonl`: a bulk write of a JSON Lines file, with
+ * its progress shown as it goes, a summary at the end, and optionally the report (one outcome a
+ * record, in input order) and the records to fix and resubmit, each in a JSON Lines file.
+ *
+ * @module
+ */
+import { closeSync, openSync, writeSync } from "node:fs"
+import * as Cause from "effect/Cause"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import * as FileSystem from "effect/FileSystem"
+import type * as PlatformError from "effect/PlatformError"
+import * as Schedule from "effect/Schedule"
+import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+import type * as WorkflowEngine from "effect/workflow/WorkflowEngine"
+import {
+  type BulkWriteKind,
+  type BulkWriteOutcome,
+  type BulkWriteRecordOf,
+  type BulkWriteReport,
+  bulkWriteStream,
+  failedRecordLine,
+  failedRecordLines,
+  type InvalidRequest,
+  type KlaviyoClient,
+} from "../mod.ts"
+import { engineIsDurable } from "./engine.ts"
+import { type LineBook, readRecords, scanFile } from "./records-file.ts"
+import { liveWriteDisplay, plainWriteDisplay, renderWriteSummary, type WriteDisplay } from "./write-view.ts"
+
+/** What the command line gave. */
+export interface WriteInput {
+  readonly kind: BulkWriteKind
+  readonly file: string
+  readonly report: string | undefined
+  readonly failed: string | undefined
+  readonly id: string | undefined
+  readonly maxInFlight: number | undefined
+}
+
+/** Where and how the write runs. */
+export interface WriteSetting {
+  readonly terminal: boolean
+  readonly pollInterval: number | undefined
+}
+
+/** The exit code of a finished write: 0 all written, 3 a job's POST failed, 1 otherwise. */
+export const writeExitCode = (report: BulkWriteReport): 0 | 1 | 3 => {
+  const posting = (o: { readonly job?: string | undefined; readonly refused?: string | undefined }) =>
+    o.job === undefined && o.refused === undefined
+  if (report.failed.some(posting) || report.unknown.some(posting)) return 3
+  return report.failed.length + report.unknown.length === 0 ? 0 : 1
+}
+
+/** An outcome with the line of its record, and a reason that names the line for a line that is not JSON. */
+const relabel = <O extends BulkWriteOutcome>(book: LineBook, outcome: O): O & { readonly line: number } => {
+  const notJson = outcome.outcome === "failed" ? book.notJson(outcome.index) : undefined
+  // The line right after the index in the JSON (members keep the order they were first set in).
+  const head = { outcome: outcome.outcome, index: outcome.index, line: book.lineOf(outcome.index) }
+  return Object.assign(head, outcome, notJson === undefined ? {} : { reason: notJson }) as O & {
+    readonly line: number
+  }
+}
+
+/** One line of the report file. */
+const reportLine = (outcome: BulkWriteOutcome & { readonly line: number }): string =>
+  outcome.outcome === "succeeded" ? JSON.stringify(outcome) : failedRecordLine(outcome)
+
+/**
+ * The report file, written in input order as outcomes arrive in any order: the outcomes ahead
+ * of the first missing one wait (about the records of the jobs in flight).
+ */
+const reportFile = (path: string): Effect.Effect<(line: string, index: number) => void, never, Scope.Scope> =>
+  Effect.acquireRelease(
+    Effect.sync(() => {
+      const fd = openSync(path, "w")
+      const waiting = new Map<number, string>()
+      let next = 0
+      const add = (line: string, index: number) => {
+        waiting.set(index, line)
+        let chunk = ""
+        for (let ready = waiting.get(next); ready !== undefined; ready = waiting.get(next)) {
+          waiting.delete(next++)
+          chunk += `${ready}\n`
+        }
+        if (chunk !== "") writeSync(fd, chunk)
+      }
+      return { fd, add }
+    }),
+    ({ fd }) => Effect.sync(() => closeSync(fd)),
+  ).pipe(Effect.map(({ add }) => add))
+
+/** Writes the records to fix and resubmit (failed, then unknown, in input order). */
+const writeFailedFile = (path: string, report: BulkWriteReport): void => {
+  const fd = openSync(path, "w")
+  try {
+    for (const line of failedRecordLines(report)) writeSync(fd, `${line}\n`)
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/** The write: its value is the exit code. */
+export const runWrite = (
+  input: WriteInput,
+  setting: WriteSetting,
+): Effect.Effect<
+  number,
+  InvalidRequest | PlatformError.PlatformError,
+  KlaviyoClient | FileSystem.FileSystem | WorkflowEngine.WorkflowEngine
+> =>
+  Effect.gen(function* () {
+    const fs = yield* FileSystem.FileSystem
+    const scanned = yield* scanFile(fs, input.file, input.kind)
+    const id = input.id ?? scanned.id
+    const resume = engineIsDurable ? " Run the same command again to resume it." : ""
+    const count = `${scanned.records} ${scanned.records === 1 ? "record" : "records"}`
+    yield* Console.error(`Write ${id}: ${count} from ${input.file}.${resume}`)
+    let report: BulkWriteReport | undefined
+    let reported = 0
+    // Added before the display's release, so it runs after it: below the last bar.
+    yield* Effect.addFinalizer((exit) =>
+      exit._tag === "Failure" && Cause.hasInterruptsOnly(exit.cause)
+        ? Console.error(`Stopped write ${id} before its end.${resume}`).pipe(Effect.ignore)
+        : Effect.void
+    )
+    const { records, book } = readRecords(fs, input.file)
+    const toReport = input.report === undefined ? undefined : yield* reportFile(input.report)
+    const display: WriteDisplay = yield* Effect.acquireRelease(
+      Effect.sync(() =>
+        setting.terminal
+          ? liveWriteDisplay(process.stdout, input.kind, Date.now())
+          : plainWriteDisplay(process.stdout)
+      ),
+      (display) => Effect.sync(display.close),
+    )
+    yield* Effect.sync(display.tick).pipe(Effect.repeat(Schedule.spaced("250 millis")), Effect.forkScoped)
+    yield* bulkWriteStream(
+      input.kind,
+      records as Stream.Stream<BulkWriteRecordOf<BulkWriteKind>, PlatformError.PlatformError>,
+      {
+        id,
+        total: scanned.records,
+        ...(input.maxInFlight === undefined ? {} : { maxInFlight: input.maxInFlight }),
+        ...(setting.pollInterval === undefined ? {} : { pollInterval: setting.pollInterval }),
+        ...(toReport === undefined ? {} : {
+          onOutcome: (outcome) => {
+            reported++
+            toReport(reportLine(relabel(book, outcome)), outcome.index)
+          },
+        }),
+      },
+    ).pipe(
+      Stream.runForEach((event) =>
+        Effect.sync(() => {
+          if (event._tag === "Progress") display.show(event)
+          else {
+            display.show(event.progress)
+            report = event.report
+          }
+        })
+      ),
+    )
+    yield* Effect.sync(display.close)
+    if (report === undefined) return yield* Effect.die("the write ended without its report")
+    const done: BulkWriteReport = {
+      ...report,
+      failed: report.failed.map((o) => relabel(book, o)),
+      unknown: report.unknown.map((o) => relabel(book, o)),
+    }
+    if (input.failed !== undefined) writeFailedFile(input.failed, done)
+    yield* Console.log(renderWriteSummary(done, book.lineOf, { report: input.report, failed: input.failed }))
+    if (input.report !== undefined && reported < done.records) {
+      // A durable engine may hand back the report of a write that ended before, without its outcomes.
+      yield* Console.error(
+        `The report file holds ${reported} of ${done.records} outcomes: the write had ended before this run, and its report lists only the records not written.`,
+      )
+    }
+    const code = writeExitCode(done)
+    if (code === 3) {
+      yield* Console.error("Some jobs could not be created (an API or network error): see the reasons above.")
+    }
+    return code
+  }).pipe(Effect.scoped)
