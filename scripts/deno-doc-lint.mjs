@@ -47,6 +47,11 @@ const npmTypes = new Set([
   "Date",
   "Codec",
   "Cause",
+  // effect's services the bulk write's engine and in-flight cap are written in.
+  "Scope",
+  "ShardingConfig",
+  "WorkflowEngine",
+  "SqlClient",
 ])
 const accepted = (finding) => {
   if (finding.code !== "private-type-ref") return false
