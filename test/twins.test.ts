@@ -5,7 +5,7 @@
 import { Exit, Schema } from "effect"
 import { describe, expect, it } from "vitest"
 import { twinOf } from "../src/internal/fast.ts"
-import { DECLINE } from "../src/internal/schemas.ts"
+import { DECLINE, UtcDateTime } from "../src/internal/schemas.ts"
 import {
   bulkJobResource,
   catalogCategoryResource,
@@ -53,5 +53,19 @@ describe("twins derived from the schemas", () => {
   it("has no twin for a schema it does not know", () => {
     expect(twinOf(Schema.Struct({ a: Schema.String }))).toBeUndefined()
     expect(twinOf(Schema.String.check(Schema.isMinLength(2)))).toBeUndefined()
+  })
+
+  it("gives back a parsed array whose elements decode to themselves, and copies one whose elements change", () => {
+    const strings = ["a", "b", "c"]
+    expect(twinOf(Schema.Array(Schema.String))!(strings)).toBe(strings)
+    const stamps = ["2026-11-27T14:00:00+00:00", "2026-11-27T14:00:01.500000+00:00"]
+    const dates = twinOf(Schema.Array(UtcDateTime))!(stamps)
+    expect(dates).toEqual([new Date("2026-11-27T14:00:00Z"), new Date("2026-11-27T14:00:01.500Z")])
+    expect(dates).not.toBe(stamps)
+    expect(stamps).toEqual(["2026-11-27T14:00:00+00:00", "2026-11-27T14:00:01.500000+00:00"])
+    expect(twinOf(Schema.Array(Schema.NullOr(UtcDateTime)))!([null, "2026-11-27T14:00:00+00:00"])).toEqual([
+      null,
+      new Date("2026-11-27T14:00:00Z"),
+    ])
   })
 })

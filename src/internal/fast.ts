@@ -65,13 +65,20 @@ const twinOfAst = (ast: SchemaAST.AST): Twin | undefined => {
       if (element === undefined) return (value) => Array.isArray(value) && value.length === 0 ? [] : DECLINE
       return (value) => {
         if (!Array.isArray(value)) return DECLINE
-        const out: Array<unknown> = []
-        for (const item of value) {
+        // The parsed array itself while every element decodes to itself (strings, numbers, ...):
+        // a copy only from the first element that decodes to another value (a date).
+        let out: Array<unknown> | undefined
+        for (let i = 0; i < value.length; i++) {
+          const item: unknown = value[i]
           const decoded = element(item)
           if (decoded === DECLINE) return DECLINE
-          out.push(decoded)
+          if (out !== undefined) out.push(decoded)
+          else if (decoded !== item) {
+            out = value.slice(0, i)
+            out.push(decoded)
+          }
         }
-        return out
+        return out ?? value
       }
     }
     case "Objects": {
