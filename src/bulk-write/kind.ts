@@ -14,41 +14,11 @@ import type {
   CatalogVariantCreateRecord,
   CatalogVariantUpdateRecord,
 } from "../endpoints/records.ts"
-import {
-  bulkCreateCatalogCategories,
-  bulkCreateCatalogItems,
-  bulkCreateCatalogVariants,
-  bulkDeleteCatalogCategories,
-  bulkDeleteCatalogItems,
-  bulkDeleteCatalogVariants,
-  bulkUpdateCatalogCategories,
-  bulkUpdateCatalogItems,
-  bulkUpdateCatalogVariants,
-} from "../endpoints/table-create.ts"
-import {
-  getCatalogCategoryBulkCreateJob,
-  getCatalogCategoryBulkDeleteJob,
-  getCatalogCategoryBulkUpdateJob,
-  getCatalogItemBulkCreateJob,
-  getCatalogItemBulkDeleteJob,
-  getCatalogItemBulkUpdateJob,
-  getCatalogVariantBulkCreateJob,
-  getCatalogVariantBulkDeleteJob,
-  getCatalogVariantBulkUpdateJob,
-} from "../endpoints/table.ts"
 import { type LinkedJob, listLinked } from "../endpoints/list.ts"
-import { rowOf } from "../endpoints/rows.ts"
-import {
-  listCatalogCategoryBulkCreateJobs,
-  listCatalogCategoryBulkDeleteJobs,
-  listCatalogCategoryBulkUpdateJobs,
-  listCatalogItemBulkCreateJobs,
-  listCatalogItemBulkDeleteJobs,
-  listCatalogItemBulkUpdateJobs,
-  listCatalogVariantBulkCreateJobs,
-  listCatalogVariantBulkDeleteJobs,
-  listCatalogVariantBulkUpdateJobs,
-} from "../endpoints/table-list.ts"
+import { functionsByJob, rowOf } from "../endpoints/rows.ts"
+import * as Gets from "../endpoints/table.ts"
+import * as Creates from "../endpoints/table-create.ts"
+import * as Lists from "../endpoints/table-list.ts"
 import type { CreateJob } from "../endpoints/types.ts"
 import type { KlaviyoClient } from "../client.ts"
 import type { KlaviyoError } from "../errors.ts"
@@ -164,65 +134,19 @@ export interface KindSpec extends RecordCodec {
   readonly key: (record: unknown) => string | undefined
 }
 
-type Table = {
-  readonly [R in BulkWriteKind["resource"]]: { readonly [O in BulkWriteKind["operation"]]: object }
-}
-
-const posts: Table = {
-  "catalog-item": {
-    create: bulkCreateCatalogItems,
-    update: bulkUpdateCatalogItems,
-    delete: bulkDeleteCatalogItems,
-  },
-  "catalog-variant": {
-    create: bulkCreateCatalogVariants,
-    update: bulkUpdateCatalogVariants,
-    delete: bulkDeleteCatalogVariants,
-  },
-  "catalog-category": {
-    create: bulkCreateCatalogCategories,
-    update: bulkUpdateCatalogCategories,
-    delete: bulkDeleteCatalogCategories,
-  },
-}
-
-const gets: Table = {
-  "catalog-item": {
-    create: getCatalogItemBulkCreateJob,
-    update: getCatalogItemBulkUpdateJob,
-    delete: getCatalogItemBulkDeleteJob,
-  },
-  "catalog-variant": {
-    create: getCatalogVariantBulkCreateJob,
-    update: getCatalogVariantBulkUpdateJob,
-    delete: getCatalogVariantBulkDeleteJob,
-  },
-  "catalog-category": {
-    create: getCatalogCategoryBulkCreateJob,
-    update: getCatalogCategoryBulkUpdateJob,
-    delete: getCatalogCategoryBulkDeleteJob,
-  },
-}
-
-const lists: Table = {
-  "catalog-item": {
-    create: listCatalogItemBulkCreateJobs,
-    update: listCatalogItemBulkUpdateJobs,
-    delete: listCatalogItemBulkDeleteJobs,
-  },
-  "catalog-variant": {
-    create: listCatalogVariantBulkCreateJobs,
-    update: listCatalogVariantBulkUpdateJobs,
-    delete: listCatalogVariantBulkDeleteJobs,
-  },
-  "catalog-category": {
-    create: listCatalogCategoryBulkCreateJobs,
-    update: listCatalogCategoryBulkUpdateJobs,
-    delete: listCatalogCategoryBulkDeleteJobs,
-  },
-}
-
 type LooseGet = (jobId: string, options: object) => Effect.Effect<WatchedState, KlaviyoError, KlaviyoClient>
+
+// The table's POST, GET and list of each job type, read from the rows they were derived from.
+const posts = functionsByJob<CreateJob<string, unknown>>(Creates, "create")
+const gets = functionsByJob<LooseGet>(Gets, "get")
+const lists = functionsByJob<object>(Lists, "list")
+
+/** The job type of a kind (`catalog-item` + `create`: `catalog-item-bulk-create-job`), or undefined. */
+const jobTypeOf = (kind: BulkWriteKind): string | undefined =>
+  typeof kind.resource === "string" && typeof kind.operation === "string" &&
+    !kind.resource.includes("-bulk-") && !kind.operation.includes("-bulk-")
+    ? `${kind.resource}-bulk-${kind.operation}-job`
+    : undefined
 
 const member = (record: unknown, name: string): unknown =>
   typeof record === "object" && record !== null
@@ -259,15 +183,14 @@ export const kindSpec = (kind: BulkWriteKind): KindSpec | undefined => {
   const name = `${kind.resource}/${kind.operation}`
   const known = specs.get(name)
   if (known !== undefined) return known
-  const byOperation = Object.hasOwn(posts, kind.resource) ? posts[kind.resource] : undefined
-  if (byOperation === undefined || !Object.hasOwn(byOperation, kind.operation)) return undefined
-  const post = byOperation[kind.operation] as CreateJob<string, unknown>
+  const type = jobTypeOf(kind)
+  const post = type === undefined ? undefined : posts.get(type)
+  const get = type === undefined ? undefined : gets.get(type)
+  const listRow = type === undefined ? undefined : rowOf(lists.get(type))
+  if (post === undefined || get === undefined || listRow?.kind !== "list") return undefined
   const row = createRowOf(post)
   const creates = row.shape === "create"
-  const get = gets[kind.resource][kind.operation] as LooseGet
   const fields = { [row.job]: ["status", "errors", "failed_count"] }
-  const listRow = rowOf(lists[kind.resource][kind.operation])
-  if (listRow === undefined || listRow.kind !== "list") return undefined
   const jobs = listLinked(listRow.row)
   const jobFields = { [row.job]: ["created_at"] }
   const overhead = JSON.stringify({ data: { type: row.job, attributes: { [row.collection]: { data: [] } } } })

@@ -1,5 +1,5 @@
 /**
- * `bulkWrite`: any number of records in, one outcome per record out, as an effect/workflow
+ * `bulkWrite` takes any number of records and gives one outcome per record, as an effect/workflow
  * `Workflow` whose jobs are activities (see job.ts). It runs on whatever `WorkflowEngine` the
  * caller provides (a durable one: `BulkWriteEngine.layerSql`), `WorkflowEngine.layerMemory`
  * when none is. The report is the workflow's result, built in its body from the activities'

@@ -31,3 +31,15 @@ export const withRow = <F extends object>(derived: F, row: TableRow): F => {
 /** The row a function of the table was derived from, or `undefined` for anything else. */
 export const rowOf = (derived: unknown): TableRow | undefined =>
   typeof derived === "function" ? rows.get(derived) : undefined
+
+/**
+ * The functions of one shape in a module of the table (`table.ts`, `table-list.ts`,
+ * `table-create.ts`), by the job type of their row, in the module's order.
+ */
+export const functionsByJob = <F>(module: object, kind: TableRow["kind"]): ReadonlyMap<string, F> =>
+  new Map(
+    Object.values(module).flatMap((derived): ReadonlyArray<readonly [string, F]> => {
+      const entry = rowOf(derived)
+      return entry?.kind === kind ? [[entry.row.job, derived as F]] : []
+    }),
+  )

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { rowOf } from "../endpoints/rows.ts"
+import { functionsByJob } from "../endpoints/rows.ts"
 import * as Gets from "../endpoints/table.ts"
 import type { GetJob, JobRelationship } from "../endpoints/types.ts"
 import { InvalidRequest, type KlaviyoError } from "../errors.ts"
@@ -99,12 +99,7 @@ export type AnyGet = (
 ) => Effect.Effect<AnyJob, KlaviyoError, KlaviyoClient>
 
 /** The GET of each job type, read from the rows the table's functions were made from. */
-const getsByType: ReadonlyMap<string, AnyGet> = new Map(
-  Object.values(Gets).flatMap((get): ReadonlyArray<readonly [string, AnyGet]> => {
-    const entry = rowOf(get)
-    return entry?.kind === "get" ? [[entry.row.job, get as unknown as AnyGet]] : []
-  }),
-)
+const getsByType: ReadonlyMap<string, AnyGet> = functionsByJob<AnyGet>(Gets, "get")
 
 /** The job types, in the table's order (for messages). */
 export const jobTypes: ReadonlyArray<string> = [...getsByType.keys()]
