@@ -93,6 +93,7 @@ export {
   type CatalogDeleteRecord,
   type CatalogItemCreateRecord,
   type CatalogItemUpdateRecord,
+  type CatalogRecordPresentation,
   type CatalogVariantCreateRecord,
   type CatalogVariantUpdateRecord,
 } from "./src/endpoints/records.ts"

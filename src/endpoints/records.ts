@@ -11,7 +11,34 @@ import * as Schema from "effect/Schema"
 /** A number JSON can carry (no NaN, no infinity). */
 const Finite: Schema.Number = Schema.Number.check(Schema.isFinite())
 
-/** The optional attributes items and variants share, alike for create and update. */
+/**
+ * The optional attributes the records of items and variants share, alike for create and update
+ * (each record type extends it; the schemas spread {@link presentation}).
+ *
+ * @example
+ * ```ts
+ * import type { CatalogRecordPresentation } from "@effect-klaviyo/catalog-jobs"
+ *
+ * const looks: CatalogRecordPresentation = { images: ["https://example.com/shirt.jpg"], published: true }
+ * ```
+ *
+ * @since 0.2.0
+ * @category bulk jobs
+ */
+export interface CatalogRecordPresentation {
+  /** A full image. */
+  readonly image_full_url?: string | null
+  /** A thumbnail. */
+  readonly image_thumbnail_url?: string | null
+  /** Image URLs. */
+  readonly images?: ReadonlyArray<string> | null
+  /** Flat custom metadata (at most 100 kB). */
+  readonly custom_metadata?: { readonly [key: string]: unknown } | null
+  /** Whether the item or variant is published. */
+  readonly published?: boolean | null
+}
+
+/** The schemas of {@link CatalogRecordPresentation}'s attributes. */
 const presentation = {
   image_full_url: Schema.optionalKey(Schema.NullOr(Schema.String)),
   image_thumbnail_url: Schema.optionalKey(Schema.NullOr(Schema.String)),
@@ -33,7 +60,7 @@ const presentation = {
  * @since 0.2.0
  * @category bulk jobs
  */
-export interface CatalogItemCreateRecord {
+export interface CatalogItemCreateRecord extends CatalogRecordPresentation {
   /** The item's id in your system. */
   readonly external_id: string
   /** The title. */
@@ -48,16 +75,6 @@ export interface CatalogItemCreateRecord {
   readonly catalog_type?: string | null
   /** The integration (`$custom`). */
   readonly integration_type?: "$custom" | null
-  /** A full image. */
-  readonly image_full_url?: string | null
-  /** A thumbnail. */
-  readonly image_thumbnail_url?: string | null
-  /** Image URLs. */
-  readonly images?: ReadonlyArray<string> | null
-  /** Flat custom metadata (at most 100 kB). */
-  readonly custom_metadata?: { readonly [key: string]: unknown } | null
-  /** Whether the item is published. */
-  readonly published?: boolean | null
   /** The ids of the categories the item belongs to (`relationships.categories`). */
   readonly categories?: ReadonlyArray<string>
 }
@@ -88,7 +105,7 @@ export const catalogItemCreate: Schema.Codec<CatalogItemCreateRecord, unknown> =
  * @since 0.2.0
  * @category bulk jobs
  */
-export interface CatalogItemUpdateRecord {
+export interface CatalogItemUpdateRecord extends CatalogRecordPresentation {
   /** The item's id, `$custom:::$default:::SHIRT-1`. */
   readonly id: string
   /** The title. */
@@ -99,16 +116,6 @@ export interface CatalogItemUpdateRecord {
   readonly description?: string | null
   /** Where the item is on your website. */
   readonly url?: string | null
-  /** A full image. */
-  readonly image_full_url?: string | null
-  /** A thumbnail. */
-  readonly image_thumbnail_url?: string | null
-  /** Image URLs. */
-  readonly images?: ReadonlyArray<string> | null
-  /** Flat custom metadata (at most 100 kB). */
-  readonly custom_metadata?: { readonly [key: string]: unknown } | null
-  /** Whether the item is published. */
-  readonly published?: boolean | null
   /** The ids of the item's categories (replaces them). */
   readonly categories?: ReadonlyArray<string>
 }
@@ -137,7 +144,7 @@ export const catalogItemUpdate: Schema.Codec<CatalogItemUpdateRecord, unknown> =
  * @since 0.2.0
  * @category bulk jobs
  */
-export interface CatalogVariantCreateRecord {
+export interface CatalogVariantCreateRecord extends CatalogRecordPresentation {
   /** The variant's id in your system. */
   readonly external_id: string
   /** The title. */
@@ -158,16 +165,6 @@ export interface CatalogVariantCreateRecord {
   readonly integration_type?: "$custom" | null
   /** `1` hides it from feeds when out of stock; `0` or `2` do not. */
   readonly inventory_policy?: 0 | 1 | 2 | null
-  /** A full image. */
-  readonly image_full_url?: string | null
-  /** A thumbnail. */
-  readonly image_thumbnail_url?: string | null
-  /** Image URLs. */
-  readonly images?: ReadonlyArray<string> | null
-  /** Flat custom metadata (at most 100 kB). */
-  readonly custom_metadata?: { readonly [key: string]: unknown } | null
-  /** Whether the variant is published. */
-  readonly published?: boolean | null
   /** The id of the variant's item (`relationships.item`). */
   readonly item: string
 }
@@ -201,7 +198,7 @@ export const catalogVariantCreate: Schema.Codec<CatalogVariantCreateRecord, unkn
  * @since 0.2.0
  * @category bulk jobs
  */
-export interface CatalogVariantUpdateRecord {
+export interface CatalogVariantUpdateRecord extends CatalogRecordPresentation {
   /** The variant's id, `$custom:::$default:::SHIRT-1-M`. */
   readonly id: string
   /** The title. */
@@ -218,16 +215,6 @@ export interface CatalogVariantUpdateRecord {
   readonly price?: number | null
   /** Where the variant is on your website. */
   readonly url?: string | null
-  /** A full image. */
-  readonly image_full_url?: string | null
-  /** A thumbnail. */
-  readonly image_thumbnail_url?: string | null
-  /** Image URLs. */
-  readonly images?: ReadonlyArray<string> | null
-  /** Flat custom metadata (at most 100 kB). */
-  readonly custom_metadata?: { readonly [key: string]: unknown } | null
-  /** Whether the variant is published. */
-  readonly published?: boolean | null
 }
 
 /** The schema of {@link CatalogVariantUpdateRecord}. */
