@@ -13,7 +13,8 @@
  *   Lines, read line by line) with `bulkWrite`: a live bar on a terminal, plain lines otherwise,
  *   a summary; `--report` writes one outcome a record, `--failed` the records to fix and
  *   resubmit; `--id` names the write (by default derived from the file, so that the same
- *   command resumes it). Exit codes: 0 every record written, 1 some not, 3 a job's POST failed.
+ *   command resumes it from its state file, `--state`, after a Ctrl-C or a crash). Exit codes: 0
+ *   every record written, 1 some not, 3 a job's POST failed, 130 stopped by Ctrl-C.
  *
  * Against the real API when `KLAVIYO_API_KEY` (or `KLAVIYO_ACCESS_TOKEN`) is set, against the
  * built-in simulated Klaviyo otherwise (it says so on stderr). Exit codes: 0 done (a watched job
@@ -47,7 +48,7 @@ import { platformLayer } from "./cli/platform.ts"
 import { getJob, JOB_NAMES, listJobs, readJobArguments } from "./cli/jobs.ts"
 import { listHeader, renderJob, renderJson, renderListed, renderSummary } from "./cli/render.ts"
 import { VERSION } from "./cli/version.ts"
-import { engineLayer } from "./cli/engine.ts"
+import { defaultStatePath, engineLayer } from "./cli/engine.ts"
 import { runWrite } from "./cli/write.ts"
 
 /** The exit codes. */
@@ -219,9 +220,21 @@ const program = (env: Env): Effect.Effect<number> => {
       Flag.withDescription("At most this many jobs in progress at once (1 to 500; 20 by default)."),
       Flag.optional,
     ),
+    state: Flag.String("state").pipe(
+      Flag.withDescription(
+        "The write's state file (SQLite; <file>.write-state.sqlite by default): the same command run again " +
+          "after a Ctrl-C or a crash resumes the write from it, and answers a finished write from it, sending nothing. " +
+          "A changed records file is a new write (a new id). Not used against the built-in simulator (in memory).",
+      ),
+      Flag.optional,
+    ),
   }, (input) =>
     Effect.gen(function* () {
       yield* notice
+      // The simulated Klaviyo lives in this process: its jobs could not be resumed by another.
+      const state = klaviyo.simulated
+        ? undefined
+        : Option.getOrElse(input.state, () => defaultStatePath(input.file))
       code = yield* runWrite({
         kind: { resource: input.resource, operation: input.operation },
         file: input.file,
@@ -229,11 +242,12 @@ const program = (env: Env): Effect.Effect<number> => {
         failed: Option.getOrUndefined(input.failed),
         id: Option.getOrUndefined(input.id),
         maxInFlight: Option.getOrUndefined(input.maxInFlight),
+        state,
       }, {
         terminal: process.stdout.isTTY === true && env["TERM"] !== "dumb",
         pollInterval: klaviyo.interval === undefined ? undefined : Duration.toMillis(klaviyo.interval.min),
-      })
-    }).pipe(Effect.provide(Layer.merge(klaviyo.layer, engineLayer)))).pipe(
+      }).pipe(Effect.provide(engineLayer(state)))
+    }).pipe(Effect.provide(klaviyo.layer))).pipe(
       Command.withDescription(
         "Write records from a JSON Lines file in bulk jobs: a progress bar, a summary, a report of every record, the records to fix.",
       ),
@@ -260,6 +274,8 @@ const program = (env: Env): Effect.Effect<number> => {
       DecodeError: (error) => report(error._tag, error.message, EXIT.api),
       JobWatchError: (error) => report(error._tag, error.message, EXIT.api),
       PlatformError: (error) => report(error._tag, error.message, EXIT.usage),
+      // The write's state file could not be opened (another run holds it, or it is not SQLite).
+      SqlError: (error) => report(error._tag, error.message, EXIT.usage),
     }),
     // effect/cli's own errors (an unknown flag, a missing argument, ...) were shown with the
     // help: a usage error, rather than effect/cli's exit code 1.

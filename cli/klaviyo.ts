@@ -94,6 +94,8 @@ export interface Target {
   readonly notice: string
   /** The client, ready to use. */
   readonly layer: Layer.Layer<KlaviyoClient, KlaviyoError | ConfigError>
+  /** Whether it is the built-in simulated Klaviyo (in this process: its jobs end with it). */
+  readonly simulated: boolean
   /** The bounds of the watch's polling schedule (shorter against the simulator). */
   readonly interval: { readonly min: Duration.Duration; readonly max: Duration.Duration } | undefined
 }
@@ -108,6 +110,7 @@ export const target = (env: Env, now: Date): Target => {
         apiKey ? "KLAVIYO_API_KEY" : "KLAVIYO_ACCESS_TOKEN"
       } is set).`,
       layer: KlaviyoClient.layerConfig().pipe(Layer.provide(FetchHttpClient.layer)),
+      simulated: false,
       interval: undefined,
     }
   }
@@ -122,6 +125,7 @@ export const target = (env: Env, now: Date): Target => {
     layer: KlaviyoClient.layer(options).pipe(
       Layer.provide(KlaviyoSimulator.layer(simulatedModel(now, factor))),
     ),
+    simulated: true,
     interval: { min: Duration.millis(250 / factor), max: Duration.seconds(1) },
   }
 }

@@ -88,8 +88,8 @@ const release = (filename: string): void => {
   }
 }
 
-const failure = (cause: unknown, operation: string): SqlError =>
-  new SqlError({ reason: classifySqliteError(cause, { message: "SQLite statement failed", operation }) })
+const failure = (cause: unknown, operation: string, message = "SQLite statement failed"): SqlError =>
+  new SqlError({ reason: classifySqliteError(cause, { message, operation }) })
 
 /** A connection over an open database: every statement run at once, in this thread. */
 const connection = (db: sqlite.Database): SqlConnection.Connection => {
@@ -133,7 +133,12 @@ export const makeSqliteFile = (
           opened.exec("PRAGMA synchronous = FULL")
           return opened
         },
-        catch: (cause) => failure(cause, "open"),
+        catch: (cause) =>
+          failure(
+            cause,
+            "open",
+            `Could not open ${options.filename}: ${cause instanceof Error ? cause.message : String(cause)}`,
+          ),
       }),
       (opened) =>
         Effect.sync(() => {

@@ -26,7 +26,6 @@ import {
   type InvalidRequest,
   type KlaviyoClient,
 } from "../mod.ts"
-import { engineIsDurable } from "./engine.ts"
 import { type LineBook, readRecords, scanFile } from "./records-file.ts"
 import { liveWriteDisplay, plainWriteDisplay, renderWriteSummary, type WriteDisplay } from "./write-view.ts"
 
@@ -38,6 +37,8 @@ export interface WriteInput {
   readonly failed: string | undefined
   readonly id: string | undefined
   readonly maxInFlight: number | undefined
+  /** The state file of the durable engine; none when the engine is in memory. */
+  readonly state: string | undefined
 }
 
 /** Where and how the write runs. */
@@ -70,12 +71,14 @@ const reportLine = (outcome: BulkWriteOutcome & { readonly line: number }): stri
 
 /**
  * The report file, written in input order as outcomes arrive in any order: the outcomes ahead
- * of the first missing one wait (about the records of the jobs in flight).
+ * of the first missing one wait (about the records of the jobs in flight). It is opened (and
+ * emptied) with the first outcome: a finished write answered from its state file has none, and
+ * leaves the report of the run that finished it as it was.
  */
 const reportFile = (path: string): Effect.Effect<(line: string, index: number) => void, never, Scope.Scope> =>
   Effect.acquireRelease(
     Effect.sync(() => {
-      const fd = openSync(path, "w")
+      const file = { fd: undefined as number | undefined }
       const waiting = new Map<number, string>()
       let next = 0
       const add = (line: string, index: number) => {
@@ -85,11 +88,13 @@ const reportFile = (path: string): Effect.Effect<(line: string, index: number) =
           waiting.delete(next++)
           chunk += `${ready}\n`
         }
-        if (chunk !== "") writeSync(fd, chunk)
+        if (chunk === "") return
+        file.fd ??= openSync(path, "w")
+        writeSync(file.fd, chunk)
       }
-      return { fd, add }
+      return { file, add }
     }),
-    ({ fd }) => Effect.sync(() => closeSync(fd)),
+    ({ file }) => Effect.sync(() => file.fd === undefined ? undefined : closeSync(file.fd)),
   ).pipe(Effect.map(({ add }) => add))
 
 /** Writes the records to fix and resubmit (failed, then unknown, in input order). */
@@ -101,6 +106,12 @@ const writeFailedFile = (path: string, report: BulkWriteReport): void => {
     closeSync(fd)
   }
 }
+
+/** The summary's last line on a durable engine: the write is over, and what the same command does now. */
+const finishedLine = (id: string, state: string, stored: boolean): string =>
+  stored
+    ? `Write ${id} had finished before: this is its stored report, nothing was sent (${state}; delete it to write the records again).`
+    : `Write ${id} finished; its report is kept in ${state} (the same command shows it again, sending nothing).`
 
 /** The write: its value is the exit code. */
 export const runWrite = (
@@ -115,11 +126,13 @@ export const runWrite = (
     const fs = yield* FileSystem.FileSystem
     const scanned = yield* scanFile(fs, input.file, input.kind)
     const id = input.id ?? scanned.id
-    const resume = engineIsDurable ? " Run the same command again to resume it." : ""
+    const resume = input.state === undefined ? "" : " Run the same command again to resume it."
     const count = `${scanned.records} ${scanned.records === 1 ? "record" : "records"}`
-    yield* Console.error(`Write ${id}: ${count} from ${input.file}.${resume}`)
+    const kept = input.state === undefined ? "" : ` (state in ${input.state})`
+    yield* Console.error(`Write ${id}: ${count} from ${input.file}${kept}.`)
     let report: BulkWriteReport | undefined
     let reported = 0
+    let outcomes = 0
     // Added before the display's release, so it runs after it: below the last bar.
     yield* Effect.addFinalizer((exit) =>
       exit._tag === "Failure" && Cause.hasInterruptsOnly(exit.cause)
@@ -145,12 +158,12 @@ export const runWrite = (
         total: scanned.records,
         ...(input.maxInFlight === undefined ? {} : { maxInFlight: input.maxInFlight }),
         ...(setting.pollInterval === undefined ? {} : { pollInterval: setting.pollInterval }),
-        ...(toReport === undefined ? {} : {
-          onOutcome: (outcome) => {
-            reported++
-            toReport(reportLine(relabel(book, outcome)), outcome.index)
-          },
-        }),
+        onOutcome: (outcome) => {
+          outcomes++
+          if (toReport === undefined) return
+          reported++
+          toReport(reportLine(relabel(book, outcome)), outcome.index)
+        },
       },
     ).pipe(
       Stream.runForEach((event) =>
@@ -171,12 +184,17 @@ export const runWrite = (
       unknown: report.unknown.map((o) => relabel(book, o)),
     }
     if (input.failed !== undefined) writeFailedFile(input.failed, done)
-    yield* Console.log(renderWriteSummary(done, book.lineOf, { report: input.report, failed: input.failed }))
-    if (input.report !== undefined && reported < done.records) {
-      // A durable engine may hand back the report of a write that ended before, without its outcomes.
+    // A finished write started again is answered from its state file, without its records' outcomes.
+    const stored = input.state !== undefined && outcomes === 0 && done.records > 0
+    const files = { report: stored ? undefined : input.report, failed: input.failed }
+    yield* Console.log(renderWriteSummary(done, book.lineOf, files))
+    if (input.state !== undefined) yield* Console.log(finishedLine(id, input.state, stored))
+    if (stored && input.report !== undefined) {
       yield* Console.error(
-        `The report file holds ${reported} of ${done.records} outcomes: the write had ended before this run, and its report lists only the records not written.`,
+        `The report file ${input.report} was left as the run that finished the write wrote it (the stored report lists only the records not written).`,
       )
+    } else if (input.report !== undefined && reported < done.records) {
+      yield* Console.error(`The report file holds ${reported} of ${done.records} outcomes.`)
     }
     const code = writeExitCode(done)
     if (code === 3) {

@@ -199,6 +199,10 @@ describe("write against a server that refuses the POST", () => {
       "Failed (2):",
       expect.stringMatching(/^ {2}- line 1 \(A\): its job was not created: .*401.*$/),
       expect.stringMatching(/^ {2}- line 2 \(B\): its job was not created: .*401.*$/),
+      // Against a real server the write is durable: finished, the same command answers from its state file.
+      expect.stringMatching(
+        /^Write cli-catalog-category-create-[0-9a-f]{24} finished; its report is kept in .+create\.jsonl\.write-state\.sqlite \(the same command shows it again, sending nothing\)\.$/,
+      ),
     ])
     expect(run.stderr.trimEnd().split("\n").at(-1)).toBe(
       "Some jobs could not be created (an API or network error): see the reasons above.",

@@ -69,33 +69,54 @@ export interface PipedRun {
   readonly stderr: string
 }
 
+/** A piped run under way: it can be sent a signal (SIGKILL for a crash) before it ends. */
+export interface StartedRun {
+  readonly kill: (signal: NodeJS.Signals) => void
+  /** The run's end; `signal` is the signal that ended it, if one did. */
+  readonly done: Promise<PipedRun & { readonly signal: NodeJS.Signals | null }>
+}
+
+/**
+ * Starts the program with stdin, stdout and stderr as pipes (not a terminal); the process
+ * signalled is the one running cli.ts (Node's, Deno's or Bun's binary, no wrapper between).
+ */
+export const startPiped = async (
+  args: ReadonlyArray<string>,
+  env: Readonly<Record<string, string>> = {},
+  timeoutMillis = 20_000,
+): Promise<StartedRun> => {
+  await prepareCli()
+  const [command, ...rest] = cliCommand(args)
+  const child = spawn(command!, rest, { cwd: root, env: { ...baseEnv(), ...env }, stdio: "pipe" })
+  child.stdin.end()
+  const done = new Promise<PipedRun & { readonly signal: NodeJS.Signals | null }>((resolve, reject) => {
+    let stdout = ""
+    let stderr = ""
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk))
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk))
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL")
+      reject(
+        new Error(`cli ${args.join(" ")} did not end within ${timeoutMillis} ms:\n${stdout}\n${stderr}`),
+      )
+    }, timeoutMillis)
+    child.on("error", reject)
+    child.on("close", (code, signal) => {
+      clearTimeout(timer)
+      resolve({ code, signal, stdout, stderr })
+    })
+  })
+  return { kill: (signal) => child.kill(signal), done }
+}
+
 /** Runs the program with stdin, stdout and stderr as pipes (not a terminal). */
 export const runPiped = (
   args: ReadonlyArray<string>,
   env: Readonly<Record<string, string>> = {},
   timeoutMillis = 20_000,
 ): Promise<PipedRun> =>
-  prepareCli().then(() =>
-    new Promise((resolve, reject) => {
-      const [command, ...rest] = cliCommand(args)
-      const child = spawn(command!, rest, { cwd: root, env: { ...baseEnv(), ...env }, stdio: "pipe" })
-      child.stdin.end()
-      let stdout = ""
-      let stderr = ""
-      child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk))
-      child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk))
-      const timer = setTimeout(() => {
-        child.kill("SIGKILL")
-        reject(
-          new Error(`cli ${args.join(" ")} did not end within ${timeoutMillis} ms:\n${stdout}\n${stderr}`),
-        )
-      }, timeoutMillis)
-      child.on("error", reject)
-      child.on("close", (code) => {
-        clearTimeout(timer)
-        resolve({ code, stdout, stderr })
-      })
-    })
+  startPiped(args, env, timeoutMillis).then((run) =>
+    run.done.then(({ code, stdout, stderr }) => ({ code, stdout, stderr }))
   )
 
 const quote = (word: string): string => `'${word.replaceAll("'", `'\\''`)}'`
@@ -126,6 +147,8 @@ export const runInTerminal = async (
     readonly everyMillis?: number
     /** Press Ctrl-C once a screen matches this. */
     readonly interruptWhen?: (screen: string) => boolean
+    /** How long the program may run before the run fails (15 s by default). */
+    readonly timeoutMillis?: number
   } = {},
 ): Promise<TerminalRun> => {
   await prepareCli()
@@ -154,7 +177,8 @@ export const runInTerminal = async (
   const screens: Array<string> = []
   let interrupted = false
   try {
-    const deadline = Date.now() + 15_000
+    const timeout = options.timeoutMillis ?? 15_000
+    const deadline = Date.now() + timeout
     while (Date.now() < deadline) {
       const screen = tmux("capture-pane", "-p", "-t", "cli").replace(/\s+$/, "")
       if (screen !== screens.at(-1)) screens.push(screen)
@@ -169,7 +193,9 @@ export const runInTerminal = async (
       }
       await new Promise((resolve) => setTimeout(resolve, options.everyMillis ?? 50))
     }
-    throw new Error(`cli ${args.join(" ")} did not end in the terminal within 15 s:\n${screens.at(-1) ?? ""}`)
+    throw new Error(
+      `cli ${args.join(" ")} did not end in the terminal within ${timeout} ms:\n${screens.at(-1) ?? ""}`,
+    )
   } finally {
     try {
       tmux("kill-server")
