@@ -14,6 +14,7 @@ import * as Logger from "effect/Logger"
 import type { SqlError } from "effect/sql/SqlError"
 import * as WorkflowEngine from "effect/workflow/WorkflowEngine"
 import { BulkWriteEngine } from "../mod.ts"
+import { ledgerNone, ledgerSql, type WriteLedger } from "./ledger.ts"
 import { layerSqliteFile } from "./sqlite.ts"
 
 /** The default state file of a write: beside its records file. */
@@ -33,21 +34,23 @@ export const SHARDING = {
 } as const
 
 /**
- * The durable engine over the SQLite file at `state`. effect/cluster's own log lines (its
- * runners' health, its shards' locks) are not the user's business: its fibers log to no logger.
- * The write's own fibers keep the program's loggers (the workflow runs in the context of the
- * `bulkWrite` that registered it).
+ * The durable engine over the SQLite file at `state`, and the file's ledger of writes (one
+ * connection for both). effect/cluster's own log lines (its runners' health, its shards' locks)
+ * are not the user's business: its fibers log to no logger. The write's own fibers keep the
+ * program's loggers (the workflow runs in the context of the `bulkWrite` that registered it).
  */
 export const durableEngine = (
   state: string,
-): Layer.Layer<WorkflowEngine.WorkflowEngine, ConfigError | SqlError> =>
-  BulkWriteEngine.layerSql({ pollInterval: "200 millis", shardingConfig: SHARDING }).pipe(
-    Layer.provide(layerSqliteFile({ filename: state })),
-    Layer.provide(Logger.layer([])),
-  )
+): Layer.Layer<WorkflowEngine.WorkflowEngine | WriteLedger, ConfigError | SqlError> =>
+  Layer.merge(
+    BulkWriteEngine.layerSql({ pollInterval: "200 millis", shardingConfig: SHARDING }).pipe(
+      Layer.provide(Logger.layer([])),
+    ),
+    ledgerSql,
+  ).pipe(Layer.provide(layerSqliteFile({ filename: state })))
 
 /** The engine of a write: durable over `state`, in memory when there is none (the simulator). */
 export const engineLayer = (
   state: string | undefined,
-): Layer.Layer<WorkflowEngine.WorkflowEngine, ConfigError | SqlError> =>
-  state === undefined ? WorkflowEngine.layerMemory : durableEngine(state)
+): Layer.Layer<WorkflowEngine.WorkflowEngine | WriteLedger, ConfigError | SqlError> =>
+  state === undefined ? Layer.merge(WorkflowEngine.layerMemory, ledgerNone) : durableEngine(state)

@@ -11,6 +11,7 @@ import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as FileSystem from "effect/FileSystem"
 import type * as PlatformError from "effect/PlatformError"
+import type { SqlError } from "effect/sql/SqlError"
 import * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
@@ -26,6 +27,7 @@ import {
   type InvalidRequest,
   type KlaviyoClient,
 } from "../mod.ts"
+import { WriteLedger } from "./ledger.ts"
 import { type LineBook, readRecords, scanFile } from "./records-file.ts"
 import { liveWriteDisplay, plainWriteDisplay, renderWriteSummary, type WriteDisplay } from "./write-view.ts"
 
@@ -119,8 +121,8 @@ export const runWrite = (
   setting: WriteSetting,
 ): Effect.Effect<
   number,
-  InvalidRequest | PlatformError.PlatformError,
-  KlaviyoClient | FileSystem.FileSystem | WorkflowEngine.WorkflowEngine
+  InvalidRequest | PlatformError.PlatformError | SqlError,
+  KlaviyoClient | FileSystem.FileSystem | WorkflowEngine.WorkflowEngine | WriteLedger
 > =>
   Effect.gen(function* () {
     const fs = yield* FileSystem.FileSystem
@@ -130,6 +132,12 @@ export const runWrite = (
     const count = `${scanned.records} ${scanned.records === 1 ? "record" : "records"}`
     const kept = input.state === undefined ? "" : ` (state in ${input.state})`
     yield* Console.error(`Write ${id}: ${count} from ${input.file}${kept}.`)
+    const ledger = yield* WriteLedger
+    for (const other of yield* ledger.start(id, input.file)) {
+      yield* Console.error(
+        `This is a new write: ${input.state} holds the unfinished write ${other.id} of ${other.file} as it was then, which this write does not resume (the records it posted are posted again).`,
+      )
+    }
     let report: BulkWriteReport | undefined
     let reported = 0
     let outcomes = 0
@@ -178,6 +186,7 @@ export const runWrite = (
     )
     yield* Effect.sync(display.close)
     if (report === undefined) return yield* Effect.die("the write ended without its report")
+    yield* ledger.finish(id)
     const done: BulkWriteReport = {
       ...report,
       failed: report.failed.map((o) => relabel(book, o)),

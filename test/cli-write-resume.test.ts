@@ -188,3 +188,40 @@ describe("write resumed by the same command", () => {
     180_000,
   )
 })
+
+describe("write of a changed records file", () => {
+  it(
+    "(c) is a new write, said so on stderr: the unfinished write is not resumed, its records are posted again",
+    async () => {
+      const { server, records, env, state } = await setup("changed", 300, 100)
+      const args = ["write", "category", "create", "--file", records, "--max-in-flight", "1"]
+      const first = await startPiped(args, env, 60_000)
+      await until(() => stats(server).posts >= 1, 30_000)
+      first.kill("SIGKILL")
+      expect((await first.done).signal).toBe("SIGKILL")
+      const before = posted(server)
+      expect(before.length).toBeGreaterThanOrEqual(100)
+      const firstId = /^Write (\S+):/m.exec((await first.done).stderr)?.[1]
+      expect(firstId).toMatch(new RegExp(`^${ID}$`))
+      writeFileSync(records, `${JSON.stringify({ external_id: "R-NEW", name: "New" })}\n`, { flag: "a" })
+
+      const changed = await runPiped(args, env, 60_000)
+      const lines = changed.stderr.trimEnd().split("\n")
+      expect(lines).toEqual([
+        notice(server.url),
+        expect.stringMatching(writeLine(records, 301, state)),
+        `This is a new write: ${state} holds the unfinished write ${firstId} of ${records} as it was then, which this write does not resume (the records it posted are posted again).`,
+      ])
+      expect(lines[1]).not.toContain(firstId)
+      // The records the first write had posted already exist: posted again, they fail.
+      expect(changed.code).toBe(1)
+      expect(changed.stdout).toContain(
+        `Wrote catalog-category create: 301 records in 4 jobs, ${
+          301 - before.length
+        } succeeded, ${before.length} failed, 0 unknown.`,
+      )
+      expect(posted(server)).toEqual([...before, ...keys(300), "R-NEW"].sort())
+    },
+    180_000,
+  )
+})
