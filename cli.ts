@@ -235,6 +235,9 @@ const program = (env: Env): Effect.Effect<number> => {
       const state = klaviyo.simulated
         ? undefined
         : Option.getOrElse(input.state, () => defaultStatePath(input.file))
+      if (klaviyo.simulated && Option.isSome(input.state)) {
+        yield* Console.error("--state is not used against the built-in simulator: the write is in memory.")
+      }
       code = yield* runWrite({
         kind: { resource: input.resource, operation: input.operation },
         file: input.file,

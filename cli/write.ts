@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { closeSync, openSync, writeSync } from "node:fs"
+import { closeSync, openSync, writeFileSync, writeSync } from "node:fs"
 import * as Cause from "effect/Cause"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
@@ -198,6 +198,8 @@ export const runWrite = (
     const files = { report: stored ? undefined : input.report, failed: input.failed }
     yield* Console.log(renderWriteSummary(done, book.lineOf, files))
     if (input.state !== undefined) yield* Console.log(finishedLine(id, input.state, stored))
+    // A write of no records has no outcome to open the report file with.
+    if (!stored && input.report !== undefined && reported === 0) writeFileSync(input.report, "")
     if (stored && input.report !== undefined) {
       yield* Console.error(
         `The report file ${input.report} was left as the run that finished the write wrote it (the stored report lists only the records not written).`,
