@@ -44,6 +44,7 @@ const run = (
   count: number,
   maxInFlight: number,
   killWhen?: (lines: ReadonlyArray<string>) => boolean,
+  groupJobs?: number,
 ): Promise<Run> =>
   new Promise((resolve, reject) => {
     // Node itself, with tsx as a loader: the pid killed is the process running the write (the
@@ -58,7 +59,11 @@ const run = (
       String(count),
       String(maxInFlight),
     ], {
-      env: { ...process.env, SHARDING: sharding },
+      env: {
+        ...process.env,
+        SHARDING: sharding,
+        ...(groupJobs === undefined ? {} : { GROUP_JOBS: String(groupJobs) }),
+      },
       stdio: ["ignore", "pipe", "pipe"],
     })
     const lines: Array<string> = []
@@ -196,6 +201,23 @@ describe("bulkWrite on the SQLite file engine, killed with SIGKILL and started a
     expect(lists.length).toBeGreaterThanOrEqual(1)
     expect(lists[0]!.url.searchParams.get(`fields[${JOB}]`)).toBe("created_at")
   }, 120_000)
+
+  it(
+    "(d) across groups of 2 jobs, after two groups finished: their outcomes told again, nothing posted again",
+    async () => {
+      const { file, server } = await setup(1_000)
+      const first = await run(server, file, "crash-d", 700, 2, (lines) => lines.includes("outcomes 500"), 2)
+      expect(first.killed).toBe(true)
+      expect(stats(server).jobsCreated).toBeGreaterThanOrEqual(5)
+      const second = await run(server, file, "crash-d", 700, 2, undefined, 2)
+      expectFinished(second.report, 700)
+      // Every record's outcome, those of the groups read from storage included, on the new run.
+      expect(second.report!.outcomes).toBe(700)
+      expect(stats(server)).toEqual({ posts: 7, jobsCreated: 7 })
+      expect(posted(server)).toEqual(ids(700))
+    },
+    120_000,
+  )
 
   it("(c) during polling: every job posted once, the watch resumes", async () => {
     const { file, server } = await setup(40)

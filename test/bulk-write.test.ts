@@ -16,6 +16,7 @@ import {
   type InvalidRequest,
   KlaviyoClient,
 } from "../mod.ts"
+import { groups } from "../src/bulk-write/group.ts"
 
 const PATH = "/api/catalog-category-bulk-create-jobs"
 const TYPE = "catalog-category-bulk-create-job"
@@ -147,6 +148,23 @@ const category = (i: number, name = `Category ${i}`): CatalogCategoryCreateRecor
 })
 
 describe("bulkWrite", () => {
+  it("runs its jobs by groups (here of 3 jobs: 9 groups) with 4 in progress across the groups' boundaries, posted in input order", async () => {
+    const records = Array.from({ length: 2500 }, (_, i) => category(i))
+    const seen: Array<number> = []
+    groups.jobs = 3
+    const report = await run(
+      bulkWrite(kind, records, {
+        maxInFlight: 4,
+        pollInterval: "5 millis",
+        onOutcome: (o) => seen.push(o.index),
+      }),
+    ).finally(() => (groups.jobs = 100))
+    expect(fake.posts.flat()).toEqual(records.map((r) => r.external_id))
+    expect(fake.maxOpen).toBe(4)
+    expect([report.records, report.succeeded, report.jobs, report.failed.length]).toEqual([2500, 2500, 25, 0])
+    expect(seen.sort((a, b) => a - b)).toEqual(records.map((_, i) => i))
+  })
+
   it("writes 2,500 categories in 25 jobs, at most 4 in progress at once (counted at the server), one outcome each", async () => {
     const records: Array<unknown> = Array.from(
       { length: 2500 },

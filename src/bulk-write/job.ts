@@ -177,11 +177,14 @@ export const runJob = (
       success: Intent,
       execute: Effect.map(Clock.currentTimeMillis, (at) => ({ at, token: processToken })),
     })
+    const key = `${instance.executionId}/${chunk.seq}`
     const posted = yield* Activity.make({
       name: `post/${chunk.seq}`,
       success: Posted,
-      execute: guardedPost(spec, chunk, intent, `${instance.executionId}/${chunk.seq}`),
+      execute: guardedPost(spec, chunk, intent, key),
     })
+    // Its result is stored: the POST never runs again (the set would otherwise grow by a job).
+    attempted.delete(key)
     const job = posted._tag === "Created" ? posted.job : undefined
     onEvent({ _tag: "Posted", seq: chunk.seq, records: chunk.records.length, job })
     if (posted._tag === "NotCreated") {

@@ -1,10 +1,13 @@
 /**
  * `bulkWrite` takes any number of records and gives one outcome per record, as an effect/workflow
- * `Workflow` whose jobs are activities (see job.ts). It runs on whatever `WorkflowEngine` the
- * caller provides (a durable one: `BulkWriteEngine.layerSql`), `WorkflowEngine.layerMemory`
- * when none is. The report is the workflow's result, built in its body from the activities'
- * results: a resumed write replays them from storage and rebuilds it; a finished write started
- * again returns the stored report without reading its records (see DURABILITY.md).
+ * `Workflow` whose jobs are activities (see job.ts), run by groups of 100 jobs, each group a
+ * child workflow whose result is what its jobs came to, compact (see group.ts). It runs on whatever
+ * `WorkflowEngine` the caller provides (a durable one: `BulkWriteEngine.layerSql`),
+ * `WorkflowEngine.layerMemory` when none is. The report is the workflow's result, built in its
+ * body from the groups' results: a resumed write reads the finished groups' results from
+ * storage (and tells their outcomes again) and replays the activities of the unfinished ones;
+ * a finished write started again returns the stored report without reading its records (see
+ * DURABILITY.md).
  *
  * @module
  */
@@ -17,12 +20,14 @@ import * as Workflow from "effect/workflow/Workflow"
 import * as WorkflowEngine from "effect/workflow/WorkflowEngine"
 import type { KlaviyoClient } from "../client.ts"
 import { InvalidRequest } from "../errors.ts"
-import { type WriteEvent, WriteEvents } from "./events.ts"
-import { InFlightCap, type InFlightCapShape, withInFlightSlot } from "./in-flight.ts"
-import { runJob } from "./job.ts"
+import type { BulkJobError } from "../resources/bulk-job.ts"
+import { WriteEvents } from "./events.ts"
+import { registerGroups, runGroups } from "./group.ts"
+import { InFlightCap, type InFlightCapShape } from "./in-flight.ts"
 import { type BulkWriteKind, type BulkWriteRecordOf, type KindSpec, kindSpec } from "./kind.ts"
 import { type BulkWriteOutcome, type BulkWriteReport, makeReportBuilder } from "./outcome.ts"
-import { plan, type Planned } from "./plan.ts"
+import { plan, type RefusedRecord } from "./plan.ts"
+import { running } from "./running.ts"
 import { type PollBounds, resolvePollBounds } from "./watch-job.ts"
 
 /**
@@ -124,18 +129,10 @@ const BulkWrite = Workflow.make("effect-klaviyo/bulkWrite", {
   idempotencyKey: (payload) => payload.id,
 })
 
-/** What a running write reads outside its payload: its records (never persisted). */
-interface Running {
-  readonly spec: KindSpec
-  readonly records: Stream.Stream<unknown, unknown, never>
-  readonly onOutcome: ((outcome: BulkWriteOutcome) => void) | undefined
-  readonly cap: InFlightCapShape | undefined
-  readonly onEvent: (event: WriteEvent) => void
-}
-
-const running = new Map<string, Running>()
-
-/** The body of the workflow: the plan, each job run with at most `maxInFlight` at once. */
+/**
+ * The body of the workflow: the plan, its jobs run by groups (see group.ts) with at most
+ * `maxInFlight` at once, the report merged from the groups' reports and the refused records.
+ */
 const execute = (payload: typeof BulkWrite.payloadSchema.Type) =>
   Effect.gen(function* () {
     const write = running.get(payload.id)
@@ -145,48 +142,35 @@ const execute = (payload: typeof BulkWrite.payloadSchema.Type) =>
       return yield* Workflow.suspend(yield* WorkflowEngine.WorkflowInstance)
     }
     const report = makeReportBuilder(write.spec.kind)
-    const bounds = { min: payload.pollMillis, max: payload.pollMaxMillis }
-    const emit = (outcomes: ReadonlyArray<BulkWriteOutcome>) => {
-      for (const outcome of outcomes) {
-        report.add(outcome)
-        write.onOutcome?.(outcome)
+    const onRefused = (planned: RefusedRecord) => {
+      const outcome: BulkWriteOutcome = {
+        outcome: "failed",
+        index: planned.index,
+        ...(planned.key === undefined ? {} : { key: planned.key }),
+        record: planned.record,
+        reason: planned.error.reason,
+        errors: [],
+        refused: planned.refusal,
+        ...(planned.duplicateOf === undefined ? {} : { duplicateOf: planned.duplicateOf }),
       }
+      report.add(outcome)
+      write.onOutcome?.(outcome)
     }
-    yield* plan(write.spec, write.records).pipe(
-      Stream.mapEffect((planned: Planned) =>
-        planned._tag === "Refused"
-          ? Effect.sync(() =>
-            emit([{
-              outcome: "failed",
-              index: planned.index,
-              ...(planned.key === undefined ? {} : { key: planned.key }),
-              record: planned.record,
-              reason: planned.error.reason,
-              errors: [],
-              refused: planned.refusal,
-              ...(planned.duplicateOf === undefined ? {} : { duplicateOf: planned.duplicateOf }),
-            }])
-          )
-          : Effect.map(
-            withInFlightSlot(
-              write.cap,
-              payload.maxInFlight,
-              runJob(write.spec, planned, bounds, write.onEvent),
-            ),
-            (done) => {
-              if (done.job !== undefined) report.addJob(done.job, done.unjoined)
-              emit(done.outcomes)
-              write.onEvent({
-                _tag: "Ended",
-                seq: planned.seq,
-                records: planned.records.length,
-                job: done.job,
-              })
-            },
-          ), { concurrency: payload.maxInFlight, unordered: true }),
-      Stream.runDrain,
-      Effect.orDie,
-    )
+    const settings = {
+      id: payload.id,
+      maxInFlight: payload.maxInFlight,
+      pollMillis: payload.pollMillis,
+      pollMaxMillis: payload.pollMaxMillis,
+    }
+    const onJob = (
+      job: string | undefined,
+      outcomes: ReadonlyArray<BulkWriteOutcome>,
+      unjoined: ReadonlyArray<BulkJobError>,
+    ) => {
+      if (job !== undefined) report.addJob(job, unjoined)
+      for (const outcome of outcomes) report.add(outcome)
+    }
+    yield* runGroups(write, settings, plan(write.spec, write.records), onRefused, onJob).pipe(Effect.orDie)
     return report.report()
   })
 
@@ -276,10 +260,19 @@ export const bulkWrite = <K extends BulkWriteKind, E = never, R = never>(
     ) as Stream.Stream<unknown, unknown, never>
     const cap = options?.inFlightCap ?? Option.getOrUndefined(yield* Effect.serviceOption(InFlightCap))
     const onEvent = yield* WriteEvents
-    running.set(id, { spec: checked.spec, records: source, onOutcome: options?.onOutcome, cap, onEvent })
+    const engineInContext = yield* Effect.serviceOption(WorkflowEngine.WorkflowEngine)
+    running.set(id, {
+      spec: checked.spec,
+      records: source,
+      onOutcome: options?.onOutcome,
+      cap,
+      onEvent,
+      ownMemoryEngine: Option.isNone(engineInContext),
+    })
     const run = Effect.gen(function* () {
       const engine = yield* WorkflowEngine.WorkflowEngine
       yield* engine.register(BulkWrite, execute)
+      yield* registerGroups
       return yield* BulkWrite.execute({
         id,
         resource: checked.spec.kind.resource,
@@ -289,13 +282,9 @@ export const bulkWrite = <K extends BulkWriteKind, E = never, R = never>(
         pollMaxMillis: checked.bounds.max,
       })
     })
-    const provided = Effect.flatMap(
-      Effect.serviceOption(WorkflowEngine.WorkflowEngine),
-      (engine) =>
-        Option.isSome(engine)
-          ? Effect.provideService(run, WorkflowEngine.WorkflowEngine, engine.value)
-          : Effect.provide(run, WorkflowEngine.layerMemory),
-    )
+    const provided = Option.isSome(engineInContext)
+      ? Effect.provideService(run, WorkflowEngine.WorkflowEngine, engineInContext.value)
+      : Effect.provide(run, WorkflowEngine.layerMemory)
     const exit = yield* Effect.exit(Effect.scoped(provided))
     running.delete(id)
     if (Option.isSome(failure)) return yield* Effect.fail(failure.value)

@@ -23,8 +23,12 @@ export class JobMap extends Map<string, SimulatedJob> {
     return this
   }
 
+  /** Told of each job deleted (the model's state then forgets the job's record outcomes). */
+  onDelete: ((id: string) => void) | undefined = undefined
+
   override delete(id: string): boolean {
     this.live.delete(id)
+    this.onDelete?.(id)
     return super.delete(id)
   }
 

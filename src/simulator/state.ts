@@ -94,6 +94,8 @@ export const makeState = (
     categories: new Map((options.categories ?? (demo ? demoCategories : [])).map((c) => [c.id, c])),
   }
   const outcomes: Outcomes = new Map()
+  // A job deleted from the model takes its records' outcomes with it.
+  jobs.onDelete = (id) => outcomes.delete(id)
   let sequence = 0
 
   const stateAt = (job: SimulatedJob, now: number): SimulatedJob | undefined => {

@@ -4,14 +4,18 @@
  * a server. Prints `outcomes <n>` every 100 outcomes, then one JSON line with the report.
  *
  * Usage: tsx durable-worker.ts <server url> <sqlite file> <write id> <count> <maxInFlight>
+ * (GROUP_JOBS in the environment: the jobs of a group of the write, 100 by default)
  */
 import { Effect, Layer } from "effect"
 import { FetchHttpClient } from "effect/http"
 import { layerSqliteFile } from "../../cli/sqlite.ts"
 import { bulkWrite, BulkWriteEngine, KlaviyoClient, SIMULATED_API_KEY } from "../../mod.ts"
+import { groups } from "../../src/bulk-write/group.ts"
 
 const [serverUrl, filename, id, countText, maxInFlightText] = process.argv.slice(2)
 const count = Number(countText)
+// Jobs a group of the write (100 by default): fewer, to cross groups with few records.
+if (process.env.GROUP_JOBS !== undefined) groups.jobs = Number(process.env.GROUP_JOBS)
 
 function* records() {
   for (let i = 0; i < count; i++) {
