@@ -20,6 +20,7 @@ import * as Schema from "effect/Schema"
 import * as Activity from "effect/workflow/Activity"
 import { type WorkflowEngine, WorkflowInstance } from "effect/workflow/WorkflowEngine"
 import type { KlaviyoClient } from "../client.ts"
+import { encodedPost } from "../endpoints/create.ts"
 import type { BulkJobError } from "../resources/bulk-job.ts"
 import type { WriteEvent } from "./events.ts"
 import { type FinishedJob, joinJob } from "./join.ts"
@@ -66,9 +67,18 @@ const Watched = Schema.Union([
   Schema.Struct({ _tag: Schema.Literal("Lost"), reason: Schema.String }),
 ])
 
-/** The POST of a chunk, never failing: the job's id, or why it was not created. */
+/**
+ * The POST of a chunk, never failing: the job's id, or why it was not created. The body the plan
+ * encoded is sent as it is; without it (let go after an earlier POST) the records are checked
+ * and encoded again by the row's POST.
+ */
 const post = (spec: KindSpec, chunk: PlannedJob): Effect.Effect<typeof Posted.Type, never, KlaviyoClient> =>
-  spec.post(chunk.records.map((entry) => entry.record)).pipe(
+  Effect.suspend(() => {
+    const body = chunk.body?.text
+    return body === undefined
+      ? spec.post(chunk.records.map((entry) => entry.record))
+      : encodedPost(spec.row)(body, chunk.records.length)
+  }).pipe(
     Effect.map((job) => ({ _tag: "Created" as const, job: job.id })),
     Effect.catch((error) =>
       Effect.succeed({
@@ -130,7 +140,12 @@ const guardedPost = (
       result = yield* post(spec, chunk)
     }
     return result
-  })
+  }).pipe(
+    // The body is not needed once the POST is over (another run of it encodes it again).
+    Effect.ensuring(Effect.sync(() => {
+      if (chunk.body !== undefined) chunk.body.text = undefined
+    })),
+  )
 
 /** The outcomes of a chunk whose POST created no job (or may have). */
 const notCreated = (
@@ -177,10 +192,14 @@ export const runJob = (
       success: Intent,
       execute: Effect.map(Clock.currentTimeMillis, (at) => ({ at, token: processToken })),
     })
+    // When this run's POST was answered (this process's clock): the watch's polls count from it.
+    let postedAt: number | undefined
     const posted = yield* Activity.make({
       name: `post/${chunk.seq}`,
       success: Posted,
-      execute: guardedPost(spec, chunk, intent, `${instance.executionId}/${chunk.seq}`),
+      execute: guardedPost(spec, chunk, intent, `${instance.executionId}/${chunk.seq}`).pipe(
+        Effect.tap(() => Effect.map(Clock.currentTimeMillis, (now) => (postedAt = now))),
+      ),
     })
     const job = posted._tag === "Created" ? posted.job : undefined
     onEvent({ _tag: "Posted", seq: chunk.seq, records: chunk.records.length, job })
@@ -190,7 +209,7 @@ export const runJob = (
     const watched = yield* Activity.make({
       name: `watch/${chunk.seq}`,
       success: Watched,
-      execute: watchToEnd(spec, posted.job, bounds),
+      execute: watchToEnd(spec, posted.job, bounds, { records: chunk.records.length, postedAt }),
     })
     const finished: FinishedJob = watched._tag === "Ended"
       ? {
