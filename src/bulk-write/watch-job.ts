@@ -83,9 +83,22 @@ export const resolvePollBounds = (
   return bounds
 }
 
+/** A POST that created a job: sent and answered (this process's clock), the job's `created_at` (Klaviyo's). */
+export interface PostTimes {
+  readonly sentAt: number
+  readonly answeredAt: number
+  readonly createdAt: number | undefined
+}
+
 /** What a write learned: the durations its jobs took, by their count of records, most recent last. */
 interface Learned {
   readonly durations: Map<number, Array<number>>
+  /**
+   * The least that Klaviyo's clock can be ahead of this one: each job was created between its
+   * POST's sending and its answer, so the clock is at least `created_at - answeredAt` ahead; the
+   * largest of these, over the write's POSTs, is the bound nearest the truth.
+   */
+  aheadAtLeast: number | undefined
   /** Done when the first duration is learned. */
   readonly first: Deferred.Deferred<void>
 }
@@ -96,7 +109,7 @@ const learnedBy = new WeakMap<PollBounds, Learned>()
 const learnedOf = (bounds: PollBounds): Learned => {
   let learned = learnedBy.get(bounds)
   if (learned === undefined) {
-    learned = { durations: new Map(), first: Deferred.makeUnsafe<void>() }
+    learned = { durations: new Map(), aheadAtLeast: undefined, first: Deferred.makeUnsafe<void>() }
     learnedBy.set(bounds, learned)
   }
   return learned
@@ -113,6 +126,14 @@ const learn = (bounds: PollBounds, records: number, millis: number): void => {
   if (samples.length > DURATION_SAMPLES) samples.shift()
   learned.durations.set(records, samples)
   Deferred.doneUnsafe(learned.first, Exit.void)
+}
+
+/** Records a POST's times: they bound how far Klaviyo's clock is ahead of this one. */
+export const observePost = (bounds: PollBounds, times: PostTimes): void => {
+  if (times.createdAt === undefined) return
+  const learned = learnedOf(bounds)
+  const ahead = times.createdAt - times.answeredAt
+  if (learned.aheadAtLeast === undefined || ahead > learned.aheadAtLeast) learned.aheadAtLeast = ahead
 }
 
 /**
@@ -132,13 +153,20 @@ export const expectedDuration = (bounds: PollBounds, records: number): number | 
 }
 
 /**
- * How long after its POST's answer a job is first polled: just past its expected duration (1%
- * and 2 ms later, at most `max`), or `min` when none is known yet (the POST's answer is the
- * first look: the job is queued).
+ * When a job is first polled (this process's clock): just past its expected end (its duration
+ * 1% and 2 ms later, at most `max`, after its creation, placed on this clock by the bound on
+ * the clocks' gap, and never later than that long after the POST's answer), or `min` after the
+ * answer when no duration is known yet (the answer is the first look: the job is queued).
  */
-export const firstPollDelay = (bounds: PollBounds, records: number): number => {
+export const firstPollAt = (bounds: PollBounds, records: number, posted: PostTimes): number => {
   const expected = expectedDuration(bounds, records)
-  return expected === undefined ? bounds.min : Math.min(bounds.max, Math.ceil(expected * 1.01) + 2)
+  if (expected === undefined) return posted.answeredAt + bounds.min
+  const wait = Math.min(bounds.max, Math.ceil(expected * 1.01) + 2)
+  const ahead = learnedBy.get(bounds)?.aheadAtLeast
+  const created = posted.createdAt === undefined || ahead === undefined
+    ? posted.answeredAt
+    : Math.min(posted.answeredAt, posted.createdAt - ahead)
+  return created + wait
 }
 
 /** The job's duration from Klaviyo's timestamps, when it has both. */
@@ -150,18 +178,18 @@ const durationOf = (job: { readonly [key: string]: unknown }): number | undefine
     : undefined
 }
 
-/** What the watch knows of the job besides its id: its count of records, when its POST was answered. */
+/** What the watch knows of the job besides its id: its count of records, its POST's times. */
 export interface WatchedJob {
   readonly records: number
-  /** This process's clock; `undefined` when the POST ran elsewhere (a replay): polled at once. */
-  readonly postedAt: number | undefined
+  /** `undefined` when the POST ran elsewhere (a replay): polled at once. */
+  readonly posted: PostTimes | undefined
 }
 
-/** Sleeps until `millis` after `postedAt` (this process's clock). */
-const sleepUntil = (postedAt: number, millis: number): Effect.Effect<void> =>
+/** Sleeps until `at` (this process's clock). */
+const sleepUntil = (at: number): Effect.Effect<void> =>
   Effect.flatMap(
     Clock.currentTimeMillis,
-    (now) => postedAt + millis > now ? Effect.sleep(Duration.millis(postedAt + millis - now)) : Effect.void,
+    (now) => at > now ? Effect.sleep(Duration.millis(at - now)) : Effect.void,
   )
 
 /**
@@ -176,14 +204,14 @@ const lookOnceLearned = (
   bounds: PollBounds,
   watched: WatchedJob,
 ): Effect.Effect<WatchedState, never, KlaviyoClient> => {
-  const postedAt = watched.postedAt
-  if (postedAt === undefined || watched.records === 0) return Effect.never
+  const posted = watched.posted
+  if (posted === undefined || watched.records === 0) return Effect.never
   return Deferred.await(learnedOf(bounds).first).pipe(
     Effect.andThen(
       Effect.suspend(() =>
         expectedDuration(bounds, watched.records) === undefined
           ? Effect.never
-          : sleepUntil(postedAt, firstPollDelay(bounds, watched.records))
+          : sleepUntil(firstPollAt(bounds, watched.records, posted))
       ),
     ),
     Effect.andThen(spec.get(jobId)),
@@ -197,13 +225,11 @@ export const watchToEnd = (
   spec: KindSpec,
   jobId: string,
   bounds: PollBounds,
-  watched: WatchedJob = { records: 0, postedAt: undefined },
+  watched: WatchedJob = { records: 0, posted: undefined },
 ): Effect.Effect<JobEnd, never, KlaviyoClient> =>
   Effect.gen(function* () {
     const known = expectedDuration(bounds, watched.records) !== undefined
-    if (watched.postedAt !== undefined) {
-      yield* sleepUntil(watched.postedAt, firstPollDelay(bounds, watched.records))
-    }
+    if (watched.posted !== undefined) yield* sleepUntil(firstPollAt(bounds, watched.records, watched.posted))
     const watch = awaitAny({ type: spec.row.job, id: jobId }, {
       fields: { [spec.row.job]: ["status", "errors", "failed_count", "created_at"] },
       interval: { min: Duration.millis(bounds.min), max: Duration.millis(bounds.max) },
