@@ -8,8 +8,9 @@
  *
  * A write also learns how long its jobs take: each job that completes gives its duration
  * (`completed_at` minus `created_at`, both Klaviyo's clock, so no skew between the clocks), and
- * the next job of the same size is first polled just past that duration after its POST's answer,
- * instead of at once and again while it is queued: one GET a job when the jobs run alike, and the
+ * the next job of the same size is first polled just past that duration after its creation (its
+ * `created_at` placed on this clock by the POSTs' times, and never later than that long after
+ * its POST's answer), instead of at once and again while it is queued: one GET a job when the jobs run alike, and the
  * end seen a few milliseconds after it. A job that is not done by then is watched as before.
  *
  * @internal
