@@ -87,6 +87,26 @@ describe("grouping", () => {
     expect(pulled).toBeLessThanOrEqual(Stream.DefaultChunkSize + 101)
   })
 
+  it("emits a full job as soon as its 100th record is read, planning 100 records at a time", async () => {
+    // The source comes in one chunk of 10,000; the records planned are counted as they are named.
+    let planned = 0
+    const counting: KindSpec = {
+      ...itemCreate,
+      key: (record) => {
+        planned++
+        return itemCreate.key(record)
+      },
+    }
+    let plannedAtFirstJob = 0
+    await Effect.runPromise(
+      plan(counting, Stream.fromIterable(Array.from({ length: 10_000 }, (_, i) => item(i)))).pipe(
+        Stream.take(1),
+        Stream.runForEach(() => Effect.sync(() => (plannedAtFirstJob = planned))),
+      ),
+    )
+    expect(plannedAtFirstJob).toBe(100)
+  })
+
   it("takes an AsyncIterable through Stream.fromAsyncIterable", async () => {
     async function* three() {
       for (let i = 0; i < 3; i++) yield item(i)
@@ -194,6 +214,8 @@ describe("the 5 MB of body", () => {
     const sent = server.requests[0]!.body
     expect(job!.bodyBytes).toBe(new TextEncoder().encode(sent).byteLength)
     expect(utf8Length(sent)).toBe(job!.bodyBytes)
+    // The body the plan encoded (each record once) is exactly the one the POST sends.
+    expect(job!.body?.text).toBe(sent)
   })
 
   // Two records whose body is `size` bytes: the first's description pads it out.

@@ -141,7 +141,7 @@ const executeGroup = (payload: typeof BulkWriteGroup.payloadSchema.Type) =>
     const feed = yield* Deferred.await(feedOf(`${payload.id}/${payload.group}`))
     feed.taken()
     const results: Array<JobResult> = []
-    const bounds = { min: payload.pollMillis, max: payload.pollMaxMillis }
+    const bounds = write.bounds
     yield* Stream.fromQueue(feed.jobs).pipe(
       Stream.mapEffect((planned) =>
         withInFlightSlot(write.cap, payload.maxInFlight, runJob(write.spec, planned, bounds, write.onEvent))

@@ -14,12 +14,14 @@
  * @internal
  */
 import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Activity from "effect/workflow/Activity"
 import { type WorkflowEngine, WorkflowInstance } from "effect/workflow/WorkflowEngine"
 import type { KlaviyoClient } from "../client.ts"
+import { encodedPost } from "../endpoints/create.ts"
 import type { BulkJobError } from "../resources/bulk-job.ts"
 import type { WriteEvent } from "./events.ts"
 import { type FinishedJob, joinJob } from "./join.ts"
@@ -27,7 +29,10 @@ import type { KindSpec } from "./kind.ts"
 import type { BulkWriteOutcome } from "./outcome.ts"
 import type { PlannedJob } from "./plan.ts"
 import { reconcile } from "./reconcile.ts"
-import { type PollBounds, watchToEnd } from "./watch-job.ts"
+import { observePost, type PollBounds, type PostTimes, watchToEnd } from "./watch-job.ts"
+
+/** Told of each job a POST created: when it was sent and answered, and the job's `created_at`. */
+type OnCreated = (times: PostTimes) => void
 
 const Intent = Schema.Struct({
   /** When the intent was written (ms since the epoch, this process's clock). */
@@ -66,10 +71,34 @@ const Watched = Schema.Union([
   Schema.Struct({ _tag: Schema.Literal("Lost"), reason: Schema.String }),
 ])
 
-/** The POST of a chunk, never failing: the job's id, or why it was not created. */
-const post = (spec: KindSpec, chunk: PlannedJob): Effect.Effect<typeof Posted.Type, never, KlaviyoClient> =>
-  spec.post(chunk.records.map((entry) => entry.record)).pipe(
-    Effect.map((job) => ({ _tag: "Created" as const, job: job.id })),
+/**
+ * The POST of a chunk, never failing: the job's id, or why it was not created. The body the plan
+ * encoded is sent as it is; without it (let go after an earlier POST) the records are checked
+ * and encoded again by the row's POST.
+ */
+const post = (
+  spec: KindSpec,
+  chunk: PlannedJob,
+  onCreated: OnCreated,
+): Effect.Effect<typeof Posted.Type, never, KlaviyoClient> =>
+  Effect.suspend(() => {
+    const body = chunk.body?.text
+    return body === undefined
+      ? spec.post(chunk.records.map((entry) => entry.record))
+      : encodedPost(spec.row)(body, chunk.records.length)
+  }).pipe(
+    Effect.timed,
+    Effect.flatMap(([took, job]) =>
+      Effect.map(Clock.currentTimeMillis, (answeredAt) => {
+        const created: unknown = (job as { readonly created_at?: unknown }).created_at
+        onCreated({
+          sentAt: answeredAt - Duration.toMillis(took),
+          answeredAt,
+          createdAt: created instanceof Date ? created.getTime() : undefined,
+        })
+        return { _tag: "Created" as const, job: job.id }
+      })
+    ),
     Effect.catch((error) =>
       Effect.succeed({
         _tag: "NotCreated" as const,
@@ -93,6 +122,7 @@ const guardedPost = (
   chunk: PlannedJob,
   intent: typeof Intent.Type,
   key: string,
+  onCreated: OnCreated,
 ): Effect.Effect<typeof Posted.Type, never, KlaviyoClient> =>
   Effect.gen(function* () {
     const fresh = intent.token === processToken && !attempted.has(key)
@@ -122,15 +152,20 @@ const guardedPost = (
       const found = yield* look
       if (found !== undefined) return found
     }
-    let result: typeof Posted.Type = yield* post(spec, chunk)
+    let result: typeof Posted.Type = yield* post(spec, chunk, onCreated)
     for (let resend = 0; result._tag === "NotCreated" && result.mayExist && resend < maxResends; resend++) {
       const found = yield* look
       if (found?._tag === "NotCreated") return { ...result, reason: `${result.reason}; ${found.reason}` }
       if (found !== undefined) return found
-      result = yield* post(spec, chunk)
+      result = yield* post(spec, chunk, onCreated)
     }
     return result
-  })
+  }).pipe(
+    // The body is not needed once the POST is over (another run of it encodes it again).
+    Effect.ensuring(Effect.sync(() => {
+      if (chunk.body !== undefined) chunk.body.text = undefined
+    })),
+  )
 
 /** The outcomes of a chunk whose POST created no job (or may have). */
 const notCreated = (
@@ -178,10 +213,16 @@ export const runJob = (
       execute: Effect.map(Clock.currentTimeMillis, (at) => ({ at, token: processToken })),
     })
     const key = `${instance.executionId}/${chunk.seq}`
+    // When this run's POST was sent and answered (this process's clock) and the job created
+    // (Klaviyo's): the watch's first poll counts from them. Unknown when the POST ran elsewhere.
+    let created: PostTimes | undefined
     const posted = yield* Activity.make({
       name: `post/${chunk.seq}`,
       success: Posted,
-      execute: guardedPost(spec, chunk, intent, key),
+      execute: guardedPost(spec, chunk, intent, key, (times) => {
+        created = times
+        observePost(bounds, times)
+      }),
     })
     // Its result is stored: the POST never runs again (the set would otherwise grow by a job).
     attempted.delete(key)
@@ -193,7 +234,7 @@ export const runJob = (
     const watched = yield* Activity.make({
       name: `watch/${chunk.seq}`,
       success: Watched,
-      execute: watchToEnd(spec, posted.job, bounds),
+      execute: watchToEnd(spec, posted.job, bounds, { records: chunk.records.length, posted: created }),
     })
     const finished: FinishedJob = watched._tag === "Ended"
       ? {

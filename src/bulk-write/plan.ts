@@ -1,9 +1,12 @@
 /**
  * The plan of a bulk write: records in (a `Stream`, read once, in order), jobs out. Each record
- * is checked with its row's Schema, measured as the exact bytes the POST's body gives it, and
- * checked for a duplicate; the records that pass are grouped into jobs of at most 100 records
- * and 5 MB of body. A record that cannot be sent comes out on its own, refused, with an
- * `InvalidRequest` that names it. Memory: the job being filled, and the duplicate table.
+ * is checked with its row's Schema, encoded once as the JSON the POST's body holds (that text is
+ * both its exact size and its part of the body, sent as it is), and checked for a duplicate; the
+ * records that pass are grouped into jobs of at most 100 records and 5 MB of body, each job
+ * emitted as soon as its last record is read (the input is read 100 records at a time, so the
+ * first POST waits for 100 records, not for a whole chunk of the source). A record that cannot
+ * be sent comes out on its own, refused, with an `InvalidRequest` that names it. Memory: the job
+ * being filled, and the duplicate table.
  *
  * @internal
  */
@@ -31,6 +34,12 @@ export interface PlannedJob {
   readonly records: ReadonlyArray<PlannedRecord>
   /** The UTF-8 bytes of the body `bulkCreateCatalogItems` (...) sends for these records. */
   readonly bodyBytes: number
+  /**
+   * The body itself, as JSON text (what `bulkCreateCatalogItems` (...) would send for these
+   * records), until the POST lets it go: `text` is `undefined` afterwards (and without it the
+   * POST encodes the records again).
+   */
+  readonly body?: { text: string | undefined }
 }
 
 /** Why a record is not sent. */
@@ -68,12 +77,24 @@ interface State {
   index: number
   seq: number
   records: Array<PlannedRecord>
+  /** The records' JSON, in order: the body's `data`. */
+  texts: Array<string>
   bytes: number
+}
+
+/** The body's text around its records' JSON: `{"data":{"type":...,"attributes":{"items":{"data":[` and `]}}}}`. */
+const bodyParts = (spec: KindSpec): readonly [string, string] => {
+  const empty = JSON.stringify({
+    data: { type: spec.row.job, attributes: { [spec.row.collection]: { data: [] } } },
+  })
+  const at = empty.lastIndexOf("[]")
+  return [empty.slice(0, at + 1), empty.slice(at + 1)]
 }
 
 /** The step of the plan for one record: refused, or added to the job being filled (maybe closing it). */
 const step = (
   spec: KindSpec,
+  parts: readonly [string, string],
   limits: PlanLimits,
   duplicates: DuplicateTable,
   state: State,
@@ -119,27 +140,29 @@ const step = (
     )
   }
   const out: Array<Planned> = []
-  const added = state.records.length === 0 ? size : size + 1
-  if (
-    state.records.length >= limits.maxRecords ||
-    (state.records.length > 0 && spec.overheadBytes + state.bytes + added > limits.maxBodyBytes)
-  ) {
-    out.push(close(spec, state))
+  // The job being filled is full: this record does not fit in its body (a full count closed it).
+  if (state.records.length > 0 && spec.overheadBytes + state.bytes + size + 1 > limits.maxBodyBytes) {
+    out.push(close(spec, parts, state))
   }
   state.bytes += state.records.length === 0 ? size : size + 1
   state.records.push({ index, record, key })
+  state.texts.push(resource)
+  // A job of the most records a job takes is posted now, without waiting for the next record.
+  if (state.records.length >= limits.maxRecords) out.push(close(spec, parts, state))
   return out
 }
 
 /** Closes the job being filled and starts the next. */
-const close = (spec: KindSpec, state: State): PlannedJob => {
+const close = (spec: KindSpec, parts: readonly [string, string], state: State): PlannedJob => {
   const job: PlannedJob = {
     _tag: "Job",
     seq: state.seq++,
     records: state.records,
     bodyBytes: spec.overheadBytes + state.bytes,
+    body: { text: `${parts[0]}${state.texts.join(",")}${parts[1]}` },
   }
   state.records = []
+  state.texts = []
   state.bytes = 0
   return job
 }
@@ -155,11 +178,15 @@ export const plan = <E, R>(
 ): Stream.Stream<Planned, E, R> =>
   Stream.suspend(() => {
     const duplicates = makeDuplicateTable()
+    const parts = bodyParts(spec)
     return records.pipe(
+      // A chunk of the source is planned at once: 100 records (one job's) at a time, not 4,096,
+      // so that the first job is posted as soon as its records are planned.
+      Stream.rechunk(Math.max(1, Math.min(limits.maxRecords, MAX_RECORDS))),
       Stream.mapAccum(
-        (): State => ({ index: 0, seq: 0, records: [], bytes: 0 }),
-        (state, record) => [state, step(spec, limits, duplicates, state, record)] as const,
-        { onHalt: (state) => (state.records.length === 0 ? [] : [close(spec, state)]) },
+        (): State => ({ index: 0, seq: 0, records: [], texts: [], bytes: 0 }),
+        (state, record) => [state, step(spec, parts, limits, duplicates, state, record)] as const,
+        { onHalt: (state) => (state.records.length === 0 ? [] : [close(spec, parts, state)]) },
       ),
     )
   })

@@ -9,6 +9,7 @@ import type { WriteEvent } from "./events.ts"
 import type { InFlightCapShape } from "./in-flight.ts"
 import type { KindSpec } from "./kind.ts"
 import type { BulkWriteOutcome } from "./outcome.ts"
+import type { PollBounds } from "./watch-job.ts"
 
 /** A write running in this process. */
 export interface Running {
@@ -17,6 +18,11 @@ export interface Running {
   readonly onOutcome: ((outcome: BulkWriteOutcome) => void) | undefined
   readonly cap: InFlightCapShape | undefined
   readonly onEvent: (event: WriteEvent) => void
+  /**
+   * The bounds of the polls, one object for the whole run of the write: what the watch learns of
+   * its jobs' durations is kept by it (watch-job.ts), so every group of the write shares it.
+   */
+  readonly bounds: PollBounds
   /**
    * `true` when the write runs on the `WorkflowEngine.layerMemory` it brought itself: each group
    * then runs on a memory engine of its own, dropped (with its activities' results) when the

@@ -267,6 +267,7 @@ export const bulkWrite = <K extends BulkWriteKind, E = never, R = never>(
       onOutcome: options?.onOutcome,
       cap,
       onEvent,
+      bounds: { min: checked.bounds.min, max: checked.bounds.max },
       ownMemoryEngine: Option.isNone(engineInContext),
     })
     const run = Effect.gen(function* () {

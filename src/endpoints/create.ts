@@ -10,9 +10,9 @@ import * as Exit from "effect/Exit"
 import * as Schema from "effect/Schema"
 import type * as SchemaAST from "effect/SchemaAST"
 import * as SchemaIssue from "effect/SchemaIssue"
-import { KlaviyoClient } from "../client.ts"
-import { InvalidRequest } from "../errors.ts"
-import type { ApiRequest } from "../http/request.ts"
+import { KlaviyoClient, type KlaviyoClientShape } from "../client.ts"
+import { InvalidRequest, type KlaviyoError } from "../errors.ts"
+import { type ApiRequest, JsonText } from "../http/request.ts"
 import { decodePrimary } from "../internal/jsonapi.ts"
 import { checkFieldset, invalid, noStack, stage } from "../internal/pipeline.ts"
 import type { Revision } from "../revision.ts"
@@ -208,18 +208,7 @@ export const create = <T extends string, R>(row: CreateRow<T, R>): CreateJob<T, 
           return built instanceof InvalidRequest ? Effect.fail(built) : Effect.succeed(built)
         }),
       )
-      const response = yield* client.send(prepared.request)
-      const document = yield* stage(
-        client,
-        "klaviyo.decode",
-        decodePrimary(
-          resource,
-          { id: undefined, primaryFields: prepared.primaryFields },
-          response.body,
-          response.url,
-        ),
-      )
-      return document.resource
+      return yield* sendCreate(client, resource, prepared.request, prepared.primaryFields)
     }).pipe(
       Effect.withSpan(`klaviyo.${row.operation}`, {
         attributes: {
@@ -228,4 +217,61 @@ export const create = <T extends string, R>(row: CreateRow<T, R>): CreateJob<T, 
         },
       }, noStack),
     ), { kind: "create", row: row as CreateRow<string, unknown> }) as CreateJob<T, R>
+}
+
+/** Sends a job-creating POST and decodes its answer as the job (the GET's resource of its type). */
+const sendCreate = (
+  client: KlaviyoClientShape,
+  resource: ReturnType<typeof bulkJobResource>,
+  request: ApiRequest,
+  primaryFields: ReadonlyArray<string> | undefined,
+) =>
+  Effect.gen(function* () {
+    const response = yield* client.send(request)
+    const document = yield* stage(
+      client,
+      "klaviyo.decode",
+      decodePrimary(resource, { id: undefined, primaryFields }, response.body, response.url),
+    )
+    return document.resource
+  })
+
+/** A POST of a row whose body is already encoded: what {@link encodedPost} gives. */
+export type EncodedPost = (
+  body: string,
+  records: number,
+) => Effect.Effect<{ readonly id: string }, KlaviyoError, KlaviyoClient>
+
+const encodedPosts = new WeakMap<object, EncodedPost>()
+
+/**
+ * The job-creating POST of `row` with its body given as JSON text, sent as it is: for
+ * `bulkWrite`, whose plan has checked each record against the row's Schema and encoded it
+ * once, and measured the body (at most {@link MAX_RECORDS} records and {@link MAX_BODY_BYTES}
+ * bytes), so nothing is checked or encoded again. The same request, answer and span as the
+ * row's `create` function.
+ */
+export const encodedPost = <T extends string, R>(row: CreateRow<T, R>): EncodedPost => {
+  const known = encodedPosts.get(row)
+  if (known !== undefined) return known
+  const resource = bulkJobResource(row.job)
+  const post: EncodedPost = (body, records) =>
+    Effect.gen(function* () {
+      const client = yield* KlaviyoClient
+      const request: ApiRequest = {
+        operation: row.operation,
+        method: "POST",
+        path: `${row.path}${client.revision.legacyPath ? "/" : ""}`,
+        urlParams: [],
+        body: new JsonText(body),
+        limitClass: row.limitClass,
+      }
+      return yield* sendCreate(client, resource, request, undefined)
+    }).pipe(
+      Effect.withSpan(`klaviyo.${row.operation}`, {
+        attributes: { "klaviyo.resource_type": row.job, "klaviyo.records": records },
+      }, noStack),
+    )
+  encodedPosts.set(row, post)
+  return post
 }

@@ -117,20 +117,39 @@ export const requestUrl = (baseUrl: URL, request: ApiRequest): string => {
   return `${base}${request.path}${query === "" ? "" : `?${query}`}`
 }
 
+/**
+ * A POST's body already written as JSON text: sent as it is, not encoded again (a bulk write
+ * encodes each record once, in its plan, for the size check and the body alike). An
+ * `ApiRequest`'s `body` may be one; anything else is encoded with `JSON.stringify`.
+ *
+ * @internal
+ */
+export class JsonText {
+  constructor(readonly text: string) {}
+  /** The value the text holds, for whatever stringifies the request itself. */
+  toJSON(): unknown {
+    return JSON.parse(this.text)
+  }
+}
+
 /** The method of a request (GET unless it says otherwise). */
 export const methodOf = (request: ApiRequest): "GET" | "POST" => request.method ?? "GET"
 
 /**
  * The request on the wire: the method, the whole URL (its query written by {@link requestUrl})
  * and a POST's body as JSON text of `contentType`, encoded once (every attempt and hop sends the
- * same bytes). The client's headers are added by the transport.
+ * same bytes; a {@link JsonText} body is that text). The client's headers are added by the transport.
  */
 export const toHttpRequest = (
   baseUrl: URL,
   request: ApiRequest,
   contentType: string,
 ): HttpClientRequest.HttpClientRequest => {
-  const text: string | undefined = request.body === undefined ? undefined : JSON.stringify(request.body)
+  const text: string | undefined = request.body === undefined
+    ? undefined
+    : request.body instanceof JsonText
+    ? request.body.text
+    : JSON.stringify(request.body)
   const wire = HttpClientRequest.makeWith(
     methodOf(request),
     requestUrl(baseUrl, request),
