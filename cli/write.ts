@@ -25,6 +25,7 @@ import {
   failedRecordLine,
   failedRecordLines,
   type InvalidRequest,
+  type KlaviyoApiError,
   type KlaviyoClient,
 } from "../mod.ts"
 import { WriteLedger } from "./ledger.ts"
@@ -121,7 +122,7 @@ export const runWrite = (
   setting: WriteSetting,
 ): Effect.Effect<
   number,
-  InvalidRequest | PlatformError.PlatformError | SqlError,
+  InvalidRequest | KlaviyoApiError | PlatformError.PlatformError | SqlError,
   KlaviyoClient | FileSystem.FileSystem | WorkflowEngine.WorkflowEngine | WriteLedger
 > =>
   Effect.gen(function* () {

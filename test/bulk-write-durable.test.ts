@@ -168,8 +168,13 @@ describe("bulkWrite on the SQLite file engine, killed with SIGKILL and started a
 
   it("(b) after a POST was sent but before its answer was stored: the job is found and adopted", async () => {
     const { file, server } = await setup(1_000)
-    // The first POST creates its job in the model, and its answer never leaves the server.
+    // The write's check of the key (no jobs yet), then the first POST: it creates its job in the
+    // model, and its answer never leaves the server.
     server.script({
+      status: 200,
+      headers: { "content-type": "application/vnd.api+json" },
+      body: JSON.stringify({ data: [], links: { self: `${server.url}${COLLECTION}` } }),
+    }, {
       raw: (req, _res) => {
         const recorded = server.requests.at(-1)!
         const chunks: Array<Buffer> = []

@@ -159,14 +159,14 @@ describe("write, piped", () => {
   })
 })
 
-describe("write against a server that refuses the POST", () => {
+describe("write against a server that refuses the key", () => {
   let server: TestServer
   beforeAll(async () => {
     server = await startServer()
   })
   afterAll(() => server.close())
 
-  it("reports the records of a job that was not created and exits 3", async () => {
+  it("stops before any record is sent, says Klaviyo's answer and exits 3", async () => {
     server.script({
       status: 401,
       headers: { "content-type": "application/vnd.api+json" },
@@ -189,24 +189,14 @@ describe("write against a server that refuses the POST", () => {
       KLAVIYO_BASE_URL: server.url,
     })
     expect(run.code).toBe(3)
-    expect(server.requests.map((r) => `${r.method} ${r.target}`)).toEqual([
-      "POST /api/catalog-category-bulk-create-jobs",
+    expect(server.requests.map((r) => `${r.method} ${r.url.pathname}`)).toEqual([
+      "GET /api/catalog-category-bulk-create-jobs",
     ])
-    expect(run.stdout.trimEnd().split("\n")).toEqual([
-      "2/2 submitted, 0 done (0 succeeded, 0 failed, 0 unknown), 0 jobs in flight",
-      "2/2 submitted, 2 done (0 succeeded, 2 failed, 0 unknown), 0 jobs in flight",
-      "Wrote catalog-category create: 2 records in 0 jobs, 0 succeeded, 2 failed, 0 unknown.",
-      "Failed (2):",
-      expect.stringMatching(/^ {2}- line 1 \(A\): its job was not created: .*401.*$/),
-      expect.stringMatching(/^ {2}- line 2 \(B\): its job was not created: .*401.*$/),
-      // Against a real server the write is durable: finished, the same command answers from its state file.
-      expect.stringMatching(
-        /^Write cli-catalog-category-create-[0-9a-f]{24} finished; its report is kept in .+create\.jsonl\.write-state\.sqlite \(the same command shows it again, sending nothing\)\.$/,
-      ),
-    ])
-    expect(run.stderr.trimEnd().split("\n").at(-1)).toBe(
-      "Some jobs could not be created (an API or network error): see the reasons above.",
+    expect(run.stdout).toBe("")
+    expect(run.stderr.trimEnd().split("\n").at(-1)).toMatch(
+      /^KlaviyoApiError: Klaviyo answered 401 to GET .*\/api\/catalog-category-bulk-create-jobs.*: Not authenticated\. - Bad key\./,
     )
+    expect(run.stderr).not.toContain("pk_simulated_key")
   })
 })
 

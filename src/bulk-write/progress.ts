@@ -12,7 +12,7 @@ import * as Effect from "effect/Effect"
 import * as Queue from "effect/Queue"
 import * as Stream from "effect/Stream"
 import type { KlaviyoClient } from "../client.ts"
-import type { InvalidRequest } from "../errors.ts"
+import type { InvalidRequest, KlaviyoApiError } from "../errors.ts"
 import { type WriteEvent, WriteEvents } from "./events.ts"
 import type { BulkWriteKind, BulkWriteRecordOf } from "./kind.ts"
 import type { BulkWriteOutcome, BulkWriteReport } from "./outcome.ts"
@@ -226,8 +226,8 @@ export const bulkWriteStream = <K extends BulkWriteKind, E = never, R = never>(
   kind: K,
   records: BulkWriteInput<BulkWriteRecordOf<K>, E, R>,
   options?: BulkWriteStreamOptions,
-): Stream.Stream<BulkWriteEvent, InvalidRequest | E, KlaviyoClient | R> =>
-  Stream.callback<BulkWriteEvent, InvalidRequest | E, KlaviyoClient | R>((queue) =>
+): Stream.Stream<BulkWriteEvent, InvalidRequest | KlaviyoApiError | E, KlaviyoClient | R> =>
+  Stream.callback<BulkWriteEvent, InvalidRequest | KlaviyoApiError | E, KlaviyoClient | R>((queue) =>
     Effect.gen(function* () {
       const clock = yield* Clock.Clock
       const { total, ...writeOptions } = options ?? {}

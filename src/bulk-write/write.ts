@@ -19,13 +19,14 @@ import * as Stream from "effect/Stream"
 import * as Workflow from "effect/workflow/Workflow"
 import * as WorkflowEngine from "effect/workflow/WorkflowEngine"
 import type { KlaviyoClient } from "../client.ts"
-import { InvalidRequest } from "../errors.ts"
+import { InvalidRequest, type KlaviyoApiError } from "../errors.ts"
 import type { BulkJobError } from "../resources/bulk-job.ts"
 import { WriteEvents } from "./events.ts"
 import { registerGroups, runGroups } from "./group.ts"
 import { InFlightCap, type InFlightCapShape } from "./in-flight.ts"
 import { type BulkWriteKind, type BulkWriteRecordOf, type KindSpec, kindSpec } from "./kind.ts"
 import { type BulkWriteOutcome, type BulkWriteReport, makeReportBuilder } from "./outcome.ts"
+import { checkAccess } from "./preflight.ts"
 import { plan, type RefusedRecord } from "./plan.ts"
 import { running } from "./running.ts"
 import { type PollBounds, resolvePollBounds } from "./watch-job.ts"
@@ -221,6 +222,10 @@ const check = (
  * error for it, or `unknown`). A record that cannot be sent (it does not match its Schema,
  * repeats an earlier id, or is alone over 5 MB) is `failed` with `refused` set and never sent.
  *
+ * A write that has not finished first reads one page of the kind's jobs: a key Klaviyo refuses
+ * (401) or one without the scopes (403) fails it there with Klaviyo's `KlaviyoApiError`, before
+ * any record is sent or anything stored.
+ *
  * Runs on the `WorkflowEngine` in context, `WorkflowEngine.layerMemory` when there is none.
  *
  * @example
@@ -242,7 +247,7 @@ export const bulkWrite = <K extends BulkWriteKind, E = never, R = never>(
   kind: K,
   records: BulkWriteInput<BulkWriteRecordOf<K>, E, R>,
   options?: BulkWriteOptions,
-): Effect.Effect<BulkWriteReport, InvalidRequest | E, KlaviyoClient | R> =>
+): Effect.Effect<BulkWriteReport, InvalidRequest | KlaviyoApiError | E, KlaviyoClient | R> =>
   Effect.gen(function* () {
     const checked = check(kind, options ?? {})
     if (checked instanceof InvalidRequest) return yield* Effect.fail(checked)
@@ -261,33 +266,45 @@ export const bulkWrite = <K extends BulkWriteKind, E = never, R = never>(
     const cap = options?.inFlightCap ?? Option.getOrUndefined(yield* Effect.serviceOption(InFlightCap))
     const onEvent = yield* WriteEvents
     const engineInContext = yield* Effect.serviceOption(WorkflowEngine.WorkflowEngine)
-    running.set(id, {
-      spec: checked.spec,
-      records: source,
-      onOutcome: options?.onOutcome,
-      cap,
-      onEvent,
-      bounds: { min: checked.bounds.min, max: checked.bounds.max },
-      ownMemoryEngine: Option.isNone(engineInContext),
-    })
+    const payload = {
+      id,
+      resource: checked.spec.kind.resource,
+      operation: checked.spec.kind.operation,
+      maxInFlight: checked.maxInFlight,
+      pollMillis: checked.bounds.min,
+      pollMaxMillis: checked.bounds.max,
+    }
+    let registered = false
     const run = Effect.gen(function* () {
+      // A write that has not finished first checks the key (a finished one sends nothing). Its
+      // stored state is read before the workflow is registered: registered, an engine resumes it.
+      const stored = yield* BulkWrite.poll(yield* BulkWrite.executionId(payload))
+      if (Option.isNone(stored) || stored.value._tag !== "Complete") yield* checkAccess(checked.spec)
+      if (running.has(id)) {
+        return yield* Effect.fail(
+          new InvalidRequest({ input: "records", reason: `the write ${id} is already running` }),
+        )
+      }
+      registered = true
+      running.set(id, {
+        spec: checked.spec,
+        records: source,
+        onOutcome: options?.onOutcome,
+        cap,
+        onEvent,
+        bounds: { min: checked.bounds.min, max: checked.bounds.max },
+        ownMemoryEngine: Option.isNone(engineInContext),
+      })
       const engine = yield* WorkflowEngine.WorkflowEngine
       yield* engine.register(BulkWrite, execute)
       yield* registerGroups
-      return yield* BulkWrite.execute({
-        id,
-        resource: checked.spec.kind.resource,
-        operation: checked.spec.kind.operation,
-        maxInFlight: checked.maxInFlight,
-        pollMillis: checked.bounds.min,
-        pollMaxMillis: checked.bounds.max,
-      })
+      return yield* BulkWrite.execute(payload)
     })
     const provided = Option.isSome(engineInContext)
       ? Effect.provideService(run, WorkflowEngine.WorkflowEngine, engineInContext.value)
       : Effect.provide(run, WorkflowEngine.layerMemory)
     const exit = yield* Effect.exit(Effect.scoped(provided))
-    running.delete(id)
+    if (registered) running.delete(id)
     if (Option.isSome(failure)) return yield* Effect.fail(failure.value)
     if (exit._tag === "Failure") return yield* Effect.failCause(exit.cause) as Effect.Effect<never>
     return exit.value as BulkWriteReport
