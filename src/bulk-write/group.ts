@@ -271,9 +271,15 @@ export const runGroups = (
       }
       const state = current
       yield* Semaphore.take(permits, 1)
-      if (state.finished) return yield* Semaphore.release(permits, 1)
+      if (state.finished) {
+        yield* Semaphore.release(permits, 1)
+        return
+      }
       state.fed++
-      return yield* Queue.offer(state.jobs, job)
+      yield* Queue.offer(state.jobs, job)
+      // The plan is work for the CPU: without a yield, it would plan every job it has permits
+      // for before the group (a fiber of its own) could post the first.
+      yield* Effect.yieldNow
     })
     yield* planned.pipe(
       Stream.runForEach((next) => next._tag === "Refused" ? Effect.sync(() => onRefused(next)) : hand(next)),
