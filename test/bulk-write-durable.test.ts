@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterEach, describe, expect, it } from "vitest"
-import { startServer, type TestServer } from "./support/server.ts"
+import { jobCounts, postedExternalIds, startServer, type TestServer } from "./support/server.ts"
 
 /** Node's own binary by its path (Deno runs a command named just `node` itself). */
 const node = execFileSync("sh", ["-c", "command -v node"], { encoding: "utf8" }).trim()
@@ -98,18 +98,8 @@ const run = (
 
 const ids = (count: number) => Array.from({ length: count }, (_, i) => `D-${String(i).padStart(4, "0")}`)
 
-/** The external ids of every POST's records the server received, sorted. */
-const posted = (server: TestServer): Array<string> =>
-  server.requests.filter((r) => r.method === "POST").flatMap((r) =>
-    (JSON.parse(r.body) as {
-      data: { attributes: { categories: { data: Array<{ attributes: { external_id: string } }> } } }
-    }).data.attributes.categories.data.map((record) => record.attributes.external_id)
-  ).sort()
-
-const stats = (server: TestServer) => ({
-  posts: server.model.stats.posts[JOB],
-  jobsCreated: server.model.stats.jobsCreated[JOB],
-})
+const posted = postedExternalIds
+const stats = (server: TestServer) => jobCounts(server, JOB)
 
 let dir: string | undefined
 let server: TestServer | undefined

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, afterEach, describe, expect, it } from "vitest"
 import { cleanupCli, runInTerminal, runPiped, startPiped } from "./support/pty.ts"
-import { startServer, type TestServer } from "./support/server.ts"
+import { jobCounts, postedExternalIds, startServer, type TestServer } from "./support/server.ts"
 
 const JOB = "catalog-category-bulk-create-job"
 const dir = mkdtempSync(join(tmpdir(), "cli-write-resume-"))
@@ -38,18 +38,8 @@ const setup = async (name: string, count: number, perSecond: number) => {
   return { server, records, env, state: `${records}.write-state.sqlite` }
 }
 
-/** The external ids of every POST's records the server received, sorted. */
-const posted = (server: TestServer): Array<string> =>
-  server.requests.filter((r) => r.method === "POST").flatMap((r) =>
-    (JSON.parse(r.body) as {
-      data: { attributes: { categories: { data: Array<{ attributes: { external_id: string } }> } } }
-    }).data.attributes.categories.data.map((record) => record.attributes.external_id)
-  ).sort()
-
-const stats = (server: TestServer) => ({
-  posts: server.model.stats.posts[JOB] ?? 0,
-  jobsCreated: server.model.stats.jobsCreated[JOB] ?? 0,
-})
+const posted = postedExternalIds
+const stats = (server: TestServer) => jobCounts(server, JOB)
 
 const until = async (what: () => boolean, timeoutMillis: number): Promise<void> => {
   const deadline = Date.now() + timeoutMillis

@@ -125,3 +125,20 @@ export const useServer = (use: (server: TestServer) => void, options: KlaviyoSim
     if (server !== undefined) server.requests.length = 0
   })
 }
+
+/** The `external_id` of every category in the POSTs the server received, sorted. */
+export const postedExternalIds = (server: TestServer): Array<string> =>
+  server.requests.filter((r) => r.method === "POST").flatMap((r) =>
+    (JSON.parse(r.body) as {
+      data: { attributes: { categories: { data: Array<{ attributes: { external_id: string } }> } } }
+    }).data.attributes.categories.data.map((record) => record.attributes.external_id)
+  ).sort()
+
+/** The POSTs and the jobs created the server's model counted for job type `job`. */
+export const jobCounts = (
+  server: TestServer,
+  job: keyof KlaviyoModel["stats"]["posts"] & keyof KlaviyoModel["stats"]["jobsCreated"],
+): { posts: number; jobsCreated: number } => ({
+  posts: server.model.stats.posts[job],
+  jobsCreated: server.model.stats.jobsCreated[job],
+})
