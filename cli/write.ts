@@ -140,7 +140,6 @@ export const runWrite = (
       )
     }
     let report: BulkWriteReport | undefined
-    let reported = 0
     let outcomes = 0
     // Added before the display's release, so it runs after it: below the last bar.
     yield* Effect.addFinalizer((exit) =>
@@ -170,7 +169,6 @@ export const runWrite = (
         onOutcome: (outcome) => {
           outcomes++
           if (toReport === undefined) return
-          reported++
           toReport(reportLine(relabel(book, outcome)), outcome.index)
         },
       },
@@ -200,13 +198,13 @@ export const runWrite = (
     yield* Console.log(renderWriteSummary(done, book.lineOf, files))
     if (input.state !== undefined) yield* Console.log(finishedLine(id, input.state, stored))
     // A write of no records has no outcome to open the report file with.
-    if (!stored && input.report !== undefined && reported === 0) writeFileSync(input.report, "")
+    if (!stored && input.report !== undefined && outcomes === 0) writeFileSync(input.report, "")
     if (stored && input.report !== undefined) {
       yield* Console.error(
         `The report file ${input.report} was left as the run that finished the write wrote it (the stored report lists only the records not written).`,
       )
-    } else if (input.report !== undefined && reported < done.records) {
-      yield* Console.error(`The report file holds ${reported} of ${done.records} outcomes.`)
+    } else if (input.report !== undefined && outcomes < done.records) {
+      yield* Console.error(`The report file holds ${outcomes} of ${done.records} outcomes.`)
     }
     const code = writeExitCode(done)
     if (code === 3) {

@@ -175,6 +175,10 @@ const execute = (payload: typeof BulkWrite.payloadSchema.Type) =>
     return report.report()
   })
 
+/** A write started while the same write runs in this process. */
+const alreadyRunning = (id: string): InvalidRequest =>
+  new InvalidRequest({ input: "records", reason: `the write ${id} is already running` })
+
 const toStream = <A, E, R>(records: BulkWriteInput<A, E, R>): Stream.Stream<A, E | InvalidRequest, R> => {
   if (Stream.isStream(records)) return records as Stream.Stream<A, E, R>
   if (typeof (records as AsyncIterable<A>)[Symbol.asyncIterator] === "function") {
@@ -252,11 +256,8 @@ export const bulkWrite = <K extends BulkWriteKind, E = never, R = never>(
     const checked = check(kind, options ?? {})
     if (checked instanceof InvalidRequest) return yield* Effect.fail(checked)
     const id = options?.id ?? globalThis.crypto.randomUUID()
-    if (running.has(id)) {
-      return yield* Effect.fail(
-        new InvalidRequest({ input: "records", reason: `the write ${id} is already running` }),
-      )
-    }
+    // Refused before its key is checked; checked again below, where the write is registered.
+    if (running.has(id)) return yield* Effect.fail(alreadyRunning(id))
     let failure: Option.Option<E | InvalidRequest> = Option.none()
     const context = yield* Effect.context<R>()
     const source = toStream(records).pipe(
@@ -280,11 +281,7 @@ export const bulkWrite = <K extends BulkWriteKind, E = never, R = never>(
       // stored state is read before the workflow is registered: registered, an engine resumes it.
       const stored = yield* BulkWrite.poll(yield* BulkWrite.executionId(payload))
       if (Option.isNone(stored) || stored.value._tag !== "Complete") yield* checkAccess(checked.spec)
-      if (running.has(id)) {
-        return yield* Effect.fail(
-          new InvalidRequest({ input: "records", reason: `the write ${id} is already running` }),
-        )
-      }
+      if (running.has(id)) return yield* Effect.fail(alreadyRunning(id))
       registered = true
       running.set(id, {
         spec: checked.spec,
