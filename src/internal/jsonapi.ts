@@ -7,11 +7,11 @@
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Schema from "effect/Schema"
-import { decodeDocument, type DocumentShape, isDocument, isObject } from "./document.ts"
-import { DECLINE } from "./schemas.ts"
-import * as SchemaIssue from "effect/SchemaIssue"
-import { DecodeError, type DecodeIssue } from "../errors.ts"
+import type { DecodeError } from "../errors.ts"
 import type { Revision } from "../revision.ts"
+import { decodeAttributes, decodeError, describeFound, toIssues } from "./attributes.ts"
+import { decodeDocument, type DocumentShape, isDocument } from "./document.ts"
+import { decodeJoined } from "./one-pass.ts"
 
 /** One attribute of a resource: its schema, and whether a full document must carry it. */
 export interface AttributeSpec {
@@ -79,133 +79,28 @@ export interface DecodedDocument {
   readonly relationshipsGiven: ReadonlySet<string>
   readonly included: ReadonlyArray<IncludedResource> | undefined
   readonly url: string
+  /**
+   * Set when the document was decoded in one pass with its inclusions (see `decodeJoined`):
+   * `resource` is then already the joined resource, which {@link resolveIncluded} returns as
+   * it is for the same inclusions.
+   */
+  readonly joined?: ReadonlyArray<Inclusion> | undefined
 }
 
-const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
-
-/** Renders a path as `data.attributes.errors[0].id`. */
-const renderPath = (path: ReadonlyArray<PropertyKey>): string =>
-  path.reduce<string>(
-    (out, key) =>
-      typeof key === "number" ? `${out}[${key}]` : out === "" ? String(key) : `${out}.${String(key)}`,
-    "",
-  )
-
-/** Describes what stands at `path` in `input`, briefly and without echoing long strings. */
-const describeFound = (input: unknown, path: ReadonlyArray<PropertyKey>): string => {
-  let here: unknown = input
-  for (const key of path) {
-    if (here === null || typeof here !== "object" || !(key in here)) return "nothing (the key is missing)"
-    here = (here as Record<PropertyKey, unknown>)[key]
+/** The relationships of a well-formed document, each as a list of identifiers. */
+const relationshipsOf = (
+  data: DocumentShape["data"],
+): Readonly<Record<string, ReadonlyArray<Identifier>>> => {
+  const relationships: Record<string, ReadonlyArray<Identifier>> = {}
+  for (const [name, relationship] of Object.entries(data.relationships ?? {})) {
+    const linkage = relationship.data
+    relationships[name] = linkage === undefined || linkage === null
+      ? []
+      : Array.isArray(linkage)
+      ? linkage
+      : [linkage as Identifier]
   }
-  if (here === null) return "null"
-  if (Array.isArray(here)) return `an array of ${here.length}`
-  if (typeof here === "object") return "an object"
-  if (typeof here === "string") return JSON.stringify(here.length > 60 ? `${here.slice(0, 60)}…` : here)
-  return String(here)
-}
-
-/** Turns a schema issue into our issues, each path prefixed and each message saying what was found. */
-const toIssues = (
-  issue: SchemaIssue.Issue,
-  input: unknown,
-  prefix: ReadonlyArray<PropertyKey>,
-): ReadonlyArray<DecodeIssue> =>
-  formatter(issue).issues.map(({ message, path }) => {
-    const keys = (path ?? []).map((segment) =>
-      typeof segment === "object" && segment !== null && "key" in segment ? segment.key : segment
-    )
-    const found = message.includes(", found ") || message.startsWith("Missing key")
-      ? message.startsWith("Missing key") ? "Missing key" : message
-      : `${message}, found ${describeFound(input, keys)}`
-    return { path: renderPath([...prefix, ...keys]), message: found }
-  })
-
-const decodeError = (url: string, issues: ReadonlyArray<DecodeIssue>): DecodeError => {
-  const first = issues[0] ?? { path: "", message: "the body does not match" }
-  return new DecodeError({ path: first.path, reason: first.message, issues, url })
-}
-
-/** A decoder of a resource's attributes, as `Schema.decodeUnknownExit` makes it. */
-type AttributesDecoder = (
-  input: unknown,
-  options?: { readonly errors?: "first" | "all" },
-) => Exit.Exit<Record<string, unknown>, Schema.SchemaError>
-
-/** The attributes a fieldset selects, with their schema's decoder. */
-interface SelectedAttributes {
-  readonly decode: AttributesDecoder
-  readonly selected: ReadonlyArray<readonly [string, AttributeSpec]>
-}
-
-const decoderCache = new WeakMap<ResourceSpec, Map<string, SelectedAttributes>>()
-
-/** The attribute decoder for a resource with the given fieldset (all attributes when `undefined`), cached. */
-const attributesDecoder = (
-  spec: ResourceSpec,
-  fields: ReadonlyArray<string> | undefined,
-): SelectedAttributes => {
-  const key = fields === undefined ? "*" : fields.join(",")
-  let byFields = decoderCache.get(spec)
-  if (byFields === undefined) decoderCache.set(spec, byFields = new Map())
-  const cached = byFields.get(key)
-  if (cached !== undefined) return cached
-  const struct: Record<string, Schema.Top> = {}
-  const selected: Array<readonly [string, AttributeSpec]> = []
-  for (const [name, attribute] of Object.entries(spec.attributes)) {
-    if (fields !== undefined && !fields.includes(name)) continue
-    struct[name] = attribute.required ? attribute.schema : Schema.optionalKey(attribute.schema)
-    selected.push([name, attribute])
-  }
-  const schema = Schema.Struct(struct) as unknown as Schema.Decoder<Record<string, unknown>>
-  const decoder: SelectedAttributes = { decode: Schema.decodeUnknownExit(schema), selected }
-  byFields.set(key, decoder)
-  return decoder
-}
-
-/**
- * The attributes decoded in plain code, or `undefined` when any of them is left to the schema:
- * the selected attributes only, an absent optional one left absent, as the schema does.
- */
-const fastAttributes = (
-  selected: ReadonlyArray<readonly [string, AttributeSpec]>,
-  attributes: unknown,
-): Record<string, unknown> | undefined => {
-  if (!isObject(attributes)) return undefined
-  const out: Record<string, unknown> = {}
-  for (const [name, attribute] of selected) {
-    if (!Object.hasOwn(attributes, name)) {
-      if (attribute.required) return undefined
-      continue
-    }
-    if (attribute.fast === undefined) return undefined
-    const value = attribute.fast(attributes[name])
-    if (value === DECLINE) return undefined
-    out[name] = value
-  }
-  return out
-}
-
-/** Decodes a resource's attributes, or returns the issues found, their paths under `prefix`. */
-const decodeAttributes = (
-  spec: ResourceSpec,
-  fields: ReadonlyArray<string> | undefined,
-  attributes: unknown,
-  prefix: ReadonlyArray<PropertyKey>,
-): Record<string, unknown> | ReadonlyArray<DecodeIssue> => {
-  const { decode, selected } = attributesDecoder(spec, fields)
-  const fast = fastAttributes(selected, attributes)
-  if (fast !== undefined) return fast
-  // The schema's fast path stops at the first issue; only a failure is decoded again with
-  // `errors: "all"`, to report every issue (a success is the same value either way).
-  const first = decode(attributes)
-  if (Exit.isSuccess(first)) return first.value
-  const exit = decode(attributes, { errors: "all" })
-  if (Exit.isSuccess(exit)) return exit.value
-  const error = exit.cause.reasons.find((reason) => reason._tag === "Fail")
-  return error !== undefined && Schema.isSchemaError(error.error)
-    ? toIssues(error.error.issue, attributes, prefix)
-    : [{ path: renderPath(prefix), message: "the attributes could not be decoded" }]
+  return relationships
 }
 
 /**
@@ -227,11 +122,36 @@ const otherResource = (answered: unknown, asked: string): string | undefined => 
 export const decodePrimary = (
   spec: ResourceSpec,
   /** The id asked for; `undefined` for a resource just created (any id is its id, and it must have one). */
-  requested: { readonly id: string | undefined; readonly primaryFields: ReadonlyArray<string> | undefined },
+  requested: {
+    readonly id: string | undefined
+    readonly primaryFields: ReadonlyArray<string> | undefined
+    /**
+     * The relationships to resolve, when the caller will resolve them with
+     * {@link resolveIncluded}: the common document is then decoded in one pass, straight into
+     * the joined resource.
+     */
+    readonly inclusions?: ReadonlyArray<Inclusion> | undefined
+  },
   body: unknown,
   url: string,
 ): Effect.Effect<DecodedDocument, DecodeError> =>
   Effect.suspend(() => {
+    const inclusions = requested.inclusions
+    if (inclusions !== undefined) {
+      const joined = decodeJoined(spec, requested.id, requested.primaryFields, inclusions, body)
+      if (joined !== undefined) {
+        // `decodeJoined` answers only for a document the envelope check accepts.
+        const { data, included } = body as DocumentShape
+        return Effect.succeed({
+          resource: joined,
+          relationships: relationshipsOf(data),
+          relationshipsGiven: new Set(Object.keys(data.relationships ?? {})),
+          included,
+          url,
+          joined: inclusions,
+        })
+      }
+    }
     let document: DocumentShape
     if (isDocument(body)) {
       // The members the schema would keep are read from the body itself; nothing else is.
@@ -283,18 +203,9 @@ export const decodePrimary = (
       "attributes",
     ])
     if (Array.isArray(attributes)) return Effect.fail(decodeError(url, attributes))
-    const relationships: Record<string, ReadonlyArray<Identifier>> = {}
-    for (const [name, relationship] of Object.entries(data.relationships ?? {})) {
-      const linkage = relationship.data
-      relationships[name] = linkage === undefined || linkage === null
-        ? []
-        : Array.isArray(linkage)
-        ? linkage
-        : [linkage as Identifier]
-    }
     return Effect.succeed({
       resource: { type: data.type, id, ...attributes },
-      relationships,
+      relationships: relationshipsOf(data),
       relationshipsGiven: new Set(Object.keys(data.relationships ?? {})),
       included,
       url,
@@ -318,6 +229,11 @@ export const resolveIncluded = (
   inclusions: ReadonlyArray<Inclusion>,
 ): Effect.Effect<FlatResource, DecodeError> =>
   Effect.suspend(() => {
+    if (document.joined !== undefined) {
+      return document.joined === inclusions
+        ? Effect.succeed(document.resource)
+        : Effect.die(new Error("a document decoded with its inclusions is resolved with those only"))
+    }
     if (inclusions.length === 0) return Effect.succeed(document.resource)
     // type -> id -> the first position in `included` (no key strings built per resource).
     const index = new Map<string, Map<string, number>>()

@@ -12,6 +12,9 @@ import * as SchemaTransformation from "effect/SchemaTransformation"
 /** Days in each month of a common year. */
 const monthDays = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
 
+/** Character codes the scanner compares with (`T`, `t`, `Z`, `z` and space are written as numbers where used). */
+const DASH = 45, COLON = 58, DOT = 46, PLUS = 43
+
 /** The digit at `index` (0-9), or -1. */
 const digit = (text: string, index: number): number => {
   const code = text.charCodeAt(index) - 48
@@ -26,6 +29,20 @@ const twoDigits = (text: string, index: number): number => {
 }
 
 /**
+ * Days from 1970-01-01 to a day of the proleptic Gregorian calendar (years 100 and later), in
+ * plain arithmetic: what `Date.UTC` computes, without a call into the engine's runtime (which
+ * cost more than the rest of the scan, once per timestamp).
+ */
+const daysFromCivil = (year: number, month: number, day: number): number => {
+  const y = month <= 2 ? year - 1 : year
+  const era = Math.floor(y / 400)
+  const yearOfEra = y - era * 400
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear
+  return era * 146_097 + dayOfEra - 719_468
+}
+
+/**
  * Parses an ISO 8601 date-time as Klaviyo writes it. A value without an offset
  * (`2022-11-08T00:00:00`) is UTC, whatever the machine's time zone; fractions finer than a
  * millisecond (`.mmmmmm`) are truncated, since `Date` cannot hold them and some engines refuse
@@ -36,24 +53,26 @@ const twoDigits = (text: string, index: number): number => {
  */
 export const parseUtcDateTime = (text: string): Date | undefined => {
   const y1 = digit(text, 0), y2 = digit(text, 1), y3 = digit(text, 2), y4 = digit(text, 3)
-  if (y1 < 0 || y2 < 0 || y3 < 0 || y4 < 0 || text[4] !== "-" || text[7] !== "-") return undefined
+  if (y1 < 0 || y2 < 0 || y3 < 0 || y4 < 0 || text.charCodeAt(4) !== DASH || text.charCodeAt(7) !== DASH) {
+    return undefined
+  }
   const year = y1 * 1000 + y2 * 100 + y3 * 10 + y4
   const month = twoDigits(text, 5)
   const day = twoDigits(text, 8)
-  const separator = text[10]
-  if (month < 0 || day < 0 || (separator !== "T" && separator !== "t" && separator !== " ")) return undefined
+  const separator = text.charCodeAt(10)
+  if (month < 0 || day < 0 || (separator !== 84 && separator !== 116 && separator !== 32)) return undefined
   const hours = twoDigits(text, 11)
   const minutes = twoDigits(text, 14)
-  if (hours < 0 || text[13] !== ":" || minutes < 0) return undefined
+  if (hours < 0 || text.charCodeAt(13) !== COLON || minutes < 0) return undefined
   let at = 16
   let seconds = 0
-  if (text[at] === ":") {
+  if (text.charCodeAt(at) === COLON) {
     seconds = twoDigits(text, at + 1)
     if (seconds < 0) return undefined
     at += 3
   }
   let millis = 0
-  if (text[at] === ".") {
+  if (text.charCodeAt(at) === DOT) {
     const start = ++at
     while (digit(text, at) >= 0) at++
     if (at === start) return undefined
@@ -61,16 +80,16 @@ export const parseUtcDateTime = (text: string): Date | undefined => {
     for (let i = start; i < start + 3; i++) millis = millis * 10 + (i < at ? digit(text, i) : 0)
   }
   let offset = 0
-  const zone = text[at]
-  if (zone === "Z" || zone === "z") {
+  const zone = text.charCodeAt(at)
+  if (zone === 90 || zone === 122) {
     at++
-  } else if (zone === "+" || zone === "-") {
+  } else if (zone === PLUS || zone === DASH) {
     const offsetHours = twoDigits(text, at + 1)
     if (offsetHours < 0) return undefined
     at += 3
     let offsetMinutes = 0
     if (at < text.length) {
-      if (text[at] === ":") at++
+      if (text.charCodeAt(at) === COLON) at++
       offsetMinutes = twoDigits(text, at)
       if (offsetMinutes < 0) return undefined
       at += 2
@@ -78,7 +97,7 @@ export const parseUtcDateTime = (text: string): Date | undefined => {
     // Offsets past 23:59 are refused by every engine; years before 100 (which `Date.UTC` maps
     // to 19xx) are left to the engine's own parser: both keep the slow path's reading.
     if (offsetHours > 23 || offsetMinutes > 59) return at === text.length ? parseViaString(text) : undefined
-    offset = (zone === "-" ? -1 : 1) * (offsetHours * 60 + offsetMinutes)
+    offset = (zone === DASH ? -1 : 1) * (offsetHours * 60 + offsetMinutes)
   }
   if (at !== text.length) return undefined
   if (year < 100) return parseViaString(text)
@@ -87,7 +106,9 @@ export const parseUtcDateTime = (text: string): Date | undefined => {
   if (
     daysInMonth === undefined || day < 1 || day > daysInMonth || hours > 23 || minutes > 59 || seconds > 59
   ) return undefined
-  const date = new Date(Date.UTC(year, month - 1, day, hours, minutes, seconds, millis) - offset * 60_000)
+  const time = daysFromCivil(year, month, day) * 86_400_000 + hours * 3_600_000 + minutes * 60_000 +
+    seconds * 1000 + millis - offset * 60_000
+  const date = new Date(time)
   return Number.isNaN(date.getTime()) ? undefined : date
 }
 
