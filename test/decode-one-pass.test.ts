@@ -8,6 +8,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import { describe, expect, it } from "vitest"
 import { decodePrimary, type Inclusion, resolveIncluded } from "../src/internal/jsonapi.ts"
+import { parseUtcDateTime } from "../src/internal/schemas.ts"
 import { bulkJobResource, catalogCategoryResource } from "../src/resources.ts"
 
 const job = bulkJobResource("catalog-category-bulk-update-job")
@@ -188,5 +189,22 @@ describe("the one-pass decoder", () => {
       ),
     )
     expect(Exit.isFailure(exit) && exit.cause.reasons[0]?._tag).toBe("Die")
+  })
+})
+
+describe("parseUtcDateTime's day count", () => {
+  it("gives the engine's own reading on the first and last day of every month, over the years 100 to 9999", () => {
+    const pad = (n: number, width: number) => String(n).padStart(width, "0")
+    const mismatches: Array<string> = []
+    for (let year = 100; year <= 9999; year += year < 2200 ? 1 : 97) {
+      for (let month = 1; month <= 12; month++) {
+        const last = new Date(Date.UTC(year, month, 0)).getUTCDate()
+        for (const day of [1, last]) {
+          const text = `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T23:59:58.999-05:30`
+          if (parseUtcDateTime(text)?.getTime() !== new Date(text).getTime()) mismatches.push(text)
+        }
+      }
+    }
+    expect(mismatches).toEqual([])
   })
 })
