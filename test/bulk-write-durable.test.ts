@@ -3,6 +3,7 @@
  * write against the simulator behind a real server, is killed with SIGKILL at a chosen moment,
  * and the same write (same id, same records) is started again in a new process. Counted at the
  * server: every record posted exactly once, every job created once; and one outcome per record.
+ * The same for a write whose records fail partway: the failure is not stored as its result.
  */
 import { execFileSync, spawn } from "node:child_process"
 import { mkdtempSync, rmSync } from "node:fs"
@@ -25,6 +26,10 @@ const sharding = JSON.stringify({
 
 interface Run {
   readonly killed: boolean
+  /** The exit code of a worker that was not killed. */
+  readonly code: number | null
+  /** What a worker whose write failed printed: the error's tag and message. */
+  readonly error: { readonly tag: string | undefined; readonly message: string } | undefined
   readonly lines: ReadonlyArray<string>
   readonly report: {
     readonly records: number
@@ -36,7 +41,10 @@ interface Run {
   } | undefined
 }
 
-/** Runs the worker; SIGKILLs it as soon as `killWhen` holds (checked on each line and every 10 ms). */
+/**
+ * Runs the worker; SIGKILLs it as soon as `killWhen` holds (checked on each line and every 10 ms).
+ * With `failAt`, its records throw after that many, and it exits 2.
+ */
 const run = (
   server: TestServer,
   file: string,
@@ -45,6 +53,7 @@ const run = (
   maxInFlight: number,
   killWhen?: (lines: ReadonlyArray<string>) => boolean,
   groupJobs?: number,
+  failAt?: number,
 ): Promise<Run> =>
   new Promise((resolve, reject) => {
     // Node itself, with tsx as a loader: the pid killed is the process running the write (the
@@ -61,8 +70,14 @@ const run = (
     ], {
       env: {
         ...process.env,
-        SHARDING: sharding,
+        // A write whose records fail stops as on Ctrl-C: the engine waits up to
+        // `entityTerminationTimeout` (15 s by default) for what is running; 1 s, as the CLI.
+        SHARDING: failAt === undefined ? sharding : JSON.stringify({
+          ...JSON.parse(sharding),
+          entityTerminationTimeout: "1 second",
+        }),
         ...(groupJobs === undefined ? {} : { GROUP_JOBS: String(groupJobs) }),
+        ...(failAt === undefined ? {} : { FAIL_AT: String(failAt) }),
       },
       stdio: ["ignore", "pipe", "pipe"],
     })
@@ -90,9 +105,13 @@ const run = (
       if (killed && signal !== "SIGKILL") {
         return reject(new Error(`the killed worker exited ${code ?? signal}`))
       }
-      if (!killed && code !== 0) return reject(new Error(`worker exited ${code ?? signal}: ${stderr}`))
+      if (!killed && code !== (failAt === undefined ? 0 : 2)) {
+        return reject(new Error(`worker exited ${code ?? signal}: ${stderr}`))
+      }
       const last = lines.filter((line) => line.startsWith("{")).at(-1)
-      resolve({ killed, lines, report: last === undefined ? undefined : JSON.parse(last) })
+      const printed = last === undefined ? undefined : JSON.parse(last)
+      const error = printed?.error
+      resolve({ killed, code, lines, error, report: error === undefined ? printed : undefined })
     })
   })
 
@@ -232,4 +251,31 @@ describe("bulkWrite on the SQLite file engine, killed with SIGKILL and started a
     expect(stats(server)).toEqual({ posts: 3, jobsCreated: 3 })
     expect(posted(server)).toEqual(ids(300))
   }, 120_000)
+})
+
+describe("bulkWrite on the SQLite file engine, its records failing partway", () => {
+  it(
+    "fails with the records' error and stores no result: the same write started again finishes, every record posted once",
+    async () => {
+      const { file, server } = await setup(1_000)
+      const first = await run(server, file, "source-fail", 700, 2, undefined, undefined, 450)
+      expect([first.killed, first.code, first.error]).toEqual([false, 2, {
+        tag: "InvalidRequest",
+        message: "Invalid records: reading the records failed: Error: the records ended at 450",
+      }])
+      // The 50 records read after the 4th job's: never posted. The 4th job was handed to its group
+      // (its permit taken) before the records failed: posted or not, as the run stopped.
+      const before = stats(server)
+      expect(before.posts).toBeGreaterThanOrEqual(3)
+      expect(before.posts).toBeLessThanOrEqual(4)
+      expect(before.jobsCreated).toBe(before.posts)
+      expect(posted(server)).toEqual(ids(before.posts * 100))
+      const second = await run(server, file, "source-fail", 700, 2)
+      expectFinished(second.report, 700)
+      expect(second.report!.outcomes).toBe(700)
+      expect(stats(server)).toEqual({ posts: 7, jobsCreated: 7 })
+      expect(posted(server)).toEqual(ids(700))
+    },
+    120_000,
+  )
 })

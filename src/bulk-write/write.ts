@@ -7,10 +7,13 @@
  * body from the groups' results: a resumed write reads the finished groups' results from
  * storage (and tells their outcomes again) and replays the activities of the unfinished ones;
  * a finished write started again returns the stored report without reading its records (see
- * DURABILITY.md).
+ * DURABILITY.md). Records that fail partway stop the write without a result, as an interrupt
+ * would: the same write started again resumes.
  *
  * @module
  */
+import * as Cause from "effect/Cause"
+import * as Deferred from "effect/Deferred"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
@@ -19,6 +22,7 @@ import * as Stream from "effect/Stream"
 import * as Workflow from "effect/workflow/Workflow"
 import * as WorkflowEngine from "effect/workflow/WorkflowEngine"
 import type { KlaviyoClient } from "../client.ts"
+import { MAX_RECORDS } from "../endpoints/create.ts"
 import { InvalidRequest, type KlaviyoApiError } from "../errors.ts"
 import type { BulkJobError } from "../resources/bulk-job.ts"
 import { WriteEvents } from "./events.ts"
@@ -179,17 +183,56 @@ const execute = (payload: typeof BulkWrite.payloadSchema.Type) =>
 const alreadyRunning = (id: string): InvalidRequest =>
   new InvalidRequest({ input: "records", reason: `the write ${id} is already running` })
 
+/** What an `Iterable` or `AsyncIterable` threw while it was read. */
+const readingFailed = (cause: unknown): InvalidRequest =>
+  new InvalidRequest({ input: "records", reason: `reading the records failed: ${String(cause)}` })
+
 const toStream = <A, E, R>(records: BulkWriteInput<A, E, R>): Stream.Stream<A, E | InvalidRequest, R> => {
   if (Stream.isStream(records)) return records as Stream.Stream<A, E, R>
   if (typeof (records as AsyncIterable<A>)[Symbol.asyncIterator] === "function") {
-    return Stream.fromAsyncIterable(
-      records as AsyncIterable<A>,
-      (cause) =>
-        new InvalidRequest({ input: "records", reason: `reading the records failed: ${String(cause)}` }),
-    )
+    return Stream.fromAsyncIterable(records as AsyncIterable<A>, readingFailed)
   }
-  return Stream.fromIterable(records as Iterable<A>)
+  // An array is one chunk; another iterable (a generator) is read a job's records at a time, so
+  // that the records read before it throws are posted, and its throw is an InvalidRequest.
+  const iterable = records as Iterable<A>
+  return (Array.isArray(iterable)
+    ? Stream.fromIterable(iterable)
+    : Stream.fromIterable(iterable, { chunkSize: MAX_RECORDS }))
+    .pipe(Stream.catchDefect((defect) => Stream.fail(readingFailed(defect))))
 }
+
+/**
+ * The records as the write's workflow reads them, and how the write learns that they failed.
+ * Records that fail partway (an iterator that throws, a file that went away, a `Stream` that
+ * fails) stop this run of the write as an interrupt would, never reaching the workflow: its
+ * stream of records then never ends, so that no engine can store the failure as the write's
+ * result; `stopped` fails with it, `bulkWrite` fails with it, and closing its scope stops the
+ * workflow with nothing stored. The same write started again resumes (see DURABILITY.md).
+ */
+const stoppingSource = <A, E, R>(records: BulkWriteInput<A, E, R>): Effect.Effect<
+  {
+    readonly source: Stream.Stream<unknown, never, never>
+    readonly stopped: Deferred.Deferred<never, E | InvalidRequest>
+    readonly failure: () => Option.Option<Cause.Cause<E | InvalidRequest>>
+  },
+  never,
+  R
+> =>
+  Effect.gen(function* () {
+    let failure: Option.Option<Cause.Cause<E | InvalidRequest>> = Option.none()
+    const stopped = yield* Deferred.make<never, E | InvalidRequest>()
+    const context = yield* Effect.context<R>()
+    const source = toStream(records).pipe(
+      Stream.provideContext(context),
+      Stream.catchCause((cause) =>
+        Cause.hasInterruptsOnly(cause) ? Stream.failCause(cause) : Stream.unwrap(Effect.suspend(() => {
+          failure = Option.some(cause)
+          return Effect.as(Deferred.failCause(stopped, cause), Stream.never)
+        }))
+      ),
+    ) as Stream.Stream<unknown, never, never>
+    return { source, stopped, failure: () => failure }
+  })
 
 const check = (
   kind: BulkWriteKind,
@@ -258,12 +301,7 @@ export const bulkWrite = <K extends BulkWriteKind, E = never, R = never>(
     const id = options?.id ?? globalThis.crypto.randomUUID()
     // Refused before its key is checked; checked again below, where the write is registered.
     if (running.has(id)) return yield* Effect.fail(alreadyRunning(id))
-    let failure: Option.Option<E | InvalidRequest> = Option.none()
-    const context = yield* Effect.context<R>()
-    const source = toStream(records).pipe(
-      Stream.tapError((error) => Effect.sync(() => (failure = Option.some(error)))),
-      Stream.provideContext(context),
-    ) as Stream.Stream<unknown, unknown, never>
+    const { source, stopped, failure } = yield* stoppingSource(records)
     const cap = options?.inFlightCap ?? Option.getOrUndefined(yield* Effect.serviceOption(InFlightCap))
     const onEvent = yield* WriteEvents
     const engineInContext = yield* Effect.serviceOption(WorkflowEngine.WorkflowEngine)
@@ -295,14 +333,16 @@ export const bulkWrite = <K extends BulkWriteKind, E = never, R = never>(
       const engine = yield* WorkflowEngine.WorkflowEngine
       yield* engine.register(BulkWrite, execute)
       yield* registerGroups
-      return yield* BulkWrite.execute(payload)
+      // Records that failed: the workflow is left as it is, and stopped with the engine's scope.
+      return yield* Effect.raceFirst(BulkWrite.execute(payload), Deferred.await(stopped))
     })
     const provided = Option.isSome(engineInContext)
       ? Effect.provideService(run, WorkflowEngine.WorkflowEngine, engineInContext.value)
       : Effect.provide(run, WorkflowEngine.layerMemory)
     const exit = yield* Effect.exit(Effect.scoped(provided))
     if (registered) running.delete(id)
-    if (Option.isSome(failure)) return yield* Effect.fail(failure.value)
+    const failed = failure()
+    if (Option.isSome(failed)) return yield* Effect.failCause(failed.value)
     if (exit._tag === "Failure") return yield* Effect.failCause(exit.cause) as Effect.Effect<never>
     return exit.value as BulkWriteReport
   })

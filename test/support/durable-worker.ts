@@ -4,9 +4,10 @@
  * a server. Prints `outcomes <n>` every 100 outcomes, then one JSON line with the report.
  *
  * Usage: tsx durable-worker.ts <server url> <sqlite file> <write id> <count> <maxInFlight>
- * (GROUP_JOBS in the environment: the jobs of a group of the write, 100 by default)
+ * (GROUP_JOBS in the environment: the jobs of a group of the write, 100 by default; FAIL_AT: the
+ * records throw after yielding that many, and the worker prints `{"error":...}` and exits 2)
  */
-import { Effect, Layer } from "effect"
+import { Cause, Effect, Exit, Layer } from "effect"
 import { FetchHttpClient } from "effect/http"
 import { layerSqliteFile } from "../../cli/sqlite.ts"
 import { bulkWrite, BulkWriteEngine, KlaviyoClient, SIMULATED_API_KEY } from "../../mod.ts"
@@ -16,9 +17,11 @@ const [serverUrl, filename, id, countText, maxInFlightText] = process.argv.slice
 const count = Number(countText)
 // Jobs a group of the write (100 by default): fewer, to cross groups with few records.
 if (process.env.GROUP_JOBS !== undefined) groups.jobs = Number(process.env.GROUP_JOBS)
+const failAt = process.env.FAIL_AT === undefined ? undefined : Number(process.env.FAIL_AT)
 
 function* records() {
   for (let i = 0; i < count; i++) {
+    if (i === failAt) throw new Error(`the records ended at ${i}`)
     yield { external_id: `D-${String(i).padStart(4, "0")}`, name: `Category ${i}` }
   }
 }
@@ -45,7 +48,16 @@ const program = bulkWrite({ resource: "catalog-category", operation: "create" },
   ),
 )
 
-const report = await Effect.runPromise(program)
+const exit = await Effect.runPromiseExit(program)
+if (Exit.isFailure(exit)) {
+  const error = Cause.squash(exit.cause)
+  const tag = typeof error === "object" && error !== null && "_tag" in error ? error._tag : undefined
+  console.log(
+    JSON.stringify({ error: { tag, message: error instanceof Error ? error.message : String(error) } }),
+  )
+  process.exit(2)
+}
+const report = exit.value
 console.log(JSON.stringify({
   records: report.records,
   succeeded: report.succeeded,
