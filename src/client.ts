@@ -12,7 +12,6 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as HttpClient from "effect/http/HttpClient"
-import * as RateLimiter from "effect/persistence/RateLimiter"
 import type { DecodeError, KlaviyoApiError, TransportError } from "./errors.ts"
 import { InvalidRequest } from "./errors.ts"
 import type { ApiRequest, ApiResponse } from "./http/request.ts"
@@ -21,13 +20,8 @@ import { makeTransport } from "./http/transport.ts"
 import { readClientOptions } from "./internal/options.ts"
 import { makeScrubber } from "./internal/scrub.ts"
 import { hasControlCharacter } from "./internal/wire.ts"
-import {
-  checkSharedBudget,
-  makeRateLimitBudget,
-  RateLimitBudget,
-  type RateLimitOptions,
-  unlimitedBudget,
-} from "./rate-limit.ts"
+import { checkSharedBudget, RateLimitBudget, type RateLimitOptions, unlimitedBudget } from "./rate-limit.ts"
+import { makeMemoryRateLimitBudget } from "./rate-limit/service.ts"
 import { resolveRetry, type RetryOptions, type RetryPolicy } from "./retry.ts"
 import { DEFAULT_REVISION, parseRevision, type Revision } from "./revision.ts"
 
@@ -311,9 +305,7 @@ const make = (
             ),
         }),
       )
-      : yield* makeRateLimitBudget(typeof rateLimit === "object" ? rateLimit : {}, settings.revision).pipe(
-        Effect.provide(RateLimiter.layerStoreMemory),
-      )
+      : yield* makeMemoryRateLimitBudget(typeof rateLimit === "object" ? rateLimit : {}, settings.revision)
     const attempt = makeTransport(http, { ...settings, scrub: settings.scrubber.text }, budget)
     return {
       baseUrl: settings.baseUrl.href.replace(/\/+$/, ""),

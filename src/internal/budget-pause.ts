@@ -12,6 +12,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as RateLimiter from "effect/persistence/RateLimiter"
 import * as Semaphore from "effect/Semaphore"
+import type { FixedWindowNow } from "./budget-memory.ts"
 import type { FixedWindow } from "./budget-store.ts"
 
 /** The pause of one budget. */
@@ -43,6 +44,10 @@ export interface BudgetPause {
    * the pause go now too, with it, rather than behind a pause its answer may start.
    */
   readonly over: Effect.Effect<void>
+  /** `over` at `now`, in plain code. */
+  readonly overNow: (now: number) => void
+  /** `left` at `now`, in plain code: only over a store that can answer so (in memory). */
+  readonly leftNow: ((now: number) => PauseLeft) | undefined
 }
 
 /**
@@ -78,11 +83,22 @@ interface Gate {
 }
 
 /** The pause kept at `key`. */
-export const makePause = (fixedWindow: FixedWindow, key: string): BudgetPause => {
+export const makePause = (
+  fixedWindow: FixedWindow,
+  key: string,
+  fixedWindowNow?: FixedWindowNow,
+): BudgetPause => {
+  const leftOf = ([count, ttl]: readonly [number, number]): PauseLeft => ({
+    millis: count > 0 ? Math.max(0, ttl) : 0,
+    holdBack: count >= HOLD_BACK,
+  })
   const left = Effect.map(
     fixedWindow({ key, tokens: 0, refillRate: Duration.millis(1), limit: undefined }),
-    ([count, ttl]): PauseLeft => ({ millis: count > 0 ? Math.max(0, ttl) : 0, holdBack: count >= HOLD_BACK }),
+    leftOf,
   )
+  const leftNow = fixedWindowNow === undefined
+    ? undefined
+    : (now: number): PauseLeft => leftOf(fixedWindowNow(key, 0, 1, undefined, now))
 
   // The key's count only counts changes; its expiry is the end. Each change adds (wanted - ttl)
   // to the expiry, and only if the count is still the one seen (`limit` = count + 1): a change
@@ -153,12 +169,13 @@ export const makePause = (fixedWindow: FixedWindow, key: string): BudgetPause =>
       return yield* Deferred.await(mine.released)
     })
 
-  const over = Effect.map(Clock.currentTimeMillis, (now) => {
+  const overNow = (now: number): void => {
     const current = gate
     if (current === undefined) return
     gate = undefined
     Deferred.doneUnsafe(current.released, Effect.succeed(now))
-  })
+  }
+  const over = Effect.map(Clock.currentTimeMillis, overNow)
 
-  return { left, extend, waitOut, over }
+  return { left, extend, waitOut, over, overNow, leftNow }
 }

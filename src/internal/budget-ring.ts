@@ -9,6 +9,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as RateLimiter from "effect/persistence/RateLimiter"
 import * as Semaphore from "effect/Semaphore"
+import type { FixedWindowNow } from "./budget-memory.ts"
 import type { BudgetPause } from "./budget-pause.ts"
 import { type GuardedStore, makeLossWatch } from "./budget-store.ts"
 
@@ -30,6 +31,13 @@ export interface Ring {
   readonly takeAll: (due: number | undefined) => Effect.Effect<void, RateLimiter.RateLimiterError>
   /** How many permits of the window named `name` are held at least `millis` longer. */
   readonly heldAtLeast: (name: string, millis: number) => Effect.Effect<number, RateLimiter.RateLimiterError>
+  /**
+   * Over a store in memory: takes a permit of every window at `now` in plain code, when that is
+   * what `takeAll` would do at once (no caller of this process is taking or waiting, the budget is
+   * not paused or held back, and every permit is free); returns whether it did. Otherwise nothing
+   * changes, and the caller goes through `takeAll`.
+   */
+  readonly takeNow: ((now: number) => boolean) | undefined
 }
 
 /** What lets a caller past a pause (see `awaitFree`). */
@@ -53,6 +61,8 @@ export const makeRing = (options: {
   readonly key: string
   readonly windows: ReadonlyArray<RingWindow>
   readonly pause: BudgetPause
+  /** The store's operation in plain code, when it has one (in memory). */
+  readonly fixedWindowNow?: FixedWindowNow | undefined
 }): Ring => {
   const { key, pause, store, windows } = options
   const { fixedWindow } = store
@@ -222,6 +232,15 @@ export const makeRing = (options: {
    * callers are ahead of it (see `underLock`).
    */
   const takeAll = (due: number | undefined): Effect.Effect<void, RateLimiter.RateLimiterError> =>
+    Effect.acquireUseRelease(
+      Effect.sync(() => taking++),
+      () => takeInTurn(due),
+      () => Effect.sync(() => taking--),
+    )
+
+  /** Callers of this process in `takeAll`: while there are some, `takeNow` leaves it to them. */
+  let taking = 0
+  const takeInTurn = (due: number | undefined): Effect.Effect<void, RateLimiter.RateLimiterError> =>
     Effect.gen(function* () {
       let letGo: LetGo = { due, releasedAt: undefined }
       while (true) {
@@ -259,5 +278,32 @@ export const makeRing = (options: {
     )
   }
 
-  return { takeAll, heldAtLeast }
+  /**
+   * `takeAll` done at once in plain code (see `Ring.takeNow`): the same operations on the store
+   * as the lock's holder makes when nothing waits (the reservation, the look at the counter, the
+   * pause and the permits, then the permits taken), the permits looked at before anything changes.
+   */
+  const takeNow = ((): ((now: number) => boolean) | undefined => {
+    const sync = options.fixedWindowNow
+    const leftNow = pause.leftNow
+    if (sync === undefined || leftNow === undefined) return undefined
+    const holds = windows.map((window) => Duration.toMillis(window.hold))
+    return (now) => {
+      if (taking > 0 || heldBackUntil > now || leftNow(now).millis > 0) return false
+      const next = sync(counterKey, 0, 1, undefined, now)[0] + 1
+      if (watch.wouldLose(now, next, true)) return false
+      for (const window of windows) {
+        const [count, ttl] = sync(permitKey(window, next), 0, 1, undefined, now)
+        if (count >= 1 && ttl > 0) return false
+      }
+      const [reserved, ttl] = sync(counterKey, 1, holds[0]!, undefined, now)
+      watch.note(now, reserved, ttl, true)
+      watch.note(now, reserved, ttl, false)
+      pause.overNow(now)
+      for (let i = 0; i < windows.length; i++) sync(permitKey(windows[i]!, reserved), 1, holds[i]!, 1, now)
+      return true
+    }
+  })()
+
+  return { takeAll, heldAtLeast, takeNow }
 }

@@ -44,7 +44,7 @@ const noAnswer = (timeout: Duration.Duration) =>
 
 /** Wraps the store: `storeTimeout` on every operation, and failures told to the lock's waiters. */
 export const guardStore = (
-  raw: RateLimiter.RateLimiterStore["Service"],
+  raw: { readonly fixedWindow: FixedWindow },
   storeTimeout: Duration.Duration | undefined,
 ): GuardedStore => {
   if (storeTimeout === undefined) {
@@ -105,12 +105,33 @@ export interface LossWatch {
     operation: Effect.Effect<readonly [count: number, ttl: number], RateLimiter.RateLimiterError>,
     reserves: boolean,
   ) => Effect.Effect<{ readonly count: number; readonly lost: boolean }, RateLimiter.RateLimiterError>
+  /** Whether an operation sent at `sentAt` that answers `count` would show a loss (nothing noted). */
+  readonly wouldLose: (sentAt: number, count: number, reserves: boolean) => boolean
+  /** Notes the answer of an operation sent at `sentAt` (as `check` does); returns whether it shows a loss. */
+  readonly note: (sentAt: number, count: number, ttl: number, reserves: boolean) => boolean
 }
 
 /** Makes the watch of one budget (per process: it only knows its own operations). */
 export const makeLossWatch = (): LossWatch => {
   let seen = 0
   let aliveUntil = Number.NEGATIVE_INFINITY
+  // A reservation answers more than any value seen before it was sent; a read, at least as much.
+  const lostAgainst = (floor: number, until: number, sentAt: number, count: number, reserves: boolean) =>
+    floor > 0 && sentAt < until && (reserves ? count <= floor : count < floor)
+  const record = (sentAt: number, count: number, ttl: number, lost: boolean): void => {
+    // The store applied the operation after it was sent: the key lives at least until then + ttl
+    // (and its expiry only moves later while nothing is lost).
+    const bound = count > 0 && ttl > 0 ? sentAt + ttl : Number.NEGATIVE_INFINITY
+    if (lost || sentAt >= aliveUntil) {
+      seen = count
+      aliveUntil = bound
+    } else if (count >= seen) {
+      seen = count
+      aliveUntil = Math.max(aliveUntil, bound)
+    }
+  }
+  const wouldLose = (sentAt: number, count: number, reserves: boolean): boolean =>
+    lostAgainst(seen, aliveUntil, sentAt, count, reserves)
   return {
     check: (operation, reserves) =>
       Effect.gen(function* () {
@@ -118,19 +139,15 @@ export const makeLossWatch = (): LossWatch => {
         const floor = seen
         const until = aliveUntil
         const [count, ttl] = yield* operation
-        // A reservation answers more than any value seen before it was sent; a read, at least as much.
-        const lost = floor > 0 && sentAt < until && (reserves ? count <= floor : count < floor)
-        // The store applied the operation after it was sent: the key lives at least until then + ttl
-        // (and its expiry only moves later while nothing is lost).
-        const bound = count > 0 && ttl > 0 ? sentAt + ttl : Number.NEGATIVE_INFINITY
-        if (lost || sentAt >= aliveUntil) {
-          seen = count
-          aliveUntil = bound
-        } else if (count >= seen) {
-          seen = count
-          aliveUntil = Math.max(aliveUntil, bound)
-        }
+        const lost = lostAgainst(floor, until, sentAt, count, reserves)
+        record(sentAt, count, ttl, lost)
         return { count, lost }
       }),
+    wouldLose,
+    note: (sentAt, count, ttl, reserves) => {
+      const lost = wouldLose(sentAt, count, reserves)
+      record(sentAt, count, ttl, lost)
+      return lost
+    },
   }
 }

@@ -13,7 +13,9 @@ import type * as RateLimiter from "effect/persistence/RateLimiter"
 import type { LimitClass } from "../http/request.ts"
 import { type BudgetPause, makePause, RetryDue } from "../internal/budget-pause.ts"
 import { makeRing, type Ring, type RingWindow } from "../internal/budget-ring.ts"
-import { type GuardedStore, guardStore } from "../internal/budget-store.ts"
+import type { FixedWindowNow } from "../internal/budget-memory.ts"
+import { type FixedWindow, type GuardedStore, guardStore } from "../internal/budget-store.ts"
+import { isTraced, withSpanIfTraced } from "../internal/traced.ts"
 import { isLimitClass, LIMIT_CLASSES, type RateLimitClassLimits } from "./classes.ts"
 import type { RateLimitOptions, ResolvedClass, ResolvedRateLimit } from "./options.ts"
 
@@ -110,11 +112,13 @@ const makeClassBudget = (
   scope: string,
   store: GuardedStore,
   maxPause: Duration.Duration,
+  fixedWindowNow: FixedWindowNow | undefined,
 ): ClassBudget => {
   const key = `${resolved.key}:${scope}`
   const { windows } = resolved
-  const pauses: BudgetPause = makePause(store.fixedWindow, `${key}:pause`)
-  const ring: Ring = makeRing({ store, key, windows, pause: pauses })
+  const pauses: BudgetPause = makePause(store.fixedWindow, `${key}:pause`, fixedWindowNow)
+  const ring: Ring = makeRing({ store, key, windows, pause: pauses, fixedWindowNow })
+  const takeNow = ring.takeNow
   const steady: RingWindow = windows.find((window) => window.name === "steady")!
   const attributes = { limit_class: resolved.name }
   const waited = Metric.withAttributes(waitMetric, attributes)
@@ -156,22 +160,38 @@ const makeClassBudget = (
     }).pipe(Effect.ensuring(Effect.sync(() => checking = false)))
   }
 
-  const withPermit = <A, E, R>(
+  const inFlightDone = Effect.sync(() => inFlight--)
+  const holding = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+    Effect.acquireUseRelease(Effect.sync(() => inFlight++), () => effect, () => inFlightDone)
+  /** The permits of one attempt: at once when nothing waits (see `Ring.takeNow`), else in turn. */
+  const take = (due: number | undefined) =>
+    takeNow === undefined
+      ? ring.takeAll(due)
+      : Effect.withFiber((fiber) =>
+        takeNow(fiber.getRef(Clock.Clock).currentTimeMillisUnsafe()) ? Effect.void : ring.takeAll(due)
+      )
+  const traced = withSpanIfTraced("klaviyo.rateLimit", span)
+  const inTurn = <A, E, R>(
     effect: Effect.Effect<A, E, R>,
   ): Effect.Effect<A, E | RateLimiter.RateLimiterError, R> =>
     Effect.gen(function* () {
       const start = yield* Clock.currentTimeMillis
-      yield* ring.takeAll(yield* RetryDue).pipe(
-        Effect.withSpan("klaviyo.rateLimit", span, { captureStackTrace: false }),
-      )
+      yield* traced(take(yield* RetryDue))
       const spent = (yield* Clock.currentTimeMillis) - start
       if (spent > 0) yield* Metric.update(waited, spent)
-      return yield* Effect.acquireUseRelease(
-        Effect.sync(() => inFlight++),
-        () => effect,
-        () => Effect.sync(() => inFlight--),
-      )
+      return yield* holding(effect)
     })
+  // With no tracer, a permit taken at once needs nothing more: no span, no wait to measure.
+  const withPermit = <A, E, R>(
+    effect: Effect.Effect<A, E, R>,
+  ): Effect.Effect<A, E | RateLimiter.RateLimiterError, R> =>
+    takeNow === undefined
+      ? inTurn(effect)
+      : Effect.withFiber((fiber) =>
+        !isTraced(fiber) && takeNow(fiber.getRef(Clock.Clock).currentTimeMillisUnsafe())
+          ? holding(effect)
+          : inTurn(effect)
+      )
 
   return { withPermit, pause, observe }
 }
@@ -183,13 +203,15 @@ const makeClassBudget = (
 export const makeClassBudgets = (
   resolved: ResolvedRateLimit,
   scope: string,
-  raw: RateLimiter.RateLimiterStore["Service"],
+  raw: { readonly fixedWindow: FixedWindow; readonly fixedWindowNow?: FixedWindowNow | undefined },
 ): RateLimitBudgetShape => {
   // With a storeTimeout, every store operation answers in time or fails: a lost store never
   // holds a request. One guard for every class: a store that is gone is gone for all.
   const store = guardStore(raw, resolved.storeTimeout)
+  // A store in memory answers in plain code too, unless its operations are to be timed.
+  const fixedWindowNow = resolved.storeTimeout === undefined ? raw.fixedWindowNow : undefined
   const make = (limitClass: LimitClass) =>
-    makeClassBudget(resolved.classes[limitClass], scope, store, resolved.maxPause)
+    makeClassBudget(resolved.classes[limitClass], scope, store, resolved.maxPause, fixedWindowNow)
   const budgets: Readonly<Record<LimitClass, ClassBudget>> = {
     "jobs-read": make("jobs-read"),
     "jobs-write": make("jobs-write"),

@@ -9,6 +9,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as RateLimiter from "effect/persistence/RateLimiter"
 import { InvalidRequest } from "../errors.ts"
+import { layerMemoryStore, MemoryBudgetStore, type MemoryStore } from "../internal/budget-memory.ts"
 import { readRateLimitOptions } from "../internal/options.ts"
 import { DEFAULT_REVISION, parseRevision, type Revision } from "../revision.ts"
 import { budgetScope, makeClassBudgets, type RateLimitBudgetShape } from "./budget.ts"
@@ -23,6 +24,32 @@ export const makeRateLimitBudget = (
   options: RateLimitBudgetOptions = {},
   revision?: Revision,
 ): Effect.Effect<RateLimitBudgetShape, InvalidRequest, RateLimiter.RateLimiterStore> =>
+  Effect.flatMap(
+    Effect.service(RateLimiter.RateLimiterStore),
+    (store) => budgetOver(options, revision, store),
+  )
+
+/**
+ * {@link makeRateLimitBudget} over a store of its own in this process's memory, which also lets
+ * it take a permit in plain code when nothing waits.
+ */
+export const makeMemoryRateLimitBudget = (
+  options: RateLimitBudgetOptions = {},
+  revision?: Revision,
+): Effect.Effect<RateLimitBudgetShape, InvalidRequest> =>
+  Effect.provide(overMemory(options, revision), layerMemoryStore)
+
+const overMemory = (
+  options: RateLimitBudgetOptions,
+  revision: Revision | undefined,
+): Effect.Effect<RateLimitBudgetShape, InvalidRequest, MemoryStore> =>
+  Effect.flatMap(Effect.service(MemoryBudgetStore), (store) => budgetOver(options, revision, store))
+
+const budgetOver = (
+  options: RateLimitBudgetOptions,
+  revision: Revision | undefined,
+  store: Parameters<typeof makeClassBudgets>[2],
+): Effect.Effect<RateLimitBudgetShape, InvalidRequest> =>
   Effect.gen(function* () {
     // Read once into a snapshot, types checked; nothing reads the caller's object again.
     const read = readRateLimitOptions(options)
@@ -41,7 +68,7 @@ export const makeRateLimitBudget = (
     const resolved = resolveRateLimit(read, forRevision)
     if (resolved instanceof InvalidRequest) return yield* resolved
     const scope = yield* budgetScope(read)
-    return makeClassBudgets(resolved, scope, yield* RateLimiter.RateLimiterStore)
+    return makeClassBudgets(resolved, scope, store)
   })
 
 /**
@@ -131,6 +158,6 @@ export class RateLimitBudget extends RateLimitBudgetBase {
    * ```
    */
   static layerMemory(options: RateLimitBudgetOptions = {}): Layer.Layer<RateLimitBudget, InvalidRequest> {
-    return RateLimitBudget.layer(options).pipe(Layer.provide(RateLimiter.layerStoreMemory))
+    return Layer.effect(RateLimitBudget, overMemory(options, undefined)).pipe(Layer.provide(layerMemoryStore))
   }
 }
