@@ -14,7 +14,8 @@ import { KlaviyoClient, type KlaviyoClientShape } from "../client.ts"
 import { InvalidRequest, type KlaviyoError } from "../errors.ts"
 import { type ApiRequest, JsonText } from "../http/request.ts"
 import { decodePrimary } from "../internal/jsonapi.ts"
-import { checkFieldset, invalid, noStack, stage } from "../internal/pipeline.ts"
+import { checkFieldset, invalid, stage } from "../internal/pipeline.ts"
+import { withSpanIfTraced } from "../internal/traced.ts"
 import type { Revision } from "../revision.ts"
 import { bulkJobResource } from "../resources/bulk-job.ts"
 import type { Row } from "./define.ts"
@@ -210,12 +211,12 @@ export const create = <T extends string, R>(row: CreateRow<T, R>): CreateJob<T, 
       )
       return yield* sendCreate(client, resource, prepared.request, prepared.primaryFields)
     }).pipe(
-      Effect.withSpan(`klaviyo.${row.operation}`, {
+      withSpanIfTraced(`klaviyo.${row.operation}`, () => ({
         attributes: {
           "klaviyo.resource_type": row.job,
           "klaviyo.records": Array.isArray(records) ? records.length : 0,
         },
-      }, noStack),
+      })),
     ), { kind: "create", row: row as CreateRow<string, unknown> }) as CreateJob<T, R>
 }
 
@@ -268,9 +269,9 @@ export const encodedPost = <T extends string, R>(row: CreateRow<T, R>): EncodedP
       }
       return yield* sendCreate(client, resource, request, undefined)
     }).pipe(
-      Effect.withSpan(`klaviyo.${row.operation}`, {
+      withSpanIfTraced(`klaviyo.${row.operation}`, () => ({
         attributes: { "klaviyo.resource_type": row.job, "klaviyo.records": records },
-      }, noStack),
+      })),
     )
   encodedPosts.set(row, post)
   return post

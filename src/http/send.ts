@@ -19,6 +19,7 @@ import * as Random from "effect/Random"
 import * as Schedule from "effect/Schedule"
 import { type DecodeError, type KlaviyoApiError, TransportError } from "../errors.ts"
 import { RetryDue } from "../internal/budget-pause.ts"
+import { withSpanIfTraced } from "../internal/traced.ts"
 import type { AttemptFailure, RetryDecision, RetryPolicy } from "../retry.ts"
 import { type ApiRequest, type ApiResponse, methodOf, requestUrl } from "./request.ts"
 import type { Attempt } from "./transport.ts"
@@ -204,9 +205,9 @@ export const makeSend = (options: {
         Effect.map((response) => {
           answered = response
         }),
-        Effect.withSpan("klaviyo.send", {
+        withSpanIfTraced("klaviyo.send", () => ({
           attributes: { "klaviyo.operation": request.operation, "klaviyo.revision": options.revision },
-        }, { captureStackTrace: false }),
+        })),
         Effect.map(() =>
           answered as ApiResponse
         ),

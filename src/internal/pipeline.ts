@@ -9,6 +9,7 @@ import { KlaviyoClient, type KlaviyoClientShape } from "../client.ts"
 import type { ApiRequest, LimitClass } from "../http/request.ts"
 import { InvalidRequest, type KlaviyoError } from "../errors.ts"
 import type { Revision } from "../revision.ts"
+import { withSpanIfTraced } from "./traced.ts"
 import { hasControlCharacter } from "./wire.ts"
 import {
   decodePrimary,
@@ -169,12 +170,6 @@ export const buildRequest = (
   })
 
 /**
- * The library's spans capture no stack trace: it would point into the library, not at the
- * caller, and it costs a stack walk per span on every call.
- */
-export const noStack: { readonly captureStackTrace: false } = { captureStackTrace: false }
-
-/**
  * One stage of a call in its span. Its error goes through the client's scrubber before the span
  * records it: a decoded value quoted in a `DecodeError`, a URL a redirect led to, never hold the
  * credential in the error, its span's exit or anything that prints them.
@@ -184,7 +179,7 @@ export const stage = <A, E>(
   name: string,
   effect: Effect.Effect<A, E>,
 ): Effect.Effect<A, E> =>
-  effect.pipe(Effect.mapError(client.redact), Effect.withSpan(name, undefined, noStack))
+  withSpanIfTraced(name)(Effect.mapError(effect, client.redact))
 
 /** Runs the whole pipeline for one resource: build, send, decode, resolve; each stage a span. */
 export const getResource = (
@@ -208,10 +203,10 @@ export const getResource = (
     )
     return yield* stage(client, "klaviyo.resolve", resolveIncluded(document, prepared.inclusions))
   }).pipe(
-    Effect.withSpan(`klaviyo.${endpoint.operation}`, {
+    withSpanIfTraced(`klaviyo.${endpoint.operation}`, () => ({
       attributes: {
         "klaviyo.resource_type": endpoint.resource.type,
         "klaviyo.id": typeof id === "string" ? id : "",
       },
-    }, noStack),
+    })),
   )

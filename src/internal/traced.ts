@@ -14,12 +14,22 @@ import * as Tracer from "effect/Tracer"
 export const isTraced = <A, E>(fiber: Fiber.Fiber<A, E>): boolean =>
   fiber.getRef(Tracer.Tracer) !== Tracer.nativeTracer && fiber.getRef(References.TracerEnabled)
 
-/** `Effect.withSpan(name, options)` (no stack trace captured) when the fiber {@link isTraced}. */
+/**
+ * `Effect.withSpan(name, options)` (no stack trace captured) when the fiber {@link isTraced};
+ * `options` given as a function are only made then.
+ */
 export const withSpanIfTraced = (
   name: string,
-  options?: Tracer.SpanOptionsNoTrace,
+  options?: Tracer.SpanOptionsNoTrace | (() => Tracer.SpanOptionsNoTrace),
 ): <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R> => {
-  const full: Tracer.SpanOptions = { ...options, captureStackTrace: false }
+  const fixed: Tracer.SpanOptions | undefined = typeof options === "function"
+    ? undefined
+    : { ...options, captureStackTrace: false }
+  const made = typeof options === "function" ? options : undefined
   return (effect) =>
-    Effect.withFiber((fiber) => isTraced(fiber) ? Effect.withSpan(effect, name, full) : effect)
+    Effect.withFiber((fiber) =>
+      isTraced(fiber)
+        ? Effect.withSpan(effect, name, fixed ?? { ...made?.(), captureStackTrace: false })
+        : effect
+    )
 }
