@@ -1,265 +1,154 @@
 /**
  * `npm run bench` (Node), `npm run bench:deno`, `npm run bench:bun`
- * `[-- --rounds 6 --requests-1 200 --requests-32 1000 --categories 100 --no-write]`
+ * `[-- --rounds 6 --requests-1 200 --requests-32 1000 --categories 100 --calls get,post,list --no-write]`
  *
- * The cost of this library per call, against the floor and against Klaviyo's official SDK. One
- * local server on 127.0.0.1, in a child process of its own (bench/support/job-server.ts, always
- * on Node), serves the same job document with 100 included categories to every client:
+ * What a call costs through this library, against the floor and against the peers a user would
+ * pick instead (bench/support/peers.ts): `fetch` + `JSON.parse` (the floor), ky, effect/http's
+ * `HttpClient` + `response.json`, the same + `HttpClientResponse.schemaBodyJson` with a
+ * hand-written Schema of the document, the library through its Effect API (its default in-memory
+ * budget, with windows no call reaches, and without a budget) and its Promise facade, and
+ * Klaviyo's SDK `klaviyo-api`. One local server on 127.0.0.1, in a child process of its own
+ * (bench/support/job-server.ts, always on Node), serves the same bytes to every client for each
+ * of three calls:
  *
- * - `raw fetch` (the floor): `fetch` + `JSON.parse`, the same headers, nothing else;
- * - `library (Effect)`: `getCatalogCategoryBulkUpdateJob(id, { include: ["categories"] })` with
- *   `KlaviyoClient.layer({ rateLimit: false })` + `FetchHttpClient.layer` in a `ManagedRuntime`
- *   (built once), the calls run by Effect's own concurrency;
- * - `library (Promise)`: the same call through `makeKlaviyoClient`;
- * - `klaviyo-api`: the official SDK's `CatalogsApi.getBulkUpdateCategoriesJob` with
- *   `include: ["categories"]`, its `basePath` pointed at the local server.
+ * - `get`: one category update job with 100 included categories (41 KB);
+ * - `post`: the POST creating a category job of 100 records, answered with the queued job;
+ * - `list`: one page of 100 category create jobs.
  *
  * At concurrency 1 and 32, in rounds that alternate the clients (each round starts with the next
- * client), after a warm-up of each. Printed per client: median and p99 latency, requests per
- * second, and the ratio to the floor (the floor's requests per second over the client's: the
- * time a request costs, relative). Targets: the library within 1.10 of the floor at concurrency
- * 32 and faster than the SDK at both.
+ * client), after a warm-up of each. Measured in this process, per client: the CPU time per call
+ * (`process.cpuUsage`, user + system, over the client's rounds) and the wall time per call, each
+ * as a ratio to the floor's in the same run, plus median and p99 latency. Targets (issue 15), for
+ * `library (Effect)` at concurrency 32, CPU: at most 1.6x the floor on Node, 1.9x on Deno, 2.0x on
+ * Bun, and less than `HttpClient + Schema`; the budget (`library (Effect)` against `library, no
+ * budget`) at most 5% of a call.
  *
  * Results are merged into bench/results.json under this runtime's name, and bench/results.svg
  * is drawn again from all the runtimes there (bench/support/chart.ts). `--no-write` only prints.
  */
-import { Effect, Layer, ManagedRuntime } from "effect"
-import { FetchHttpClient } from "effect/http"
-import { ApiKeySession, CatalogsApi } from "klaviyo-api"
-import { getCatalogCategoryBulkUpdateJob, KlaviyoClient, makeKlaviyoClient } from "../mod.ts"
-import { BENCH_API_KEY, BENCH_JOB_ID, BENCH_REVISION } from "./support/job-document.ts"
 import { type OverheadRow, recordOverhead } from "./support/results.ts"
+import { makePeers, type Peer, type Scenario } from "./support/peers.ts"
+import { printScenario, verdicts } from "./support/overhead-report.ts"
 import { spawnServer } from "./support/spawn-server.ts"
 import { arg, flag, machine, median, quantile, runtimeName, runtimeVersion } from "./support/stats.ts"
 
 const rounds = arg("rounds", 6)
 const categories = arg("categories", 100)
+const records = 100
+const pageJobs = 100
 const requestsAt = (concurrency: number) => arg(`requests-${concurrency}`, concurrency === 1 ? 200 : 1000)
 const concurrencies = [1, 32]
-
-const server = await spawnServer<{ ok: number; rejected: number }>("./job-server.ts", [String(categories)])
-
-/** A client: runs `requests` calls, `concurrency` at a time, and returns each call's latency in ms. */
-interface Client {
-  readonly name: string
-  readonly round: (requests: number, concurrency: number) => Promise<ReadonlyArray<number>>
-  /** One call's result, to check that the client got the whole job. */
-  readonly once: () => Promise<unknown>
-  readonly close: () => Promise<void>
-}
-
-/** Runs `call` `requests` times with `concurrency` workers, timing each call. */
-const promiseRound = async (
-  call: () => Promise<unknown>,
-  requests: number,
-  concurrency: number,
-): Promise<ReadonlyArray<number>> => {
-  const latencies: Array<number> = []
-  let started = 0
-  const worker = async () => {
-    while (started < requests) {
-      started++
-      const start = performance.now()
-      await call()
-      latencies.push(performance.now() - start)
-    }
-  }
-  await Promise.all(Array.from({ length: concurrency }, worker))
-  return latencies
-}
-
-const jobUrl = `${server.url}/api/catalog-category-bulk-update-jobs/${BENCH_JOB_ID}?include=categories`
-const headers = {
-  authorization: `Klaviyo-API-Key ${BENCH_API_KEY}`,
-  revision: BENCH_REVISION,
-  accept: "application/vnd.api+json",
-}
-
-const rawFetch = async (): Promise<unknown> => {
-  const response = await fetch(jobUrl, { headers })
-  const text = await response.text()
-  if (response.status !== 200) throw new Error(`raw fetch: status ${response.status}: ${text.slice(0, 200)}`)
-  return JSON.parse(text)
-}
-
-const clientOptions = { apiKey: BENCH_API_KEY, baseUrl: server.url, rateLimit: false } as const
-const runtime = ManagedRuntime.make(
-  KlaviyoClient.layer(clientOptions).pipe(Layer.provide(FetchHttpClient.layer)),
-)
-const getJob = getCatalogCategoryBulkUpdateJob(BENCH_JOB_ID, { include: ["categories"] })
-
-const effectRound = (requests: number, concurrency: number): Promise<ReadonlyArray<number>> =>
-  runtime.runPromise(Effect.suspend(() => {
-    const latencies: Array<number> = []
-    let started = 0
-    const worker = Effect.whileLoop({
-      while: () => started < requests,
-      body: () =>
-        Effect.suspend(() => {
-          started++
-          const start = performance.now()
-          return Effect.map(getJob, () => latencies.push(performance.now() - start))
-        }),
-      step: () => undefined,
-    })
-    return Effect.as(
-      Effect.all(Array.from({ length: concurrency }, () => worker), {
-        concurrency: "unbounded",
-        discard: true,
-      }),
-      latencies,
-    )
-  }))
-
-const promiseClient = makeKlaviyoClient(clientOptions)
-const promiseCall = () =>
-  promiseClient.getCatalogCategoryBulkUpdateJob(BENCH_JOB_ID, { include: ["categories"] })
-
-const catalogs = new CatalogsApi(new ApiKeySession(BENCH_API_KEY))
-catalogs.basePath = server.url
-const sdkCall = () => catalogs.getBulkUpdateCategoriesJob(BENCH_JOB_ID, { include: ["categories"] })
-
-const allClients: ReadonlyArray<Client> = [
-  {
-    name: "raw fetch",
-    round: (n, c) => promiseRound(rawFetch, n, c),
-    once: rawFetch,
-    close: async () => {},
-  },
-  {
-    name: "library (Effect)",
-    round: effectRound,
-    once: () => runtime.runPromise(getJob),
-    close: () => runtime.dispose(),
-  },
-  {
-    name: "library (Promise)",
-    round: (n, c) => promiseRound(promiseCall, n, c),
-    once: promiseCall,
-    close: () => promiseClient.close(),
-  },
-  {
-    name: "klaviyo-api",
-    round: (n, c) => promiseRound(sdkCall, n, c),
-    once: async () => (await sdkCall()).body,
-    close: async () => {},
-  },
-]
-
+const callsIndex = process.argv.indexOf("--calls")
+const scenarios = (callsIndex === -1 ? "get,post,list" : process.argv[callsIndex + 1] ?? "get")
+  .split(",")
+  .filter((name): name is Scenario => name === "get" || name === "post" || name === "list")
 // `--only <text>`: the floor and the clients whose name contains the text (for profiling).
-const only = process.argv.indexOf("--only")
-const clients = only === -1
-  ? allClients
-  : allClients.filter((client, index) => index === 0 || client.name.includes(process.argv[only + 1] ?? ""))
+const onlyIndex = process.argv.indexOf("--only")
+const only = onlyIndex === -1 ? undefined : process.argv[onlyIndex + 1] ?? ""
 
-/** The number of categories each client's answer holds, to check that all did the same work. */
-const countCategories = (value: unknown): number => {
-  if (typeof value !== "object" || value === null) return -1
-  const record = value as { readonly categories?: unknown; readonly included?: unknown }
-  const list = Array.isArray(record.categories) ? record.categories : record.included
-  return Array.isArray(list) ? list.length : -1
+const server = await spawnServer<{ ok: number; rejected: number }>("./job-server.ts", [
+  String(categories),
+  String(records),
+  String(pageJobs),
+])
+
+const expected: Record<Scenario, number> = { get: categories, post: records, list: pageJobs }
+
+/** CPU time of this process so far, in ms (user + system). */
+const cpuNow = (): number => {
+  const usage = process.cpuUsage()
+  return (usage.user + usage.system) / 1000
 }
-for (const client of clients) {
-  const count = countCategories(await client.once())
-  if (count !== categories) throw new Error(`${client.name} got ${count} categories, expected ${categories}`)
+
+interface Tally {
+  latencies: Array<number>
+  wall: number
+  cpu: number
+  readonly roundRatios: Array<number>
+}
+
+/** Runs every round of one call at one concurrency; one row per client. */
+const measure = async (
+  scenario: Scenario,
+  peers: ReadonlyArray<Peer>,
+  concurrency: number,
+): Promise<ReadonlyArray<OverheadRow>> => {
+  const requests = requestsAt(concurrency)
+  for (const peer of peers) await peer.round(Math.max(100, requests / 2), concurrency) // warm up
+  const tallies = new Map<string, Tally>(
+    peers.map((peer) => [peer.name, { latencies: [], wall: 0, cpu: 0, roundRatios: [] }]),
+  )
+  for (let round = 0; round < rounds; round++) {
+    const walls = new Map<string, number>()
+    for (let i = 0; i < peers.length; i++) {
+      const peer = peers[(round + i) % peers.length]!
+      const tally = tallies.get(peer.name)!
+      const cpuStart = cpuNow()
+      const start = performance.now()
+      const latencies = await peer.round(requests, concurrency)
+      const wall = performance.now() - start
+      tally.cpu += cpuNow() - cpuStart
+      tally.wall += wall
+      for (const latency of latencies) tally.latencies.push(latency)
+      walls.set(peer.name, wall)
+    }
+    const floorWall = walls.get(peers[0]!.name)!
+    for (const peer of peers) tallies.get(peer.name)!.roundRatios.push(walls.get(peer.name)! / floorWall)
+  }
+  const calls = rounds * requests
+  const floor = tallies.get(peers[0]!.name)!
+  return peers.map((peer) => {
+    const tally = tallies.get(peer.name)!
+    return {
+      scenario,
+      concurrency,
+      client: peer.name,
+      requests: calls,
+      medianMs: median(tally.latencies),
+      p99Ms: quantile(tally.latencies, 0.99),
+      rps: calls / (tally.wall / 1000),
+      ratio: tally.wall / floor.wall,
+      medianRatio: median(tally.latencies) / median(floor.latencies),
+      roundRatioMin: Math.min(...tally.roundRatios),
+      roundRatioMax: Math.max(...tally.roundRatios),
+      cpuMsPerCall: tally.cpu / calls,
+      cpuRatio: tally.cpu / floor.cpu,
+      wallMsPerCall: tally.wall / calls,
+    }
+  })
 }
 
 const rows: Array<OverheadRow> = []
-const table: Array<string> = []
 const started = Date.now()
-for (const concurrency of concurrencies) {
-  const requests = requestsAt(concurrency)
-  for (const client of clients) await client.round(Math.max(100, requests / 2), concurrency) // warm up
-  const latencies = new Map<string, Array<number>>(clients.map((client) => [client.name, []]))
-  const elapsed = new Map<string, number>(clients.map((client) => [client.name, 0]))
-  const roundRatios = new Map<string, Array<number>>(clients.map((client) => [client.name, []]))
-  for (let round = 0; round < rounds; round++) {
-    const times = new Map<string, number>()
-    for (let i = 0; i < clients.length; i++) {
-      const client = clients[(round + i) % clients.length]!
-      const start = performance.now()
-      latencies.get(client.name)!.push(...await client.round(requests, concurrency))
-      const took = performance.now() - start
-      times.set(client.name, took)
-      elapsed.set(client.name, elapsed.get(client.name)! + took)
-    }
-    for (const client of clients) {
-      roundRatios.get(client.name)!.push(times.get(client.name)! / times.get(clients[0]!.name)!)
+for (const scenario of scenarios) {
+  const all = makePeers(scenario, server.url, records)
+  const peers = only === undefined
+    ? all
+    : all.filter((peer, index) => index === 0 || peer.name.includes(only))
+  for (const peer of peers) {
+    const got = await peer.once()
+    if (got !== expected[scenario]) {
+      throw new Error(`${scenario}: ${peer.name} got ${got} resources, expected ${expected[scenario]}`)
     }
   }
-  const floorRps = (rounds * requests) / (elapsed.get(clients[0]!.name)! / 1000)
-  const floorMedian = median(latencies.get(clients[0]!.name)!)
-  for (const client of clients) {
-    const all = latencies.get(client.name)!
-    const rps = (rounds * requests) / (elapsed.get(client.name)! / 1000)
-    const ratios = roundRatios.get(client.name)!
-    rows.push({
-      concurrency,
-      client: client.name,
-      requests: rounds * requests,
-      medianMs: median(all),
-      p99Ms: quantile(all, 0.99),
-      rps,
-      ratio: floorRps / rps,
-      medianRatio: median(all) / floorMedian,
-      roundRatioMin: Math.min(...ratios),
-      roundRatioMax: Math.max(...ratios),
-    })
-  }
+  const scenarioRows: Array<OverheadRow> = []
+  for (const concurrency of concurrencies) scenarioRows.push(...await measure(scenario, peers, concurrency))
+  for (const peer of peers) await peer.close()
+  rows.push(...scenarioRows)
+  console.log(printScenario(scenario, scenarioRows))
 }
 const seconds = (Date.now() - started) / 1000
 const stats = await server.stats()
 server.stop()
-for (const client of clients) await client.close()
 
-const fmt = (n: number, digits = 2) => n.toFixed(digits)
-table.push(
-  `Overhead: one job with ${categories} included categories, ${runtimeName} ${runtimeVersion}, ${rounds} rounds ` +
-    `alternating the clients (${
-      concurrencies.map((c) => `${requestsAt(c)} requests at concurrency ${c}`).join(", ")
-    } ` +
-    `per client per round), ${fmt(seconds, 0)} s; server: ${stats.ok} answered, ${stats.rejected} refused\n`,
-  "| concurrency | client            | median   | p99      | req/s  | vs floor | (rounds)    | median vs floor |",
-  "| ----------- | ----------------- | -------- | -------- | ------ | -------- | ----------- | --------------- |",
-  ...rows.map((row) =>
-    `| ${String(row.concurrency).padEnd(11)} | ${row.client.padEnd(17)} | ${
-      `${fmt(row.medianMs)} ms`.padEnd(8)
-    } | ${`${fmt(row.p99Ms)} ms`.padEnd(8)} | ${fmt(row.rps, 0).padEnd(6)} | ${
-      `${fmt(row.ratio)}x`.padEnd(8)
-    } | ${`${fmt(row.roundRatioMin)}-${fmt(row.roundRatioMax)}`.padEnd(11)} | ${
-      `${fmt(row.medianRatio)}x`.padEnd(15)
-    } |`
-  ),
+console.log(
+  `${runtimeName} ${runtimeVersion}, ${rounds} rounds alternating the clients (${
+    concurrencies.map((c) => `${requestsAt(c)} calls at concurrency ${c}`).join(", ")
+  } per client per round), ${seconds.toFixed(0)} s; server: ${stats.ok} answered, ${stats.rejected} refused`,
 )
-console.log(table.join("\n"))
+console.log(`\n${verdicts(rows, runtimeName).join("\n")}`)
 
-const find = (concurrency: number, client: string) =>
-  rows.find((row) => row.concurrency === concurrency && row.client === client)
-const ours = ["library (Effect)", "library (Promise)"]
-const verdicts = [
-  ...ours.flatMap((client) => {
-    const row = find(32, client)
-    return row === undefined ? [] : [
-      `${client} within 1.10 of the floor at concurrency 32: ${row.ratio <= 1.1 ? "met" : "MISSED"} (${
-        fmt(row.ratio)
-      }x)`,
-    ]
-  }),
-  ...concurrencies.flatMap((concurrency) =>
-    ours.flatMap((client) => {
-      const row = find(concurrency, client)
-      const sdk = find(concurrency, "klaviyo-api")
-      return row === undefined || sdk === undefined ? [] : [
-        `${client} faster than klaviyo-api at concurrency ${concurrency}: ${
-          row.rps > sdk.rps ? "met" : "MISSED"
-        } (${fmt(row.rps, 0)} vs ${fmt(sdk.rps, 0)} req/s)`,
-      ]
-    })
-  ),
-]
-console.log(`\n${verdicts.join("\n")}`)
-
-if (!flag("no-write") && only === -1) {
+if (!flag("no-write") && only === undefined && scenarios.length === 3) {
   await recordOverhead({
     runtime: runtimeName,
     version: runtimeVersion,
@@ -267,7 +156,7 @@ if (!flag("no-write") && only === -1) {
     machine: machine(),
     command: `${
       runtimeName === "node" ? "npm run bench" : `npm run bench:${runtimeName}`
-    } (rounds ${rounds}, categories ${categories})`,
+    } (rounds ${rounds})`,
     rows,
   })
   console.log("\nWrote bench/results.json and bench/results.svg")

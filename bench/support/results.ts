@@ -6,21 +6,29 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs"
 import { drawChart } from "./chart.ts"
 
-/** One client at one concurrency. */
+/** One client for one call at one concurrency. */
 export interface OverheadRow {
+  /** The call: `get` (a job with its categories), `post` (a job of 100 records), `list` (a page). */
+  readonly scenario: string
   readonly concurrency: number
   readonly client: string
   readonly requests: number
   readonly medianMs: number
   readonly p99Ms: number
   readonly rps: number
-  /** The floor's requests per second over this client's. */
+  /** This client's wall time over the floor's (all rounds). */
   readonly ratio: number
   /** This client's median latency over the floor's. */
   readonly medianRatio: number
   /** The least and the greatest of the per-round ratios (elapsed time over the floor's). */
   readonly roundRatioMin: number
   readonly roundRatioMax: number
+  /** CPU time of the client's process per call (user + system). */
+  readonly cpuMsPerCall: number
+  /** This client's CPU time over the floor's. */
+  readonly cpuRatio: number
+  /** Wall time per call (all calls of the rounds, over their count). */
+  readonly wallMsPerCall: number
 }
 
 export interface Machine {
