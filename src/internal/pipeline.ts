@@ -178,8 +178,7 @@ export const stage = <A, E>(
   client: KlaviyoClientShape,
   name: string,
   effect: Effect.Effect<A, E>,
-): Effect.Effect<A, E> =>
-  withSpanIfTraced(name)(Effect.mapError(effect, client.redact))
+): Effect.Effect<A, E> => withSpanIfTraced(name)(Effect.mapError(effect, client.redact))
 
 /** Runs the whole pipeline for one resource: build, send, decode, resolve; each stage a span. */
 export const getResource = (
