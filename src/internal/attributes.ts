@@ -105,17 +105,7 @@ const fastAttributes = (
 ): Record<string, unknown> | undefined => {
   if (!isObject(attributes)) return undefined
   const out: Record<string, unknown> = {}
-  for (const [name, attribute] of selected) {
-    if (!Object.hasOwn(attributes, name)) {
-      if (attribute.required) return undefined
-      continue
-    }
-    if (attribute.fast === undefined) return undefined
-    const value = attribute.fast(attributes[name])
-    if (value === DECLINE) return undefined
-    out[name] = value
-  }
-  return out
+  return writeFast(selected, attributes, out) ? out : undefined
 }
 
 /** Decodes a resource's attributes, or returns the issues found, their paths under `prefix`. */
