@@ -37,6 +37,7 @@ import { runJob } from "./job.ts"
 import type { BulkJobError } from "../resources/bulk-job.ts"
 import type { BulkWriteOutcome } from "./outcome.ts"
 import type { Planned, PlannedJob, RefusedRecord } from "./plan.ts"
+import { resumeIfStopped, storedState } from "./resume.ts"
 import { type Running, running } from "./running.ts"
 
 /** Jobs a group: 10,000 records of 100 per job (tests set fewer). */
@@ -181,12 +182,18 @@ const executeChild = (
   settings: WriteSettings,
   group: number,
 ): Effect.Effect<ReadonlyArray<JobResult>, never, WorkflowEngine.WorkflowEngine | KlaviyoClient> => {
-  const run = BulkWriteGroup.execute({ ...settings, group })
-  return write.ownMemoryEngine
-    ? Effect.scoped(Effect.andThen(registerGroups, run)).pipe(
+  const payload = { ...settings, group }
+  if (write.ownMemoryEngine) {
+    return Effect.scoped(Effect.andThen(registerGroups, BulkWriteGroup.execute(payload))).pipe(
       Effect.provide(Layer.fresh(WorkflowEngine.layerMemory)),
     )
-    : run
+  }
+  // The write's engine may hold this group stopped by an earlier run (see resume.ts).
+  return Effect.gen(function* () {
+    const executionId = yield* BulkWriteGroup.executionId(payload)
+    yield* resumeIfStopped(BulkWriteGroup, executionId, yield* storedState(BulkWriteGroup, executionId))
+    return yield* BulkWriteGroup.execute(payload)
+  })
 }
 
 /** The state of a group on the write's side. */
@@ -258,6 +265,8 @@ export const runGroups = (
             return Effect.asVoid(Semaphore.release(permits, state.fed - state.ended))
           })
         ),
+        // A run stopped before the group ended leaves no feed for the next run to find.
+        Effect.ensuring(Effect.sync(() => feeds.delete(key))),
         Effect.forkChild,
       )
       children.push(child)

@@ -32,6 +32,7 @@ import { type BulkWriteKind, type BulkWriteRecordOf, type KindSpec, kindSpec } f
 import { type BulkWriteOutcome, type BulkWriteReport, makeReportBuilder } from "./outcome.ts"
 import { checkAccess } from "./preflight.ts"
 import { plan, type RefusedRecord } from "./plan.ts"
+import { resumeIfStopped, storedState } from "./resume.ts"
 import { running } from "./running.ts"
 import { type PollBounds, resolvePollBounds } from "./watch-job.ts"
 
@@ -317,8 +318,9 @@ export const bulkWrite = <K extends BulkWriteKind, E = never, R = never>(
     const run = Effect.gen(function* () {
       // A write that has not finished first checks the key (a finished one sends nothing). Its
       // stored state is read before the workflow is registered: registered, an engine resumes it.
-      const stored = yield* BulkWrite.poll(yield* BulkWrite.executionId(payload))
-      if (Option.isNone(stored) || stored.value._tag !== "Complete") yield* checkAccess(checked.spec)
+      const executionId = yield* BulkWrite.executionId(payload)
+      const stored = yield* storedState(BulkWrite, executionId)
+      if (stored !== "complete") yield* checkAccess(checked.spec)
       if (running.has(id)) return yield* Effect.fail(alreadyRunning(id))
       registered = true
       running.set(id, {
@@ -333,6 +335,7 @@ export const bulkWrite = <K extends BulkWriteKind, E = never, R = never>(
       const engine = yield* WorkflowEngine.WorkflowEngine
       yield* engine.register(BulkWrite, execute)
       yield* registerGroups
+      yield* resumeIfStopped(BulkWrite, executionId, stored)
       // Records that failed: the workflow is left as it is, and stopped with the engine's scope.
       return yield* Effect.raceFirst(BulkWrite.execute(payload), Deferred.await(stopped))
     })
