@@ -246,6 +246,17 @@ const statusHint = (status: number, method: string, url: string): string | undef
  * @category errors
  */
 export class KlaviyoApiError extends KlaviyoApiErrorBase {
+  /**
+   * `retryAfter` in seconds, where the server asked to wait: a plain number for code that does
+   * not use Effect's `Duration` (the Promise facade's rejections, `console.log`, JSON).
+   */
+  declare readonly retryAfterSeconds?: number
+
+  constructor(fields: KlaviyoApiErrorFields) {
+    super(fields)
+    if (fields.retryAfter !== undefined) this.retryAfterSeconds = Duration.toSeconds(fields.retryAfter)
+  }
+
   /** A readable summary: status, request, Klaviyo's own words and a hint where one helps. */
   override get message(): string {
     const first = this.errors[0]

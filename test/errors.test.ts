@@ -443,3 +443,20 @@ describe("TransportError", () => {
     expect(server.hanging()).toBe(0)
   })
 })
+
+describe("KlaviyoApiError.retryAfterSeconds", () => {
+  it("is Retry-After in seconds, a plain number for code without Effect (console.log, JSON)", () => {
+    const fields = {
+      status: 429,
+      method: "GET",
+      url: "https://a.klaviyo.com/api/x",
+      revision: "2026-07-15",
+      errors: [],
+    }
+    const throttled = new KlaviyoApiError({ ...fields, retryAfter: Duration.seconds(120) })
+    expect(throttled.retryAfterSeconds).toBe(120)
+    expect(JSON.parse(JSON.stringify(throttled)).retryAfterSeconds).toBe(120)
+    expect(new KlaviyoApiError(fields).retryAfterSeconds).toBeUndefined()
+    expect("retryAfterSeconds" in new KlaviyoApiError(fields)).toBe(false)
+  })
+})
