@@ -262,7 +262,13 @@ export class KlaviyoApiError extends KlaviyoApiErrorBase {
     const first = this.errors[0]
     const said = first === undefined
       ? this.body === undefined || this.body === "" ? "" : `: ${oneLine(this.body, 200)}`
-      : `: ${[first.title, first.detail].filter((s) => s !== undefined && s !== "").join(" - ")}`
+      // Klaviyo's title and detail are sentences of their own: one sentence here, with the hint.
+      : `: ${
+        [first.title, first.detail].filter((s): s is string => s !== undefined && s !== "").map((s) =>
+          s.replace(/\.+$/, "")
+        )
+          .join(": ")
+      }`
     const others = this.errors.length - 1 + (this.omittedErrors ?? 0)
     const more = others > 0 ? ` (and ${others} more)` : ""
     const hint = this.status === 410

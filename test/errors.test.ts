@@ -233,6 +233,7 @@ describe("KlaviyoApiError for every non-2xx answer", () => {
     expect(error.errors[0]!.status).toBe(404)
     expect(error.url).toBe(`${server.url}/api/catalog-category-bulk-update-jobs/01NOSUCHJOB`)
     expect(error.message).toContain("Klaviyo answered 404 to GET")
+    expect(error.message).not.toContain(".;")
     expect(error.message).toContain("no job with this id")
     expect(server.requests).toHaveLength(1)
   })
