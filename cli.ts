@@ -31,7 +31,6 @@ import * as CliError from "effect/cli/CliError"
 import * as CliOutput from "effect/cli/CliOutput"
 import * as Command from "effect/cli/Command"
 import * as Flag from "effect/cli/Flag"
-import * as TerminalCapabilities from "effect/cli/TerminalCapabilities"
 import * as Console from "effect/Console"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -50,9 +49,7 @@ import { listHeader, renderJob, renderJson, renderListed, renderSummary } from "
 import { VERSION } from "./cli/version.ts"
 import { defaultStatePath, engineLayer } from "./cli/engine.ts"
 import { runWrite } from "./cli/write.ts"
-
-/** The exit codes. */
-const EXIT = { ok: 0, jobFailed: 1, usage: 2, api: 3, interrupted: 130 } as const
+import { EXIT, PROGRAM, usageOnStderr } from "./cli/usage.ts"
 
 const typeList = JOB_NAMES.join(", ")
 
@@ -256,7 +253,7 @@ const program = (env: Env): Effect.Effect<number> => {
       ),
     )
 
-  const cli = Command.make("klaviyo-catalog-jobs").pipe(
+  const cli = Command.make(PROGRAM).pipe(
     Command.withDescription(
       "Klaviyo catalog bulk jobs (items, variants, categories x create, update, delete). Reads KLAVIYO_API_KEY (or KLAVIYO_ACCESS_TOKEN), " +
         "KLAVIYO_REVISION and KLAVIYO_BASE_URL; with no key it asks the built-in simulated Klaviyo.",
@@ -280,8 +277,8 @@ const program = (env: Env): Effect.Effect<number> => {
       // The write's state file could not be opened (another run holds it, or it is not SQLite).
       SqlError: (error) => report(error._tag, error.message, EXIT.usage),
     }),
-    // effect/cli's own errors (an unknown flag, a missing argument, ...) were shown with the
-    // help: a usage error, rather than effect/cli's exit code 1.
+    // effect/cli's own errors (an unknown flag, a missing argument, ...) were shown as one line
+    // and a hint (see usageOnStderr): a usage error, rather than effect/cli's exit code 1.
     Effect.catchIf(CliError.isCliError, () => Effect.succeed(EXIT.usage)),
     Effect.catchCause((cause) =>
       Cause.hasInterruptsOnly(cause)
@@ -298,29 +295,6 @@ const program = (env: Env): Effect.Effect<number> => {
  * (`get --json` stays valid JSON when a request is retried).
  */
 const logsOnStderr: Layer.Layer<never> = Logger.layer([Logger.withConsoleError(Logger.formatLogFmt)])
-
-/**
- * effect/cli's presenter, except that help shown because of a usage error goes to stderr with
- * the error, so that stdout carries only what was asked for.
- */
-const usageOnStderr: CliOutput.Presenter = {
-  present: (event) =>
-    Effect.gen(function* () {
-      const { canColor } = yield* TerminalCapabilities.TerminalCapabilities
-      const formatter = CliOutput.defaultFormatter({ colors: canColor })
-      switch (event._tag) {
-        case "Help":
-          return yield* (event.reason === "Requested" ? Console.log : Console.error)(
-            formatter.formatHelpDoc(event.helpDoc),
-          )
-        case "InvalidInvocation":
-          yield* Console.error(formatter.formatHelpDoc(event.helpDoc))
-          return yield* Console.error(formatter.formatErrors(event.errors))
-        case "Version":
-          return yield* Console.log(formatter.formatVersion(event.name, event.version))
-      }
-    }),
-}
 
 // The exit code is set rather than forced with process.exit(), so that what was written to a pipe
 // is flushed first. Ctrl-C interrupts the program (the display's finalizer leaves the terminal

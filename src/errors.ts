@@ -246,12 +246,29 @@ const statusHint = (status: number, method: string, url: string): string | undef
  * @category errors
  */
 export class KlaviyoApiError extends KlaviyoApiErrorBase {
+  /**
+   * `retryAfter` in seconds, where the server asked to wait: a plain number for code that does
+   * not use Effect's `Duration` (the Promise facade's rejections, `console.log`, JSON).
+   */
+  declare readonly retryAfterSeconds?: number
+
+  constructor(fields: KlaviyoApiErrorFields) {
+    super(fields)
+    if (fields.retryAfter !== undefined) this.retryAfterSeconds = Duration.toSeconds(fields.retryAfter)
+  }
+
   /** A readable summary: status, request, Klaviyo's own words and a hint where one helps. */
   override get message(): string {
     const first = this.errors[0]
     const said = first === undefined
       ? this.body === undefined || this.body === "" ? "" : `: ${oneLine(this.body, 200)}`
-      : `: ${[first.title, first.detail].filter((s) => s !== undefined && s !== "").join(" - ")}`
+      // Klaviyo's title and detail are sentences of their own: one sentence here, with the hint.
+      : `: ${
+        [first.title, first.detail].filter((s): s is string => s !== undefined && s !== "").map((s) =>
+          s.replace(/\.+$/, "")
+        )
+          .join(": ")
+      }`
     const others = this.errors.length - 1 + (this.omittedErrors ?? 0)
     const more = others > 0 ? ` (and ${others} more)` : ""
     const hint = this.status === 410

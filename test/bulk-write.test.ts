@@ -248,7 +248,7 @@ describe("bulkWrite", () => {
     expect(lines[0]).toEqual([
       0,
       "failed",
-      `its job was not created: Klaviyo answered 400 to POST ${baseUrl}${PATH}: Invalid input. - Bad job.`,
+      `its job was not created: Klaviyo answered 400 to POST ${baseUrl}${PATH}: Invalid input: Bad job`,
     ])
     expect(lines[100]![1]).toBe("unknown")
     expect(lines[100]![2]).toMatch(

@@ -194,7 +194,7 @@ describe("write against a server that refuses the key", () => {
     ])
     expect(run.stdout).toBe("")
     expect(run.stderr.trimEnd().split("\n").at(-1)).toMatch(
-      /^KlaviyoApiError: Klaviyo answered 401 to GET .*\/api\/catalog-category-bulk-create-jobs.*: Not authenticated\. - Bad key\./,
+      /^KlaviyoApiError: Klaviyo answered 401 to GET .*\/api\/catalog-category-bulk-create-jobs.*: Not authenticated: Bad key/,
     )
     expect(run.stderr).not.toContain("pk_simulated_key")
   })

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { Duration } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { SIMULATED_JOB_ID } from "../mod.ts"
+import { SIMULATED_JOB_ID, SIMULATED_JOB_IDS } from "../mod.ts"
 import { bar, errorLine, formatDuration, renderLive } from "../cli/render.ts"
 import { cleanupCli, runInTerminal, runPiped } from "./support/pty.ts"
 import { startServer, type TestServer } from "./support/server.ts"
@@ -19,6 +19,15 @@ const ESCAPE = "\u001b"
 /** The library's warning before a retry, as the program logs it: one logfmt line on stderr. */
 const RETRY_WARNING =
   /^timestamp=\S+ level=WARN fiber=#\d+ message="Retrying getCatalogCategoryBulkUpdateJob \(attempt 2\) in \d+ms \(backoff\) after status 503" /
+/** The help's last section. */
+const EXIT_CODES = [
+  "EXIT CODES",
+  "  0    done (a watched job complete with no failures; a write with every record written)",
+  "  1    a watched job complete with failures or cancelled; a write with records not written",
+  "  2    a usage error (a bad argument, flag or option)",
+  "  3    an API, network or decoding error",
+  "  130  stopped by Ctrl-C",
+]
 const version = JSON.parse(readFileSync(join(import.meta.dirname, "..", "package.json"), "utf8")).version
 
 afterAll(cleanupCli)
@@ -158,24 +167,77 @@ describe("klaviyo-catalog-jobs get", () => {
 describe("klaviyo-catalog-jobs usage", () => {
   it.for(
     [
-      ["no command", []],
-      ["no job id", ["get"]],
-      ["an unknown flag", ["get", SIMULATED_JOB_ID, "--jsn"]],
-      ["a bad --include", ["get", SIMULATED_JOB_ID, "--include", "products"]],
+      [
+        "no command",
+        [],
+        "klaviyo-catalog-jobs: a command is needed: get, watch, list, write",
+        "klaviyo-catalog-jobs",
+      ],
+      [
+        "no job id",
+        ["get"],
+        "klaviyo-catalog-jobs get: Missing required argument: job",
+        "klaviyo-catalog-jobs get",
+      ],
+      [
+        "an unknown flag",
+        ["get", SIMULATED_JOB_ID, "--jsn"],
+        "klaviyo-catalog-jobs get: unknown flag --jsn (did you mean --json?)",
+        "klaviyo-catalog-jobs get",
+      ],
+      [
+        "a bad --include",
+        ["get", SIMULATED_JOB_ID, "--include", "products"],
+        'klaviyo-catalog-jobs get: Invalid value for flag --include: "products". Expected: "items" | "variants" | "categories"',
+        "klaviyo-catalog-jobs get",
+      ],
+      [
+        "an unknown command",
+        ["wach", SIMULATED_JOB_ID],
+        'klaviyo-catalog-jobs: unknown command "wach" (did you mean watch?)',
+        "klaviyo-catalog-jobs",
+      ],
     ] as const,
-  )("exits 2 for %s, with the help on stderr and nothing on stdout", async ([, args]) => {
+  )("exits 2 for %s: one line and a hint on stderr, not the help, and nothing on stdout", async ([
+    ,
+    args,
+    line,
+    command,
+  ]) => {
     const run = await runPiped(args)
     expect(run.code).toBe(2)
     expect(run.stdout).toBe("")
-    expect(run.stderr).toContain("USAGE")
+    expect(run.stderr).toBe(`${line}\nRun ${command} --help for the usage.\n`)
   })
 
-  it("--help prints the commands on stdout and exits 0", async () => {
+  it("--help prints the commands, the demo job ids and the exit codes on stdout and exits 0", async () => {
     const run = await runPiped(["--help"])
     expect(run.code).toBe(0)
+    expect(run.stderr).toBe("")
     expect(run.stdout).toMatch(/get\s+Fetch a catalog bulk job \(any of the 9 types\)/)
     expect(run.stdout).toMatch(/list\s+List the jobs of a type/)
     expect(run.stdout).toMatch(/watch\s+Follow a job until it ends/)
+    expect(run.stdout.slice(run.stdout.indexOf("DEMO JOBS")).trimEnd().split("\n")).toEqual([
+      "DEMO JOBS (the built-in simulator's, with no KLAVIYO_API_KEY set; one of each type, complete)",
+      ...Object.entries(SIMULATED_JOB_IDS).map(([type, id]) => `  ${type.slice(0, -4).padEnd(28)}  ${id}`),
+      "  e.g. klaviyo-catalog-jobs watch catalog-item-bulk-create 01JDEM0ITEMCREATEJ0B000001",
+      "",
+      ...EXIT_CODES,
+    ])
+  })
+
+  it("a command's --help ends with the exit codes; get's and watch's with the demo jobs before them", async () => {
+    const list = await runPiped(["list", "--help"])
+    expect(list.code).toBe(0)
+    expect(list.stdout).not.toContain("DEMO JOBS")
+    expect(list.stdout.trimEnd().split("\n").slice(-EXIT_CODES.length)).toEqual(EXIT_CODES)
+    const get = await runPiped(["get", "--help"])
+    expect(get.code).toBe(0)
+    expect(get.stdout).toContain(
+      `  catalog-category-bulk-delete  ${
+        SIMULATED_JOB_IDS["catalog-category-bulk-delete-job"]
+      }\n  e.g. klaviyo-catalog-jobs get catalog-item-bulk-create 01JDEM0ITEMCREATEJ0B000001\n\nEXIT CODES`,
+    )
   })
 
   it("--version prints package.json's version", async () => {

@@ -57,9 +57,9 @@ describe("a JSON:API error body near the cap", () => {
     expect(apiError.errors[99]).toEqual({ code: "e98" })
     expect(apiError.omittedErrors).toBe(50)
     expect(error.message).toBe(
-      `Klaviyo answered 503 to GET ${url()}: ${long("t", 2000)} - ${detail} (and 149 more)`,
+      `Klaviyo answered 503 to GET ${url()}: ${long("t", 2000)}: ${detail} (and 149 more)`,
     )
-    expect(error.message.length).toBe(4080 + url().length)
+    expect(error.message.length).toBe(4079 + url().length)
   })
 
   it("redacts the key whole where a cut falls inside it (plain or percent-escaped)", async () => {

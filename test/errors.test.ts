@@ -233,6 +233,7 @@ describe("KlaviyoApiError for every non-2xx answer", () => {
     expect(error.errors[0]!.status).toBe(404)
     expect(error.url).toBe(`${server.url}/api/catalog-category-bulk-update-jobs/01NOSUCHJOB`)
     expect(error.message).toContain("Klaviyo answered 404 to GET")
+    expect(error.message).not.toContain(".;")
     expect(error.message).toContain("no job with this id")
     expect(server.requests).toHaveLength(1)
   })
@@ -441,5 +442,22 @@ describe("TransportError", () => {
     expect(error.detail).toBe("no complete answer within the per-attempt timeout of 300ms")
     for (let i = 0; i < 50 && server.hanging() > 0; i++) await new Promise((r) => setTimeout(r, 20))
     expect(server.hanging()).toBe(0)
+  })
+})
+
+describe("KlaviyoApiError.retryAfterSeconds", () => {
+  it("is Retry-After in seconds, a plain number for code without Effect (console.log, JSON)", () => {
+    const fields = {
+      status: 429,
+      method: "GET",
+      url: "https://a.klaviyo.com/api/x",
+      revision: "2026-07-15",
+      errors: [],
+    }
+    const throttled = new KlaviyoApiError({ ...fields, retryAfter: Duration.seconds(120) })
+    expect(throttled.retryAfterSeconds).toBe(120)
+    expect(JSON.parse(JSON.stringify(throttled)).retryAfterSeconds).toBe(120)
+    expect(new KlaviyoApiError(fields).retryAfterSeconds).toBeUndefined()
+    expect("retryAfterSeconds" in new KlaviyoApiError(fields)).toBe(false)
   })
 })
