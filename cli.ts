@@ -9,7 +9,7 @@
  *   one plain line per change otherwise, then a summary of its errors.
  * - `list <job_type>` prints every job of a type, page after page (`--status` filters,
  *   `--json` prints one JSON object per line).
- * - `write <resource> <operation> --file records.jsonl` writes any number of records (JSON
+ * - `write <resource> <operation> --file records.jsonl` (or `.csv`) writes any number of records (JSON
  *   Lines, read line by line) with `bulkWrite`: a live bar on a terminal, plain lines otherwise,
  *   a summary; `--report` writes one outcome a record, `--failed` the records to fix and
  *   resubmit; `--id` names the write (by default derived from the file, so that the same
@@ -194,7 +194,7 @@ const program = (env: Env): Effect.Effect<number> => {
     ),
     file: Flag.File("file", { mustExist: true }).pipe(
       Flag.withDescription(
-        "The records, one JSON object a line (JSON Lines), flat as the library takes them.",
+        "The records, flat as the library takes them: one JSON object a line (JSON Lines), or a CSV file (a name ending in .csv) whose header names the fields.",
       ),
     ),
     report: Flag.String("report").pipe(
@@ -249,7 +249,7 @@ const program = (env: Env): Effect.Effect<number> => {
       }).pipe(Effect.provide(engineLayer(state)))
     }).pipe(Effect.provide(klaviyo.layer))).pipe(
       Command.withDescription(
-        "Write records from a JSON Lines file in bulk jobs: a progress bar, a summary, a report of every record, the records to fix.",
+        "Write records from a JSON Lines or CSV file in bulk jobs: a progress bar, a summary, a report of every record, the records to fix.",
       ),
     )
 

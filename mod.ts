@@ -259,6 +259,7 @@ export {
 } from "./src/bulk-write/outcome.ts"
 export { failedRecordLine, failedRecordLines, readFailedRecords } from "./src/bulk-write/failed-file.ts"
 export { bulkWrite, type BulkWriteInput, type BulkWriteOptions } from "./src/bulk-write/write.ts"
+export { bulkWriteRecordFromText } from "./src/bulk-write/text-record.ts"
 export {
   type BulkWriteDone,
   type BulkWriteEvent,

@@ -18,7 +18,7 @@ const shared = {
  *   dist/chunk.js, the bundler's helper for the namespace imports of the table in promise-table.ts);
  * - the `klaviyo-catalog-jobs` bin: dist/cli.js, for Node (Deno and Bun run it too), which
  *   imports the library from ./mod.js rather than carrying a copy, and leaves its own
- *   dependencies (log-update, @effect/platform-node-shared) external.
+ *   dependencies (log-update, csv-parse, @effect/platform-node-shared) external.
  */
 const config: Array<UserConfig> = [
   defineConfig({
@@ -42,7 +42,7 @@ const config: Array<UserConfig> = [
     platform: "node",
     clean: ["dist/cli.*"],
     dts: false,
-    deps: { neverBundle: [/^effect(\/.*)?$/, /^@effect\/platform-node-shared\//, /^log-update$/] },
+    deps: { neverBundle: [/^effect(\/.*)?$/, /^@effect\/platform-node-shared\//, /^log-update$/, /^csv-parse$/] },
     plugins: [{
       name: "library-from-mod-js",
       resolveId: (source: string) => /^\.\.?\/mod\.ts$/.test(source) ? { id: "./mod.js", external: true } : null,

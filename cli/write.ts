@@ -29,6 +29,7 @@ import {
   type KlaviyoClient,
 } from "../mod.ts"
 import { WriteLedger } from "./ledger.ts"
+import { readCsvRecords, scanCsvFile } from "./csv-file.ts"
 import { type LineBook, readRecords, scanFile } from "./records-file.ts"
 import { liveWriteDisplay, plainWriteDisplay, renderWriteSummary, type WriteDisplay } from "./write-view.ts"
 
@@ -49,6 +50,9 @@ export interface WriteSetting {
   readonly terminal: boolean
   readonly pollInterval: number | undefined
 }
+
+/** Whether the records file is CSV (its name ends in `.csv`); JSON Lines otherwise. */
+const isCsv = (file: string): boolean => file.toLowerCase().endsWith(".csv")
 
 /** The exit code of a finished write: 0 all written, 3 a job's POST failed, 1 otherwise. */
 export const writeExitCode = (report: BulkWriteReport): 0 | 1 | 3 => {
@@ -127,7 +131,8 @@ export const runWrite = (
 > =>
   Effect.gen(function* () {
     const fs = yield* FileSystem.FileSystem
-    const scanned = yield* scanFile(fs, input.file, input.kind)
+    const csv = isCsv(input.file)
+    const scanned = yield* (csv ? scanCsvFile(input.file, input.kind) : scanFile(fs, input.file, input.kind))
     const id = input.id ?? scanned.id
     const resume = input.state === undefined ? "" : " Run the same command again to resume it."
     const count = `${scanned.records} ${scanned.records === 1 ? "record" : "records"}`
@@ -147,7 +152,7 @@ export const runWrite = (
         ? Console.error(`Stopped write ${id} before its end.${resume}`).pipe(Effect.ignore)
         : Effect.void
     )
-    const { records, book } = readRecords(fs, input.file)
+    const { records, book } = csv ? readCsvRecords(input.file, input.kind) : readRecords(fs, input.file)
     const toReport = input.report === undefined ? undefined : yield* reportFile(input.report)
     const display: WriteDisplay = yield* Effect.acquireRelease(
       Effect.sync(() =>
