@@ -252,6 +252,7 @@ export class KlaviyoApiError extends KlaviyoApiErrorBase {
    */
   declare readonly retryAfterSeconds?: number
 
+  /** The error of an answer, with `retryAfterSeconds` set from `retryAfter` where there is one. */
   constructor(fields: KlaviyoApiErrorFields) {
     super(fields)
     if (fields.retryAfter !== undefined) this.retryAfterSeconds = Duration.toSeconds(fields.retryAfter)
