@@ -1,8 +1,8 @@
-// Type-checks every ```ts block of README.md against the library's own source, so that the
+// Type-checks every ```ts block of README.md and docs/*.md against the library's own source, so that the
 // examples people copy keep compiling. The blocks are written under node_modules/.cache (never
 // committed), with the package name mapped to ./mod.ts.
 import { execFileSync } from "node:child_process"
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 
@@ -10,7 +10,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..")
 const out = join(root, "node_modules", ".cache", "readme-check")
 rmSync(out, { recursive: true, force: true })
 mkdirSync(out, { recursive: true })
-const blocks = [...readFileSync(join(root, "README.md"), "utf8").matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1])
+const pages = ["README.md", ...readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).sort().map((f) => `docs/${f}`)]
+const blocks = pages.flatMap((page) =>
+  [...readFileSync(join(root, page), "utf8").matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1])
+)
 blocks.forEach((block, i) => {
   const source = block
     .replaceAll('"jsr:@effect-klaviyo/catalog-jobs"', '"../../../mod.ts"')
@@ -31,7 +34,7 @@ writeFileSync(
 try {
   execFileSync(join(root, "node_modules", ".bin", "tsc"), ["--noEmit", "-p", out], { stdio: "inherit" })
 } catch {
-  console.error(`README.md: a TypeScript example does not compile (see above; blocks are in ${out})`)
+  console.error(`README.md, docs/: a TypeScript example does not compile (see above; blocks are in ${out})`)
   process.exit(1)
 }
-console.log(`README.md: ${blocks.length} TypeScript examples compile`)
+console.log(`README.md and docs/ (${pages.length} pages): ${blocks.length} TypeScript examples compile`)
