@@ -8,9 +8,8 @@
  */
 import type { ConfigError } from "effect/Config"
 import * as Digest from "effect/crypto/Digest"
-import * as ClusterWorkflowEngine from "effect/cluster/ClusterWorkflowEngine"
 import type * as ShardingConfig from "effect/cluster/ShardingConfig"
-import * as SingleRunner from "effect/cluster/SingleRunner"
+import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Duration from "effect/Duration"
 import type * as SqlClient from "effect/sql/SqlClient"
@@ -73,17 +72,25 @@ export const BulkWriteEngine: {
     options?: BulkWriteEngineOptions,
   ) => Layer.Layer<WorkflowEngine.WorkflowEngine, ConfigError, SqlClient.SqlClient>
 } = {
+  // effect/cluster is loaded when the layer is built, not when the library is imported: it is
+  // most of the import time of the modules the library uses (about 0.3 s of 0.8 s on Node).
   layerSql: (options) =>
-    ClusterWorkflowEngine.layer.pipe(
-      Layer.provide(
-        SingleRunner.layer({
-          runnerStorage: "sql",
-          shardingConfig: {
-            entityMessagePollInterval: options?.pollInterval ?? "1 second",
-            ...options?.shardingConfig,
-          },
-        }),
-      ),
-      Layer.provide(Digest.layerWebCrypto),
-    ),
+    Layer.unwrap(Effect.promise(async () => {
+      const [ClusterWorkflowEngine, SingleRunner] = await Promise.all([
+        import("effect/cluster/ClusterWorkflowEngine"),
+        import("effect/cluster/SingleRunner"),
+      ])
+      return ClusterWorkflowEngine.layer.pipe(
+        Layer.provide(
+          SingleRunner.layer({
+            runnerStorage: "sql",
+            shardingConfig: {
+              entityMessagePollInterval: options?.pollInterval ?? "1 second",
+              ...options?.shardingConfig,
+            },
+          }),
+        ),
+        Layer.provide(Digest.layerWebCrypto),
+      )
+    })),
 }
