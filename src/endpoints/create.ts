@@ -232,7 +232,8 @@ const sendCreate = (
     const document = yield* stage(
       client,
       "klaviyo.decode",
-      decodePrimary(resource, { id: undefined, primaryFields }, response.body, response.url),
+      // No inclusions: the answer is decoded in one pass (see `decodeJoined`), as a GET is.
+      decodePrimary(resource, { id: undefined, primaryFields, inclusions: [] }, response.body, response.url),
     )
     return document.resource
   })

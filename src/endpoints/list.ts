@@ -13,7 +13,7 @@ import * as Stream from "effect/Stream"
 import { KlaviyoClient, type KlaviyoClientShape } from "../client.ts"
 import { DecodeError, InvalidRequest, type KlaviyoError } from "../errors.ts"
 import type { ApiRequest } from "../http/request.ts"
-import { decodePrimary, type FlatResource } from "../internal/jsonapi.ts"
+import { decodePrimary, decodePrimaryNow, type FlatResource } from "../internal/jsonapi.ts"
 import { checkFieldset, invalid, stage } from "../internal/pipeline.ts"
 import { bulkJobResource } from "../resources/bulk-job.ts"
 import type { Row } from "./define.ts"
@@ -163,12 +163,14 @@ export const listLinked = (row: Row<string>): (options: LinkedOptions) => Stream
           if (!Array.isArray(data)) return yield* pageError(response.url, "data", "Expected a list of jobs")
           const jobs: Array<LinkedJob> = []
           for (let index = 0; index < data.length; index++) {
-            const decoded = yield* decodePrimary(
+            const item = { data: data[index] }
+            // In plain code when the one-pass decoder answers; the schema decides (and reports) otherwise.
+            const decoded = decodePrimaryNow(resource, primaryFields, item) ?? (yield* decodePrimary(
               resource,
               { id: undefined, primaryFields },
-              { data: data[index] },
+              item,
               response.url,
-            ).pipe(Effect.mapError((error) => atIndex(error, index)))
+            ).pipe(Effect.mapError((error) => atIndex(error, index))))
             const linkage = Object.values(decoded.relationships).flatMap((ids) =>
               ids.map((identifier) => identifier.id)
             )

@@ -160,18 +160,31 @@ export const makeSend = (options: {
           yield* Metric.update(Metric.withAttributes(retriesMetric, { source: decision.source }), 1)
           return decision
         })
-      const retried = counted(attempt(request), () => due).pipe(
-        Effect.retry({
+      const retryAfterFailure = (effect: Effect.Effect<ApiResponse, AttemptFailure>) =>
+        Effect.retry(effect, {
           while: (failure) => Effect.map(decisionFor(failure), (decision) => decision._tag === "Retry"),
           schedule: Schedule.forever.pipe(
             Schedule.setInputType<AttemptFailure>(),
             Schedule.modifyDelay(({ input }) =>
-              Effect.map(decisionFor(input), (decision) =>
-                decision._tag === "Retry" ? decision.delay : Duration.zero)
+              Effect.map(
+                decisionFor(input),
+                (decision) => decision._tag === "Retry" ? decision.delay : Duration.zero,
+              )
             ),
           ),
-        }),
-      )
+        })
+      const once = counted(attempt(request), () => due)
+      // The retry machinery is entered only after a failure: the first attempt runs plain, and
+      // the retried effect replays that failure first, so the schedule sees the same failures.
+      const retried = Effect.catch(once, (first) => {
+        let replayed = false
+        const again = Effect.suspend(() => {
+          if (replayed) return once
+          replayed = true
+          return Effect.fail(first)
+        })
+        return retryAfterFailure(again)
+      })
       const bounded = deadline === undefined ? retried : Effect.andThen(
         Effect.map(Clock.currentTimeMillis, (now) => {
           deadlineAt = now + Duration.toMillis(deadline)
@@ -208,9 +221,7 @@ export const makeSend = (options: {
         withSpanIfTraced("klaviyo.send", () => ({
           attributes: { "klaviyo.operation": request.operation, "klaviyo.revision": options.revision },
         })),
-        Effect.map(() =>
-          answered as ApiResponse
-        ),
+        Effect.map(() => answered as ApiResponse),
       )
     })
 }

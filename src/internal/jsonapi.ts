@@ -212,6 +212,22 @@ export const decodePrimary = (
     })
   })
 
+/**
+ * The one-pass decode (see `decodeJoined`) of a document without inclusions whose resource is
+ * just created or listed (any id is its id), in plain code: the resource and the relationships
+ * {@link decodePrimary} would answer, or `undefined` when it must decide (and report) instead.
+ */
+export const decodePrimaryNow = (
+  spec: ResourceSpec,
+  primaryFields: ReadonlyArray<string> | undefined,
+  body: unknown,
+): Pick<DecodedDocument, "resource" | "relationships"> | undefined => {
+  const resource = decodeJoined(spec, undefined, primaryFields, [], body)
+  return resource === undefined
+    ? undefined
+    : { resource, relationships: relationshipsOf((body as DocumentShape).data) }
+}
+
 /** One relationship to resolve: its name, the resource it points to, and that resource's fieldset. */
 export interface Inclusion {
   readonly relationship: string

@@ -163,9 +163,12 @@ const makeClassBudget = (
   const inFlightDone = Effect.sync(() => inFlight--)
   const holding = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
     Effect.acquireUseRelease(Effect.sync(() => inFlight++), () => effect, () => inFlightDone)
-  /** The permits of one attempt: at once when nothing waits (see `Ring.takeNow`), else in turn. */
-  const take = (due: number | undefined) =>
-    takeNow === undefined
+  /**
+   * The permits of one attempt: at once when nothing waits (see `Ring.takeNow`), else in turn;
+   * `refused`: `takeNow` was already tried for this attempt and said no (it is not asked twice).
+   */
+  const take = (due: number | undefined, refused: boolean) =>
+    takeNow === undefined || refused
       ? ring.takeAll(due)
       : Effect.withFiber((fiber) =>
         takeNow(fiber.getRef(Clock.Clock).currentTimeMillisUnsafe()) ? Effect.void : ring.takeAll(due)
@@ -173,10 +176,11 @@ const makeClassBudget = (
   const traced = withSpanIfTraced("klaviyo.rateLimit", span)
   const inTurn = <A, E, R>(
     effect: Effect.Effect<A, E, R>,
+    refused: boolean,
   ): Effect.Effect<A, E | RateLimiter.RateLimiterError, R> =>
     Effect.gen(function* () {
       const start = yield* Clock.currentTimeMillis
-      yield* traced(take(yield* RetryDue))
+      yield* traced(take(yield* RetryDue, refused))
       const spent = (yield* Clock.currentTimeMillis) - start
       if (spent > 0) yield* Metric.update(waited, spent)
       return yield* holding(effect)
@@ -186,11 +190,13 @@ const makeClassBudget = (
     effect: Effect.Effect<A, E, R>,
   ): Effect.Effect<A, E | RateLimiter.RateLimiterError, R> =>
     takeNow === undefined
-      ? inTurn(effect)
+      ? inTurn(effect, true)
       : Effect.withFiber((fiber) =>
-        !isTraced(fiber) && takeNow(fiber.getRef(Clock.Clock).currentTimeMillisUnsafe())
+        isTraced(fiber)
+          ? inTurn(effect, false)
+          : takeNow(fiber.getRef(Clock.Clock).currentTimeMillisUnsafe())
           ? holding(effect)
-          : inTurn(effect)
+          : inTurn(effect, true)
       )
 
   return { withPermit, pause, observe }
