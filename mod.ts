@@ -148,6 +148,7 @@ export {
   type MakeKlaviyoClientOptions,
   type OwnBudget,
 } from "./src/promise.ts"
+export { type KlaviyoBudget, makeKlaviyoBudget } from "./src/promise-budget.ts"
 export { type PromiseMethod, type PromiseTable } from "./src/promise-table.ts"
 export {
   type KlaviyoLogEntry,
