@@ -271,8 +271,8 @@ export { InFlightCap, type InFlightCapOptions, type InFlightCapShape } from "./s
 export { BulkWriteEngine, type BulkWriteEngineOptions } from "./src/bulk-write/engine.ts"
 
 /**
- * A job as `getCatalogCategoryBulkUpdateJob` returns it without options (the name DESIGN.md's
- * contract uses).
+ * A job as `getCatalogCategoryBulkUpdateJob` returns it without options (the name the library's
+ * design documents use).
  *
  * @example
  * ```ts

@@ -62,6 +62,15 @@ const check = (runtime, output) => {
   failed ||= !ok
   console.log(`${ok ? "ok  " : "FAIL"} ${runtime}: ${line}`)
 }
+// The shipped declarations' JSDoc cites no file the package does not ship (DESIGN.md, a test, a
+// source file's path): editors show it to users who have only dist/. The bundler's own
+// `//#region src/...` markers are not JSDoc and are left alone.
+const citesMissingFile = (declarations) =>
+  declarations.split("\n").filter((line) => /^\s*(\/\*\*|\*)/.test(line))
+    .filter((line) => /\b[\w./-]+\.(md|ts|mjs)\b|\b(bench|test|src|scripts|docs)\//.test(line))
+const cited = citesMissingFile(readFileSync(join(root, "dist", "mod.d.ts"), "utf8"))
+failed ||= cited.length > 0
+console.log(`${cited.length === 0 ? "ok  " : "FAIL"} dist/mod.d.ts cites ${cited.length} unshipped files${cited.map((line) => `\n  ${line.trim()}`).join("")}`)
 try {
   const tarball = run("npm", ["pack", "--silent", "--pack-destination", work], root).trim().split("\n").at(-1)
   const version = JSON.parse(readFileSync(join(root, "node_modules", "effect", "package.json"), "utf8")).version
