@@ -55,7 +55,9 @@ const typeList = JOB_NAMES.join(", ")
 
 /** `[job_type] <job_id>`: a job id, after its type unless it is a category update job. */
 const job = Argument.String("job").pipe(
-  Argument.variadic({ min: 1, max: 2 }),
+  // No upper bound here: readJobArguments refuses a third (effect/cli would read the first two,
+  // refuse them as a type and an id, and never name the third).
+  Argument.variadic({ min: 1 }),
   Argument.mapTryCatch(readJobArguments, (error) => error instanceof Error ? error.message : String(error)),
   Argument.withMetavar("[job_type] <job_id>"),
   Argument.withDescription(

@@ -148,6 +148,7 @@ export {
   type MakeKlaviyoClientOptions,
   type OwnBudget,
 } from "./src/promise.ts"
+export { type KlaviyoBudget, makeKlaviyoBudget } from "./src/promise-budget.ts"
 export { type PromiseMethod, type PromiseTable } from "./src/promise-table.ts"
 export {
   type KlaviyoLogEntry,
@@ -271,8 +272,8 @@ export { InFlightCap, type InFlightCapOptions, type InFlightCapShape } from "./s
 export { BulkWriteEngine, type BulkWriteEngineOptions } from "./src/bulk-write/engine.ts"
 
 /**
- * A job as `getCatalogCategoryBulkUpdateJob` returns it without options (the name DESIGN.md's
- * contract uses).
+ * A job as `getCatalogCategoryBulkUpdateJob` returns it without options (the name the library's
+ * design documents use).
  *
  * @example
  * ```ts

@@ -97,6 +97,14 @@ export const readJobArguments = (
   values: ReadonlyArray<string>,
 ): { readonly type: BulkJobType; readonly id: string } => {
   if (values.length === 1) return { type: DEFAULT_TYPE, id: values[0]! }
+  if (values.length > 2) {
+    const extra = values.slice(2)
+    throw new Error(
+      `Unexpected positional argument${extra.length === 1 ? "" : "s"}: ${
+        extra.map((value) => JSON.stringify(value)).join(", ")
+      } (a job is [job_type] <job_id>)`,
+    )
+  }
   const [name, id] = values as readonly [string, string]
   const type = jobTypeOf(name)
   if (type === undefined) {

@@ -68,6 +68,12 @@ const oneLine = (error: CliError.NonShowHelpErrors): string => {
       return `unknown flag ${error.option}${guesses(error.suggestions)}`
     case "UnknownSubcommand":
       return `unknown command ${JSON.stringify(error.subcommand)}${guesses(error.suggestions)}`
+    case "InvalidValue":
+      // `[job_type] <job_id>` is read whole (readJobArguments): its own sentence says what is
+      // wrong, where effect/cli's would echo the arguments joined by commas ("a,b").
+      return error.kind === "argument" && error.option === "job"
+        ? error.expected
+        : error.message.replace(/\s*\n\s*/g, " ")
     default:
       return error.message.replace(/\s*\n\s*/g, " ")
   }

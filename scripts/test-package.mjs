@@ -2,6 +2,7 @@
 // project (from the tarball and, where it has them, the npm cache; the registry for the rest), and runs one program with it on Node
 // and on Bun; Deno runs the same program against mod.ts through deno.json's exports. The
 // program fetches a job from the simulator through the Effect API and the Promise facade.
+// examples/promise.mjs runs in that project on Node, its stdout compared exactly.
 // Then the installed bin, klaviyo-catalog-jobs, runs against the simulator (no key) on Node (as
 // npx runs it: the file itself, through its #! line), Bun and Deno: `get --json` and `watch`.
 import { execFileSync } from "node:child_process"
@@ -54,6 +55,14 @@ const cliExpected = JSON.stringify({
   watched: ["Job demo-complete complete … its creation: 240 of 240 completed, 0 failed.", "No errors."],
 })
 
+/** What examples/promise.mjs prints, exactly. */
+const PROMISE_EXAMPLE_STDOUT = [
+  "01JDEM0CATEG0RYUPDATEJ0B01: complete, 2 of 3 completed",
+  "categories: Apparel, Footwear, Accessories",
+  "KlaviyoApiError 404",
+  "",
+].join("\n")
+
 const work = mkdtempSync(join(tmpdir(), "catalog-jobs-package-"))
 let failed = false
 const check = (runtime, output) => {
@@ -62,6 +71,15 @@ const check = (runtime, output) => {
   failed ||= !ok
   console.log(`${ok ? "ok  " : "FAIL"} ${runtime}: ${line}`)
 }
+// The shipped declarations' JSDoc cites no file the package does not ship (DESIGN.md, a test, a
+// source file's path): editors show it to users who have only dist/. The bundler's own
+// `//#region src/...` markers are not JSDoc and are left alone.
+const citesMissingFile = (declarations) =>
+  declarations.split("\n").filter((line) => /^\s*(\/\*\*|\*)/.test(line))
+    .filter((line) => /\b[\w./-]+\.(md|ts|mjs)\b|\b(bench|test|src|scripts|docs)\//.test(line))
+const cited = citesMissingFile(readFileSync(join(root, "dist", "mod.d.ts"), "utf8"))
+failed ||= cited.length > 0
+console.log(`${cited.length === 0 ? "ok  " : "FAIL"} dist/mod.d.ts cites ${cited.length} unshipped files${cited.map((line) => `\n  ${line.trim()}`).join("")}`)
 try {
   const tarball = run("npm", ["pack", "--silent", "--pack-destination", work], root).trim().split("\n").at(-1)
   const version = JSON.parse(readFileSync(join(root, "node_modules", "effect", "package.json"), "utf8")).version
@@ -80,6 +98,12 @@ try {
   writeFileSync(join(project, "program.mjs"), program)
   check("node (packed)", run(process.execPath, ["program.mjs"], project))
   check("bun (packed)", run(bin("bun"), ["program.mjs"], project))
+  // examples/promise.mjs, as a user copies it: plain JavaScript on Node, the installed package.
+  writeFileSync(join(project, "promise.mjs"), readFileSync(join(root, "examples", "promise.mjs")))
+  const example = run(process.execPath, ["promise.mjs"], project)
+  const exampleOk = example === PROMISE_EXAMPLE_STDOUT
+  failed ||= !exampleOk
+  console.log(`${exampleOk ? "ok  " : "FAIL"} node examples/promise.mjs (packed): ${JSON.stringify(example)}`)
   // Deno: the same program, importing the package by name through deno.json's exports.
   const denoDir = join(root, ".cache", "package-test") // git-ignored; Deno does not strip types under node_modules
   mkdirSync(denoDir, { recursive: true })

@@ -22,6 +22,8 @@ import {
 import { KlaviyoClient, type KlaviyoClientOptions } from "./client.ts"
 import { InvalidRequest } from "./errors.ts"
 import { readPromiseOptions } from "./internal/options.ts"
+import { isKlaviyoBudget } from "./internal/promise-budget.ts"
+import { budgetLayerFor, type KlaviyoBudget } from "./promise-budget.ts"
 import { promiseLoggerLayer, type PromiseLogOptions } from "./promise-log.ts"
 import type { RateLimitOptions } from "./rate-limit.ts"
 import {
@@ -63,20 +65,22 @@ export type MakeKlaviyoClientOptions = OwnBudget<KlaviyoClientOptions> & Promise
 }
 
 /**
- * Client options whose rate limit is the client's own (`"shared"` needs an Effect context).
+ * Client options whose rate limit is the client's own, or a {@link KlaviyoBudget} that several
+ * Promise clients share (`"shared"` needs an Effect context).
  *
  * @example
  * ```ts
- * import type { KlaviyoClientOptions, OwnBudget } from "@effect-klaviyo/catalog-jobs"
+ * import { type KlaviyoClientOptions, makeKlaviyoBudget, type OwnBudget } from "@effect-klaviyo/catalog-jobs"
  *
- * const options: OwnBudget<KlaviyoClientOptions> = { apiKey: "pk_example", rateLimit: { margin: "200 millis" } }
+ * const own: OwnBudget<KlaviyoClientOptions> = { apiKey: "pk_example", rateLimit: { margin: "200 millis" } }
+ * const shared: OwnBudget<KlaviyoClientOptions> = { apiKey: "pk_example", rateLimit: makeKlaviyoBudget() }
  * ```
  *
  * @since 0.1.0
  * @category promise
  */
 export type OwnBudget<T> = T extends unknown
-  ? Omit<T, "rateLimit"> & { readonly rateLimit?: false | RateLimitOptions | undefined }
+  ? Omit<T, "rateLimit"> & { readonly rateLimit?: false | RateLimitOptions | KlaviyoBudget | undefined }
   : never
 
 /**
@@ -161,9 +165,17 @@ export interface KlaviyoPromiseClient extends PromiseTable {
 }
 
 const clientLayer = (options: MakeKlaviyoClientOptions): Layer.Layer<KlaviyoClient, InvalidRequest> => {
-  const { httpClient, logger: _logger, logLevel: _logLevel, ...clientOptions } = options
-  return KlaviyoClient.layer(clientOptions as KlaviyoClientOptions).pipe(
-    Layer.provide(httpClient ?? FetchHttpClient.layer),
+  const { httpClient, logger: _logger, logLevel: _logLevel, rateLimit, ...rest } = options
+  const transport = httpClient ?? FetchHttpClient.layer
+  if (rateLimit === undefined || rateLimit === false || !isKlaviyoBudget(rateLimit)) {
+    const own = rateLimit === undefined ? rest : { ...rest, rateLimit }
+    return KlaviyoClient.layer(own as KlaviyoClientOptions).pipe(Layer.provide(transport))
+  }
+  // A KlaviyoBudget: the client takes it as a shared budget, scoped by its credential.
+  const shared = { ...rest, rateLimit: "shared" } as KlaviyoClientOptions & { readonly rateLimit: "shared" }
+  return KlaviyoClient.layer(shared).pipe(
+    Layer.provide(budgetLayerFor(rateLimit, shared.apiKey ?? shared.accessToken)),
+    Layer.provide(transport),
   )
 }
 

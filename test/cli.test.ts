@@ -192,6 +192,26 @@ describe("klaviyo-catalog-jobs usage", () => {
         "klaviyo-catalog-jobs get",
       ],
       [
+        "a third job argument (not read as a type and an id with the third dropped)",
+        ["get", "a", "b", "c"],
+        'klaviyo-catalog-jobs get: Unexpected positional argument: "c" (a job is [job_type] <job_id>)',
+        "klaviyo-catalog-jobs get",
+      ],
+      [
+        "two extra job arguments to watch",
+        ["watch", "catalog-category-bulk-update", SIMULATED_JOB_ID, "c", "d"],
+        'klaviyo-catalog-jobs watch: Unexpected positional arguments: "c", "d" (a job is [job_type] <job_id>)',
+        "klaviyo-catalog-jobs watch",
+      ],
+      [
+        "an unknown job type (its own sentence, not the arguments joined by commas)",
+        ["get", "a", "b"],
+        'klaviyo-catalog-jobs get: unknown job type "a": expected one of catalog-item-bulk-create, ' +
+        "catalog-item-bulk-update, catalog-item-bulk-delete, catalog-variant-bulk-create, catalog-variant-bulk-update, " +
+        "catalog-variant-bulk-delete, catalog-category-bulk-create, catalog-category-bulk-update, catalog-category-bulk-delete",
+        "klaviyo-catalog-jobs get",
+      ],
+      [
         "an unknown command",
         ["wach", SIMULATED_JOB_ID],
         'klaviyo-catalog-jobs: unknown command "wach" (did you mean watch?)',

@@ -156,6 +156,10 @@ const silent: ReadonlyArray<Case> = [
     (x) => ({ apiKey: key, ...x, rateLimit: new Date() }),
     "rateLimit",
     'rateLimit must be false, "shared" or rate-limit options, not a Date',
+    [
+      "rateLimit",
+      "rateLimit must be false, rate-limit options or a KlaviyoBudget (makeKlaviyoBudget), not a Date",
+    ],
   ],
   [
     "retry: a Date",

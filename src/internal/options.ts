@@ -15,6 +15,7 @@ import * as Duration from "effect/Duration"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import { type InvalidInput, InvalidRequest } from "../errors.ts"
+import { isKlaviyoBudget } from "./promise-budget.ts"
 
 /** An object made by `{ ... }` (or with no prototype): not a class instance, a Date, a Map. */
 const isPlainObject = (value: unknown): value is { readonly [key: string]: unknown } => {
@@ -271,10 +272,22 @@ const clientMembers: ReadonlyArray<Member> = [
   member("maxBodyBytes", "maxBodyBytes", isNumber, "a number"),
 ]
 
+/** A Promise client's `rateLimit`: a `KlaviyoBudget` besides the client's own; no `"shared"`. */
+const promiseRateLimit: Member = member(
+  "rateLimit",
+  "rateLimit",
+  (value) => value === false || isKlaviyoBudget(value) || isPlainObject(value),
+  "false, rate-limit options or a KlaviyoBudget (makeKlaviyoBudget)",
+  (value) =>
+    !isKlaviyoBudget(value) && isPlainObject(value)
+      ? readMembers(value, rateLimitMembers, "rateLimit.")
+      : value,
+)
+
 /** `makeKlaviyoClient`'s options: the transport, the client's options, the logging options. */
 const promiseMembers: ReadonlyArray<Member> = [
   member("httpClient", "httpClient", Layer.isLayer, "an HttpClient layer"),
-  ...clientMembers,
+  ...clientMembers.map((option) => option.name === "rateLimit" ? promiseRateLimit : option),
   // Their values are checked by the Promise logger (`promise-log.ts`).
   member("logger", "logger", anything, "false or a function"),
   member("logLevel", "logLevel", anything, "a log level"),

@@ -118,8 +118,8 @@ export const classLimitsOf = (revision: Revision): Readonly<Record<LimitClass, R
 }
 
 /**
- * The limits of each class for a revision, as its spec gives them (read conservatively: see the
- * module doc of `rate-limit.ts`): `jobs-write` (every job-creating POST, and the GETs of item and
+ * The limits of each class for a revision, as its spec gives them (read conservatively: where
+ * the spec is unclear, the lower figure): `jobs-write` (every job-creating POST, and the GETs of item and
  * variant create and update jobs) 75 per second and 750 per minute since 2026-01-15, 700 per
  * minute before; `jobs-read` (the other GETs) 350 per second and 3500 per minute. Fails with an
  * {@link InvalidRequest} (input `revision`) for a malformed revision.

@@ -39,6 +39,15 @@ export const makeMemoryRateLimitBudget = (
 ): Effect.Effect<RateLimitBudgetShape, InvalidRequest> =>
   Effect.provide(overMemory(options, revision), layerMemoryStore)
 
+/**
+ * A budget over a store in memory that the caller holds (a Promise `KlaviyoBudget`'s): budgets
+ * built over one such store, with the same options and scope, share their permits and pauses.
+ */
+export const makeRateLimitBudgetOver = (
+  options: RateLimitBudgetOptions,
+  store: MemoryStore,
+): Effect.Effect<RateLimitBudgetShape, InvalidRequest> => budgetOver(options, undefined, store)
+
 const overMemory = (
   options: RateLimitBudgetOptions,
   revision: Revision | undefined,

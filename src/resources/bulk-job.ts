@@ -92,8 +92,7 @@ const JobError: Schema.Codec<BulkJobError, unknown> = Schema.Struct({
 /**
  * The Schema of each attribute of a bulk job, as a type: written once as a type (for the
  * declarations) and once as a value (for the decoder), and the compiler checks that they
- * agree. {@link BulkJobAttributes} is derived from it. Which attributes a full document must
- * carry, and why: see the list in internal/document.ts.
+ * agree. {@link BulkJobAttributes} is derived from it.
  *
  * @example
  * ```ts

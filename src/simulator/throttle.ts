@@ -65,7 +65,9 @@ export const makeThrottle = (
     "jobs-read": windowsOf(perClass?.["jobs-read"]),
     "jobs-write": windowsOf(perClass?.["jobs-write"]),
   }
-  return (limitClass, now) => {
+  // The return type written out: inferred, the union of the answers gains optional `undefined`
+  // headers, which a project without exactOptionalPropertyTypes refuses.
+  return (limitClass, now): ReturnType<Throttle> => {
     stats.byClass[limitClass].requests++
     const windows = [...common, ...own[limitClass]]
     let blockedFor = 0
