@@ -10,7 +10,10 @@ import { afterAll, afterEach, describe, expect, it, vi } from "vitest"
 
 const root = join(import.meta.dirname, "..")
 const out = join(root, "test", ".examples")
-const pages = ["README.md", ...readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)]
+const pages = [
+  "README.md",
+  ...readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`),
+]
 
 interface Example {
   readonly page: string
