@@ -36,6 +36,7 @@ import { makeRateLimitBudgetOver, RateLimitBudget } from "./rate-limit/service.t
  * @category promise
  */
 export interface KlaviyoBudget {
+  /** Tells a budget apart from rate-limit options when given as `rateLimit`. */
   readonly _tag: "KlaviyoBudget"
 }
 
