@@ -18,7 +18,7 @@ import * as PlatformError from "effect/PlatformError"
 import * as Result from "effect/Result"
 import * as Stream from "effect/Stream"
 import { type BulkWriteKind, bulkWriteRecordFromText } from "../mod.ts"
-import type { LineBook, Scanned } from "./records-file.ts"
+import { type LineBook, lineBook, type LineBreak, type Scanned } from "./records-file.ts"
 
 /** One row as csv-parse gives it with `info`: its cells and where it ends. */
 interface Row {
@@ -71,8 +71,8 @@ export const readCsvRecords = (
   path: string,
   kind: BulkWriteKind,
 ): { readonly records: Stream.Stream<unknown, PlatformError.PlatformError>; readonly book: LineBook } => {
-  // From breaks[k].index on, a record's line is its index + 2 + breaks[k].shift.
-  const breaks: Array<{ readonly index: number; readonly shift: number }> = []
+  // From breaks[k].index on, a record's line is its index + breaks[k].offset (2: the header's, and the record's own).
+  const breaks: Array<LineBreak> = []
   const bad = new Map<number, string>()
   const records = Stream.suspend(() => {
     let header: ReadonlyArray<string> | undefined
@@ -88,8 +88,8 @@ export const readCsvRecords = (
         }
         const at = index++
         const line = row.info.lines - overcount
-        const shift = line - (at + 2)
-        if ((breaks.at(-1)?.shift ?? 0) !== shift) breaks.push({ index: at, shift })
+        const offset = line - at
+        if ((breaks.at(-1)?.offset ?? 2) !== offset) breaks.push({ index: at, offset })
         if (row.record.length !== header.length) {
           const cells = `${row.record.length} ${row.record.length === 1 ? "cell" : "cells"}`
           bad.set(at, `line ${line} has ${cells}, the header ${header.length}`)
@@ -107,18 +107,5 @@ export const readCsvRecords = (
       }),
     )
   })
-  const lineOf = (index: number): number => {
-    let low = 0
-    let high = breaks.length - 1
-    let shift = 0
-    while (low <= high) {
-      const middle = (low + high) >> 1
-      if (breaks[middle]!.index <= index) {
-        shift = breaks[middle]!.shift
-        low = middle + 1
-      } else high = middle - 1
-    }
-    return index + 2 + shift
-  }
-  return { records, book: { lineOf, notJson: (index) => bad.get(index) } }
+  return { records, book: lineBook(breaks, 2, bad) }
 }

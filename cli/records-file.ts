@@ -60,6 +60,37 @@ export interface LineBook {
   readonly notJson: (index: number) => string | undefined
 }
 
+/** Where the line of the records from `index` on stops being `index + 1` (or the previous offset). */
+export interface LineBreak {
+  readonly index: number
+  readonly offset: number
+}
+
+/**
+ * The book of a file read with `breaks` (in order of `index`): a record's line is its index plus
+ * the offset of the last break at or before it, `first` before any.
+ */
+export const lineBook = (
+  breaks: ReadonlyArray<LineBreak>,
+  first: number,
+  bad: ReadonlyMap<number, string>,
+): LineBook => ({
+  lineOf: (index) => {
+    let low = 0
+    let high = breaks.length - 1
+    let offset = first
+    while (low <= high) {
+      const middle = (low + high) >> 1
+      if (breaks[middle]!.index <= index) {
+        offset = breaks[middle]!.offset
+        low = middle + 1
+      } else high = middle - 1
+    }
+    return index + offset
+  },
+  notJson: (index) => bad.get(index),
+})
+
 /**
  * The records of a file, in order, and the book of their lines (filled as they are read). The
  * book keeps one entry for each run of blank lines and each line that is not JSON, not one a
@@ -69,8 +100,8 @@ export const readRecords = (
   fs: FileSystem.FileSystem,
   path: string,
 ): { readonly records: Stream.Stream<unknown, PlatformError.PlatformError>; readonly book: LineBook } => {
-  // From breaks[k].index on, a record's line is its index + 1 + breaks[k].skipped.
-  const breaks: Array<{ readonly index: number; readonly skipped: number }> = []
+  // From breaks[k].index on, a record's line is its index + breaks[k].offset (1 + the blank lines).
+  const breaks: Array<LineBreak> = []
   const bad = new Map<number, string>()
   const records = Stream.suspend(() => {
     let line = 0
@@ -82,7 +113,7 @@ export const readRecords = (
         if (blank(text)) {
           skipped++
           if (breaks.at(-1)?.index === index) breaks.pop()
-          breaks.push({ index, skipped })
+          breaks.push({ index, offset: 1 + skipped })
           return Result.fail(undefined)
         }
         const at = index++
@@ -96,18 +127,5 @@ export const readRecords = (
       }),
     )
   })
-  const lineOf = (index: number): number => {
-    let low = 0
-    let high = breaks.length - 1
-    let skipped = 0
-    while (low <= high) {
-      const middle = (low + high) >> 1
-      if (breaks[middle]!.index <= index) {
-        skipped = breaks[middle]!.skipped
-        low = middle + 1
-      } else high = middle - 1
-    }
-    return index + 1 + skipped
-  }
-  return { records, book: { lineOf, notJson: (index) => bad.get(index) } }
+  return { records, book: lineBook(breaks, 1, bad) }
 }

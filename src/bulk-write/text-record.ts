@@ -55,7 +55,7 @@ const readerOf = (kind: BulkWriteKind): ReadonlyMap<string, "text" | "list" | "j
  * object such as `custom_metadata`, `null`) is read as JSON. An empty cell leaves its field
  * out; a column that is no field of the kind is kept as it is, for the write to refuse. Fails
  * with the reason when a cell is not what its field takes (`kind` unknown: an
- * `InvalidRequest`). The record is checked by the write itself, as any record is.
+ * `InvalidRequest`). The write checks the record itself, as it checks every record.
  *
  * @example Read a row of a CSV file
  * ```ts
