@@ -36,30 +36,25 @@ const fire = async (clients: ReadonlyArray<KlaviyoPromiseClient>, calls: number)
   return { resolved: before, rejected }
 }
 
+/** A Promise client of `apiKey` against `model`, with `rateLimit`. */
+const client = (
+  apiKey: string,
+  model: ReturnType<typeof KlaviyoSimulator.model>,
+  rateLimit: Parameters<typeof makeKlaviyoClient>[0]["rateLimit"],
+) => makeKlaviyoClient({ apiKey, httpClient: KlaviyoSimulator.layer(model), rateLimit })
+
 describe("a KlaviyoBudget shared by Promise clients", () => {
   it("keeps two clients of one key within one window's limit together", async () => {
     const model = KlaviyoSimulator.model()
     const budget = makeKlaviyoBudget(fivePerMinute)
-    const clients = [1, 2].map(() =>
-      makeKlaviyoClient({
-        apiKey: SIMULATED_API_KEY,
-        httpClient: KlaviyoSimulator.layer(model),
-        rateLimit: budget,
-      })
-    )
+    const clients = [1, 2].map(() => client(SIMULATED_API_KEY, model, budget))
     expect(await fire(clients, 4)).toEqual({ resolved: 5, rejected: 3 })
     expect(model.stats.requests).toBe(5)
   })
 
   it("gives each client its own window without it (the same limits, not shared)", async () => {
     const model = KlaviyoSimulator.model()
-    const clients = [1, 2].map(() =>
-      makeKlaviyoClient({
-        apiKey: SIMULATED_API_KEY,
-        httpClient: KlaviyoSimulator.layer(model),
-        rateLimit: fivePerMinute,
-      })
-    )
+    const clients = [1, 2].map(() => client(SIMULATED_API_KEY, model, fivePerMinute))
     expect(await fire(clients, 4)).toEqual({ resolved: 8, rejected: 0 })
     expect(model.stats.requests).toBe(8)
   })
@@ -69,12 +64,8 @@ describe("a KlaviyoBudget shared by Promise clients", () => {
     const second = KlaviyoSimulator.model({ apiKey: "pk_second" })
     const budget = makeKlaviyoBudget(fivePerMinute)
     const clients = [
-      makeKlaviyoClient({ apiKey: "pk_first", httpClient: KlaviyoSimulator.layer(first), rateLimit: budget }),
-      makeKlaviyoClient({
-        apiKey: "pk_second",
-        httpClient: KlaviyoSimulator.layer(second),
-        rateLimit: budget,
-      }),
+      client("pk_first", first, budget),
+      client("pk_second", second, budget),
     ]
     expect(await fire(clients, 4)).toEqual({ resolved: 8, rejected: 0 })
     expect([first.stats.requests, second.stats.requests]).toEqual([4, 4])
@@ -85,12 +76,8 @@ describe("a KlaviyoBudget shared by Promise clients", () => {
     const second = KlaviyoSimulator.model({ apiKey: "pk_second" })
     const budget = makeKlaviyoBudget({ ...fivePerMinute, account: "acme" })
     const clients = [
-      makeKlaviyoClient({ apiKey: "pk_first", httpClient: KlaviyoSimulator.layer(first), rateLimit: budget }),
-      makeKlaviyoClient({
-        apiKey: "pk_second",
-        httpClient: KlaviyoSimulator.layer(second),
-        rateLimit: budget,
-      }),
+      client("pk_first", first, budget),
+      client("pk_second", second, budget),
     ]
     expect(await fire(clients, 4)).toEqual({ resolved: 5, rejected: 3 })
     expect(first.stats.requests + second.stats.requests).toBe(5)
