@@ -51,7 +51,7 @@ const readerOf = (kind: BulkWriteKind): ReadonlyMap<string, "text" | "list" | "j
 /**
  * The record of `kind` that a row of text cells (column name to cell) stands for. A cell of a
  * text field is its text; a cell of a list of ids (`categories`, `items`, `images`) is a JSON
- * array or its items separated by `;`; a cell of any other field (a number, a boolean, an
+ * array or its items separated by `;`; a cell of another field (a number, a boolean, an
  * object such as `custom_metadata`, `null`) is read as JSON. An empty cell leaves its field
  * out; a column that is no field of the kind is kept as it is, for the write to refuse. Fails
  * with the reason when a cell is not what its field takes (`kind` unknown: an
