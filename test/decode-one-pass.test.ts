@@ -199,3 +199,15 @@ describe("parseUtcDateTime's day count", () => {
     expect(mismatches).toEqual([])
   })
 })
+
+describe("a bulk job's spec", () => {
+  it("is one object per job type, so that its decoders (cached by the spec) are built once per type, not per call", () => {
+    expect(bulkJobResource("catalog-item-bulk-create-job")).toBe(
+      bulkJobResource("catalog-item-bulk-create-job"),
+    )
+    expect(bulkJobResource("catalog-item-bulk-create-job")).not.toBe(
+      bulkJobResource("catalog-item-bulk-update-job"),
+    )
+    expect(bulkJobResource("catalog-item-bulk-update-job").type).toBe("catalog-item-bulk-update-job")
+  })
+})

@@ -13,7 +13,12 @@ import * as Stream from "effect/Stream"
 import { KlaviyoClient, type KlaviyoClientShape } from "../client.ts"
 import { DecodeError, InvalidRequest, type KlaviyoError } from "../errors.ts"
 import type { ApiRequest } from "../http/request.ts"
-import { decodePrimary, decodePrimaryNow, type FlatResource } from "../internal/jsonapi.ts"
+import {
+  type DecodedDocument,
+  decodePrimary,
+  decodePrimaryNow,
+  type FlatResource,
+} from "../internal/jsonapi.ts"
 import { checkFieldset, invalid, stage } from "../internal/pipeline.ts"
 import { bulkJobResource } from "../resources/bulk-job.ts"
 import type { Row } from "./define.ts"
@@ -91,16 +96,37 @@ type LinkedOptions = {
   readonly fields?: { readonly [type: string]: ReadonlyArray<string> | undefined }
 }
 
-/** Builds the `list` function of a row. */
-export const list = <T extends string>(row: Row<T>): ListJobs<T> =>
-  withRow(
-    (options?: object) => Stream.map(listLinked(row)((options ?? {}) as LinkedOptions), (entry) => entry.job),
-    { kind: "list", row },
-  ) as ListJobs<T>
+/** What a list gives for one decoded job of a page. */
+type Entry<A> = (decoded: Pick<DecodedDocument, "resource" | "relationships">) => A
+
+/** The job alone: what `list` gives. */
+const jobEntry: Entry<FlatResource> = (decoded) => decoded.resource
+
+/** The job with its linkage ids: what a bulk write's reconciliation reads. */
+const linkedEntry: Entry<LinkedJob> = (decoded) => ({
+  job: decoded.resource,
+  linkage: Object.values(decoded.relationships).flatMap((ids) => ids.map((identifier) => identifier.id)),
+})
+
+/** Builds the `list` function of a row (its pages' decoding set up once, not on every call). */
+export const list = <T extends string>(row: Row<T>): ListJobs<T> => {
+  const jobs = listOf(row, jobEntry)
+  return withRow((options?: object) => jobs((options ?? {}) as LinkedOptions), {
+    kind: "list",
+    row,
+  }) as ListJobs<T>
+}
 
 /** The jobs of a row's list, each with its relationship linkage ids (see {@link LinkedJob}). */
 export const listLinked = (row: Row<string>): (options: LinkedOptions) => Stream.Stream<
   LinkedJob,
+  KlaviyoError,
+  KlaviyoClient
+> => listOf(row, linkedEntry)
+
+/** The jobs of a row's list, page after page, each as `entry` makes it. */
+const listOf = <A>(row: Row<string>, entry: Entry<A>): (options: LinkedOptions) => Stream.Stream<
+  A,
   KlaviyoError,
   KlaviyoClient
 > => {
@@ -150,7 +176,7 @@ export const listLinked = (row: Row<string>): (options: LinkedOptions) => Stream
     request: ApiRequest,
     primaryFields: ReadonlyArray<string> | undefined,
     seen: Set<string>,
-  ): Effect.Effect<readonly [ReadonlyArray<LinkedJob>, string | undefined], KlaviyoError> =>
+  ): Effect.Effect<readonly [ReadonlyArray<A>, string | undefined], KlaviyoError> =>
     Effect.flatMap(client.send(request), (response) =>
       stage(
         client,
@@ -161,7 +187,7 @@ export const listLinked = (row: Row<string>): (options: LinkedOptions) => Stream
             ? (body as { readonly data?: unknown }).data
             : undefined
           if (!Array.isArray(data)) return yield* pageError(response.url, "data", "Expected a list of jobs")
-          const jobs: Array<LinkedJob> = []
+          const jobs: Array<A> = []
           for (let index = 0; index < data.length; index++) {
             const item = { data: data[index] }
             // In plain code when the one-pass decoder answers; the schema decides (and reports) otherwise.
@@ -171,10 +197,7 @@ export const listLinked = (row: Row<string>): (options: LinkedOptions) => Stream
               item,
               response.url,
             ).pipe(Effect.mapError((error) => atIndex(error, index))))
-            const linkage = Object.values(decoded.relationships).flatMap((ids) =>
-              ids.map((identifier) => identifier.id)
-            )
-            jobs.push({ job: decoded.resource, linkage })
+            jobs.push(entry(decoded))
           }
           const origin = new URL(client.baseUrl).origin
           const cursor = nextCursor(body as { readonly links?: unknown }, response.url, origin, seen)

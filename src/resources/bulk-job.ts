@@ -172,10 +172,24 @@ export type BulkJobField = keyof BulkJobAttributes | "id" | "job_id"
 const jobAttributes = attributeSpecs(jobFields)
 const jobAttributeNames: ReadonlyArray<string> = Object.keys(jobAttributes)
 
-/** The spec of a bulk job resource of the given JSON:API type. */
-export const bulkJobResource = (type: string): ResourceSpec => ({
-  type,
-  attributes: jobAttributes,
-  idAttribute: "job_id",
-  fields: (revision: Revision) => [revision.jobIdAttribute ? "job_id" : "id", ...jobAttributeNames],
-})
+/** The specs made so far, one per job type (a spec's identity keys the cache of its decoders). */
+const jobSpecs = new Map<string, ResourceSpec>()
+
+/**
+ * The spec of a bulk job resource of the given JSON:API type: one object per type, so that its
+ * attribute decoders, cached by the spec's identity (`attributes.ts`), are built once per type
+ * instead of once per call of a function that asks for it (every `list` call did).
+ */
+export const bulkJobResource = (type: string): ResourceSpec => {
+  let spec = jobSpecs.get(type)
+  if (spec === undefined) {
+    spec = {
+      type,
+      attributes: jobAttributes,
+      idAttribute: "job_id",
+      fields: (revision: Revision) => [revision.jobIdAttribute ? "job_id" : "id", ...jobAttributeNames],
+    }
+    jobSpecs.set(type, spec)
+  }
+  return spec
+}
