@@ -13,6 +13,7 @@ import * as SchemaIssue from "effect/SchemaIssue"
 import { KlaviyoClient, type KlaviyoClientShape } from "../client.ts"
 import { InvalidRequest, type KlaviyoError } from "../errors.ts"
 import { type ApiRequest, JsonText } from "../http/request.ts"
+import { type RecordCheck, recordCheckOf } from "../internal/fast.ts"
 import { decodePrimary } from "../internal/jsonapi.ts"
 import { checkFieldset, invalid, stage } from "../internal/pipeline.ts"
 import { withSpanIfTraced } from "../internal/traced.ts"
@@ -72,14 +73,22 @@ export interface RecordCodec {
   readonly toResource: (record: { readonly [key: string]: unknown }) => Record<string, unknown>
 }
 
-/** The check and the encoding of a row's records, shared by `create` and `bulkWrite`. */
-export const recordCodec = <T extends string, R>(row: CreateRow<T, R>): RecordCodec => {
+/**
+ * The check and the encoding of a row's records, shared by `create` and `bulkWrite`. A record
+ * `accepted` passes (by default the plain-code check derived from the record's Schema, see
+ * {@link recordCheckOf}); the Schema decides and reports every other one.
+ */
+export const recordCodec = <T extends string, R>(
+  row: CreateRow<T, R>,
+  accepted: RecordCheck = recordCheckOf(row.record),
+): RecordCodec => {
   const validate = Schema.decodeUnknownExit(row.record)
   const members = (row.record.ast as SchemaAST.Objects).propertySignatures.map((p) => String(p.name))
   const what = `a ${row.resource} to ${row.shape}`
 
   /** Why a record is refused, or `undefined`. */
   const refusal = (index: number, record: unknown): string | undefined => {
+    if (accepted(record)) return undefined
     if (typeof record !== "object" || record === null || Array.isArray(record)) {
       return `record ${index} must be an object, not ${kindOf(record)}`
     }
@@ -180,7 +189,10 @@ export const create = <T extends string, R>(row: CreateRow<T, R>): CreateJob<T, 
         attributes: { [row.collection]: { data: records.map(toResource) } },
       },
     }
-    const bytes = utf8.encode(JSON.stringify(body)).byteLength
+    // Encoded once, for the size check and the request alike. A UTF-16 code unit is at most 3
+    // bytes of UTF-8: a text of at most a third of the cap in code units is within it, uncounted.
+    const text = JSON.stringify(body)
+    const bytes = text.length * 3 <= MAX_BODY_BYTES ? text.length : utf8.encode(text).byteLength
     if (bytes > MAX_BODY_BYTES) {
       return invalid(
         "records",
@@ -192,7 +204,7 @@ export const create = <T extends string, R>(row: CreateRow<T, R>): CreateJob<T, 
       method: "POST",
       path: `${row.path}${revision.legacyPath ? "/" : ""}`,
       urlParams,
-      body,
+      body: new JsonText(text),
       limitClass: row.limitClass,
     }
     return { request, primaryFields }
