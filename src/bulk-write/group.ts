@@ -97,7 +97,7 @@ export interface WriteSettings {
   readonly pollMaxMillis: number
 }
 
-const BulkWriteGroup = Workflow.make("effect-klaviyo/bulkWrite/group", {
+const BulkWriteGroup = /* @__PURE__ */ Workflow.make("effect-klaviyo/bulkWrite/group", {
   payload: {
     id: Schema.String,
     maxInFlight: Schema.Number,
