@@ -24,7 +24,7 @@ import * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
 import * as Semaphore from "effect/Semaphore"
 import { InvalidRequest } from "../errors.ts"
-import { makeMemorySlotStore, makeRedisSlotStore, type SlotStore } from "../internal/in-flight-store.ts"
+import { makeMemorySlotStore, type SlotStore } from "../internal/in-flight-store.ts"
 import { budgetScope } from "../rate-limit/budget.ts"
 
 /**
@@ -261,6 +261,8 @@ export class InFlightCap extends InFlightCapBase {
       InFlightCap,
       Effect.gen(function* () {
         const resolved = yield* resolve(options, "5 seconds")
+        // The Redis table (its scripts) is loaded when the layer is built, not at import.
+        const { makeRedisSlotStore } = yield* Effect.promise(() => import("../internal/in-flight-redis.ts"))
         return makeInFlightCap(yield* makeRedisSlotStore, resolved)
       }),
     )
