@@ -14,9 +14,8 @@ const shared = {
 
 /**
  * `npm run build`, two builds into dist/:
- * - the library: dist/mod.js and dist/mod.d.ts, platform-neutral, effect left external, with its
- *   chunks dist/mod-*.js (what mod.js loads only when a bulk write or a Redis cap runs, and the
- *   code those share with mod.js);
+ * - the library: dist/mod.js and dist/mod.d.ts, platform-neutral, effect left external (with
+ *   dist/chunk.js, the bundler's helper for the namespace imports of the table in promise-table.ts);
  * - the `klaviyo-catalog-jobs` bin: dist/cli.js, for Node (Deno and Bun run it too), which
  *   imports the library from ./mod.js rather than carrying a copy, and leaves its own
  *   dependencies (log-update, csv-parse, @effect/platform-node-shared) external.
@@ -26,11 +25,7 @@ const config: Array<UserConfig> = [
     ...shared,
     entry: { mod: "mod.ts" },
     platform: "neutral",
-    clean: ["dist/mod.*", "dist/mod-*", "dist/chunk*"],
-    // The modules `bulkWrite` and `InFlightCap.layerRedis` load with `import()` when they run
-    // (effect/workflow with them) are chunks of their own, and the code they share with mod.js a
-    // chunk that mod.js imports: all named mod-*.js.
-    outputOptions: { chunkFileNames: "mod-[name].js" },
+    clean: ["dist/mod.*", "dist/chunk*"],
     dts: { sourcemap: false },
     deps: { neverBundle: [/^effect(\/.*)?$/] },
     hooks: {

@@ -1,9 +1,9 @@
 /**
  * What importing the library loads: the static import graph from mod.ts (its `import` and
  * `export … from` statements, relative ones followed, `import type` and `export type` left out)
- * reaches none of effect/workflow, effect/cluster or effect/persistence/Redis. `bulkWrite` and
- * `InFlightCap.layerRedis` load them with `import()` when they run (a dynamic import is not an
- * edge of this graph).
+ * reaches none of effect/workflow, effect/cluster or effect/persistence/Redis. `bulkWrite`,
+ * `BulkWriteEngine.layerSql` and `InFlightCap.layerRedis` load them with `import()` when they run
+ * (a dynamic import is not an edge of this graph).
  *
  * An `import { type A } from "m"` whose every name is a type still counts: under
  * `verbatimModuleSyntax` it is emitted as `import {} from "m"`, which loads `m`.
@@ -18,6 +18,9 @@ const root = join(import.meta.dirname, "..")
 const STATEMENT =
   /^(import|export)\s+(type\s+)?(?:\*(?:\s+as\s+\w+)?|\{[^}]*\}|\w+(?:\s*,\s*(?:\{[^}]*\}|\*\s+as\s+\w+))?)\s+from\s+["']([^"']+)["']|^import\s+["']([^"']+)["']/gm
 
+/** `import("m")`. */
+const DYNAMIC = /\bimport\(\s*["']([^"']+)["']\s*\)/g
+
 /** The modules a source file loads when it is imported. */
 const staticImports = (source: string): Array<string> => {
   const specifiers: Array<string> = []
@@ -28,22 +31,30 @@ const staticImports = (source: string): Array<string> => {
   return specifiers
 }
 
-/** Every bare specifier reached from `entry`, with the file (relative to the root) that imports it. */
-const walk = (
-  entry: string,
-): { readonly files: Set<string>; readonly bare: Array<readonly [string, string]> } => {
+/**
+ * Every bare specifier reached from `entry`, with the file (relative to the root) that imports it,
+ * and the dynamic imports of the files reached.
+ */
+const walk = (entry: string): {
+  readonly files: Set<string>
+  readonly bare: Array<readonly [string, string]>
+  readonly dynamic: Array<readonly [string, string]>
+} => {
   const files = new Set<string>()
   const bare: Array<readonly [string, string]> = []
+  const dynamic: Array<readonly [string, string]> = []
   const visit = (file: string) => {
     if (files.has(file)) return
     files.add(file)
-    for (const specifier of staticImports(readFileSync(file, "utf8"))) {
+    const source = readFileSync(file, "utf8")
+    for (const match of source.matchAll(DYNAMIC)) dynamic.push([relative(root, file), match[1]!])
+    for (const specifier of staticImports(source)) {
       if (specifier.startsWith(".")) visit(resolve(dirname(file), specifier))
       else bare.push([relative(root, file), specifier])
     }
   }
   visit(join(root, entry))
-  return { files: new Set([...files].map((file) => relative(root, file))), bare }
+  return { files: new Set([...files].map((file) => relative(root, file))), bare, dynamic }
 }
 
 const FORBIDDEN = /^effect\/(workflow|cluster)(\/|$)|^effect\/persistence\/Redis$/
@@ -85,9 +96,16 @@ describe("the static import graph", () => {
     expect(graph.bare.filter(([, specifier]) => FORBIDDEN.test(specifier))).toEqual([])
   })
 
-  it("reaches effect/workflow from the modules bulkWrite loads when it runs", () => {
-    const graph = walk("src/bulk-write/execution.ts")
-    expect(graph.bare).toContainEqual(["src/bulk-write/execution.ts", "effect/workflow/Workflow"])
-    expect(graph.bare).toContainEqual(["src/bulk-write/job.ts", "effect/workflow/Activity"])
+  it("loads effect/workflow, effect/cluster and effect/persistence/Redis with import() only", () => {
+    // (mod.ts's `type Job = import("./src/…")` is a type.)
+    const dynamic = walk("mod.ts").dynamic.filter(([, specifier]) => !specifier.startsWith("."))
+    expect(dynamic.sort()).toEqual([
+      ["src/bulk-write/engine.ts", "effect/cluster/ClusterWorkflowEngine"],
+      ["src/bulk-write/engine.ts", "effect/cluster/SingleRunner"],
+      ["src/bulk-write/in-flight.ts", "effect/persistence/Redis"],
+      ["src/bulk-write/workflow-modules.ts", "effect/workflow/Activity"],
+      ["src/bulk-write/workflow-modules.ts", "effect/workflow/Workflow"],
+      ["src/bulk-write/workflow-modules.ts", "effect/workflow/WorkflowEngine"],
+    ])
   })
 })

@@ -29,7 +29,7 @@ import { type BulkWriteKind, type BulkWriteRecordOf, type KindSpec, kindSpec } f
 import type { BulkWriteOutcome, BulkWriteReport } from "./outcome.ts"
 import { alreadyRunning, running } from "./running.ts"
 import { type PollBounds, resolvePollBounds } from "./watch-job.ts"
-import { workflowModules } from "./workflow-modules.ts"
+import { loadExecution } from "./workflow-modules.ts"
 
 /**
  * The options of {@link bulkWrite}.
@@ -225,7 +225,7 @@ export const bulkWrite = <K extends BulkWriteKind, E = never, R = never>(
     const cap = options?.inFlightCap ?? Option.getOrUndefined(yield* Effect.serviceOption(InFlightCap))
     const onEvent = yield* WriteEvents
     // effect/workflow and the write's workflows are loaded now, not when the library is imported.
-    const { runWrite } = yield* workflowModules
+    const { runWrite } = yield* loadExecution()
     const exit = yield* runWrite({
       id,
       spec: checked.spec,
