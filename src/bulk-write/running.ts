@@ -33,7 +33,7 @@ export interface Running {
 }
 
 /** The writes running in this process, by id. */
-export const running: Map<string, Running> = new Map<string, Running>()
+export const running: Map<string, Running> = /* @__PURE__ */ new Map<string, Running>()
 
 /** A write started while the same write runs in this process. */
 export const alreadyRunning = (id: string): InvalidRequest =>
