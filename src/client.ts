@@ -169,7 +169,7 @@ export interface KlaviyoClientShape {
 }
 
 const DEFAULT_BASE_URL = "https://a.klaviyo.com"
-const DEFAULT_TIMEOUT: Duration.Duration = Duration.seconds(30)
+const DEFAULT_TIMEOUT: Duration.Duration = /* @__PURE__ */ Duration.seconds(30)
 const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024
 
 const loopbackHost = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/
@@ -339,13 +339,13 @@ const make = (
  * @since 0.1.0
  * @category client
  */
-export const klaviyoClientConfig: Config.Config<KlaviyoClientOptions> = Config.all({
-  apiKey: Config.option(Config.Redacted("KLAVIYO_API_KEY")),
-  accessToken: Config.option(Config.Redacted("KLAVIYO_ACCESS_TOKEN")),
-  baseUrl: Config.option(Config.String("KLAVIYO_BASE_URL")),
-  revision: Config.option(Config.String("KLAVIYO_REVISION")),
+export const klaviyoClientConfig: Config.Config<KlaviyoClientOptions> = /* @__PURE__ */ Config.all({
+  apiKey: /* @__PURE__ */ Config.option(/* @__PURE__ */ Config.Redacted("KLAVIYO_API_KEY")),
+  accessToken: /* @__PURE__ */ Config.option(/* @__PURE__ */ Config.Redacted("KLAVIYO_ACCESS_TOKEN")),
+  baseUrl: /* @__PURE__ */ Config.option(/* @__PURE__ */ Config.String("KLAVIYO_BASE_URL")),
+  revision: /* @__PURE__ */ Config.option(/* @__PURE__ */ Config.String("KLAVIYO_REVISION")),
 }).pipe(
-  Config.map(({ accessToken, apiKey, baseUrl, revision }): KlaviyoClientOptions => {
+  /* @__PURE__ */ Config.map(({ accessToken, apiKey, baseUrl, revision }): KlaviyoClientOptions => {
     const common = { baseUrl: Option.getOrUndefined(baseUrl), revision: Option.getOrUndefined(revision) }
     return Option.isNone(apiKey) && Option.isSome(accessToken)
       ? { ...common, accessToken: accessToken.value }
@@ -357,7 +357,9 @@ const KlaviyoClientBase: Context.ServiceClass<
   KlaviyoClient,
   "@effect-klaviyo/catalog-jobs/KlaviyoClient",
   KlaviyoClientShape
-> = Context.Service<KlaviyoClient, KlaviyoClientShape>()("@effect-klaviyo/catalog-jobs/KlaviyoClient")
+> = /* @__PURE__ */ Context.Service<KlaviyoClient, KlaviyoClientShape>()(
+  "@effect-klaviyo/catalog-jobs/KlaviyoClient",
+)
 
 /**
  * The Klaviyo client service. Build it with {@link KlaviyoClient.layer} from options or with

@@ -87,9 +87,10 @@ export interface InvalidRequestFields {
   readonly reason: string
 }
 
-const InvalidRequestBase: TaggedErrorConstructor<"InvalidRequest", InvalidRequestFields> = Data.TaggedError(
-  "InvalidRequest",
-)
+const InvalidRequestBase: TaggedErrorConstructor<"InvalidRequest", InvalidRequestFields> =
+  /* @__PURE__ */ Data.TaggedError(
+    "InvalidRequest",
+  )
 
 /**
  * The request was refused before anything was sent: an empty or oversized job id, a field
@@ -198,10 +199,11 @@ export interface KlaviyoApiErrorFields {
   readonly jobMayExist?: boolean | undefined
 }
 
-const KlaviyoApiErrorBase: TaggedErrorConstructor<"KlaviyoApiError", KlaviyoApiErrorFields> = Data
-  .TaggedError(
-    "KlaviyoApiError",
-  )
+const KlaviyoApiErrorBase: TaggedErrorConstructor<"KlaviyoApiError", KlaviyoApiErrorFields> =
+  /* @__PURE__ */ Data
+    .TaggedError(
+      "KlaviyoApiError",
+    )
 
 /** Whether a URL names one job (`…-jobs/<id>`), rather than a list of them. */
 const namesOneJob = (url: string): boolean => /-jobs\/[^/?#]+\/?(?:[?#]|$)/.test(url)
@@ -347,9 +349,10 @@ const transportTitles: Readonly<Record<TransportFailure, string>> = {
   oversized: "Response body too large",
 }
 
-const TransportErrorBase: TaggedErrorConstructor<"TransportError", TransportErrorFields> = Data.TaggedError(
-  "TransportError",
-)
+const TransportErrorBase: TaggedErrorConstructor<"TransportError", TransportErrorFields> =
+  /* @__PURE__ */ Data.TaggedError(
+    "TransportError",
+  )
 
 /**
  * The request did not get a complete answer: the network failed, an attempt or the whole call
@@ -427,9 +430,10 @@ export interface DecodeErrorFields {
   readonly url: string
 }
 
-const DecodeErrorBase: TaggedErrorConstructor<"DecodeError", DecodeErrorFields> = Data.TaggedError(
-  "DecodeError",
-)
+const DecodeErrorBase: TaggedErrorConstructor<"DecodeError", DecodeErrorFields> = /* @__PURE__ */ Data
+  .TaggedError(
+    "DecodeError",
+  )
 
 /**
  * Klaviyo answered 2xx, but the body does not match the documented shape (or is not valid

@@ -172,13 +172,13 @@ export interface RetrySettings {
  */
 export const defaultRetrySettings: RetrySettings = {
   times: 3,
-  base: Duration.millis(250),
-  maxDelay: Duration.seconds(10),
-  maxRetryAfter: Duration.seconds(60),
+  base: /* @__PURE__ */ Duration.millis(250),
+  maxDelay: /* @__PURE__ */ Duration.seconds(10),
+  maxRetryAfter: /* @__PURE__ */ Duration.seconds(60),
 }
 
 /** The statuses that are retried: overload and gateway trouble, including Cloudflare's 524. */
-const retriedStatuses: ReadonlySet<number> = new Set([429, 500, 502, 503, 504, 524])
+const retriedStatuses: ReadonlySet<number> = /* @__PURE__ */ new Set([429, 500, 502, 503, 504, 524])
 
 /**
  * Our own backoff before retry number `retry` (1-based): `base · 2^(retry-1)`, jittered by a

@@ -26,6 +26,6 @@ export type WriteEvent =
   }
 
 /** Where a write sends its events: nowhere by default. */
-export const WriteEvents: Context.Reference<(event: WriteEvent) => void> = Context.Reference<
+export const WriteEvents: Context.Reference<(event: WriteEvent) => void> = /* @__PURE__ */ Context.Reference<
   (event: WriteEvent) => void
 >("effect-klaviyo/bulkWrite/WriteEvents", { defaultValue: () => () => {} })

@@ -24,7 +24,8 @@ import * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
 import * as Semaphore from "effect/Semaphore"
 import { InvalidRequest } from "../errors.ts"
-import { makeMemorySlotStore, makeRedisSlotStore, type SlotStore } from "../internal/in-flight-store.ts"
+import { makeRedisSlotStore } from "../internal/in-flight-redis.ts"
+import { makeMemorySlotStore, type SlotStore } from "../internal/in-flight-store.ts"
 import { budgetScope } from "../rate-limit/budget.ts"
 
 /**
@@ -205,7 +206,9 @@ const InFlightCapBase: Context.ServiceClass<
   InFlightCap,
   "@effect-klaviyo/catalog-jobs/InFlightCap",
   InFlightCapShape
-> = Context.Service<InFlightCap, InFlightCapShape>()("@effect-klaviyo/catalog-jobs/InFlightCap")
+> = /* @__PURE__ */ Context.Service<InFlightCap, InFlightCapShape>()(
+  "@effect-klaviyo/catalog-jobs/InFlightCap",
+)
 
 /**
  * The cap on jobs in progress that `bulkWrite` keeps, shared by every write and every process
@@ -261,7 +264,9 @@ export class InFlightCap extends InFlightCapBase {
       InFlightCap,
       Effect.gen(function* () {
         const resolved = yield* resolve(options, "5 seconds")
-        return makeInFlightCap(yield* makeRedisSlotStore, resolved)
+        // effect/persistence/Redis is loaded when the layer is built, not at import.
+        const Redis = yield* Effect.promise(() => import("effect/persistence/Redis"))
+        return makeInFlightCap(yield* makeRedisSlotStore(Redis), resolved)
       }),
     )
   }
@@ -286,4 +291,7 @@ export const withInFlightSlot = <A, E, R>(
     ),
   )
 
-const untilTheStoreAnswers = Schedule.min([Schedule.exponential("200 millis"), Schedule.spaced("5 seconds")])
+const untilTheStoreAnswers = /* @__PURE__ */ Schedule.min([
+  /* @__PURE__ */ Schedule.exponential("200 millis"),
+  /* @__PURE__ */ Schedule.spaced("5 seconds"),
+])

@@ -11,6 +11,9 @@
  * earlier run may have created (see reconcile.ts), and adopts it instead of posting again. A
  * POST that fails saying the job may exist is reconciled the same way before it is retried.
  *
+ * The activities are made by `makeRunJob` with effect/workflow's modules, which `bulkWrite` loads
+ * when it runs (see workflow-modules.ts): nothing here calls effect/workflow at import.
+ *
  * @internal
  */
 import * as Clock from "effect/Clock"
@@ -18,8 +21,7 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import * as Activity from "effect/workflow/Activity"
-import { type WorkflowEngine, WorkflowInstance } from "effect/workflow/WorkflowEngine"
+import type { WorkflowEngine, WorkflowInstance } from "effect/workflow/WorkflowEngine"
 import type { KlaviyoClient } from "../client.ts"
 import { encodedPost } from "../endpoints/create.ts"
 import type { BulkJobError } from "../resources/bulk-job.ts"
@@ -30,11 +32,12 @@ import type { BulkWriteOutcome } from "./outcome.ts"
 import type { PlannedJob } from "./plan.ts"
 import { reconcile } from "./reconcile.ts"
 import { observePost, type PollBounds, type PostTimes, watchToEnd } from "./watch-job.ts"
+import type { WorkflowModules } from "./workflow-modules.ts"
 
 /** Told of each job a POST created: when it was sent and answered, and the job's `created_at`. */
 type OnCreated = (times: PostTimes) => void
 
-const Intent = Schema.Struct({
+const Intent = /* @__PURE__ */ Schema.Struct({
   /** When the intent was written (ms since the epoch, this process's clock). */
   at: Schema.Number,
   /** The process that wrote it. */
@@ -42,33 +45,33 @@ const Intent = Schema.Struct({
 })
 
 /** This process, as the intents it writes name it. */
-const processToken: string = globalThis.crypto.randomUUID()
+const processToken: string = /* @__PURE__ */ globalThis.crypto.randomUUID()
 
 /** The POST activities this process has started (execution id and chunk). */
-const attempted = new Set<string>()
+const attempted = /* @__PURE__ */ new Set<string>()
 
 /** How many times a POST that may have created its job is sent again when no job is found. */
 const maxResends = 2
 
-const Posted = Schema.Union([
-  Schema.Struct({ _tag: Schema.Literal("Created"), job: Schema.String }),
-  Schema.Struct({
-    _tag: Schema.Literal("NotCreated"),
+const Posted = /* @__PURE__ */ Schema.Union([
+  /* @__PURE__ */ Schema.Struct({ _tag: /* @__PURE__ */ Schema.Literal("Created"), job: Schema.String }),
+  /* @__PURE__ */ Schema.Struct({
+    _tag: /* @__PURE__ */ Schema.Literal("NotCreated"),
     /** `true` when Klaviyo may have acted on the POST (a 5xx, a timeout, a reset after sending). */
     mayExist: Schema.Boolean,
     reason: Schema.String,
-    errors: Schema.Array(Schema.Unknown),
+    errors: /* @__PURE__ */ Schema.Array(Schema.Unknown),
   }),
 ])
 
-const Watched = Schema.Union([
-  Schema.Struct({
-    _tag: Schema.Literal("Ended"),
-    status: Schema.Literals(["complete", "cancelled", "expired"]),
-    errors: Schema.NullOr(Schema.Array(Schema.Unknown)),
-    failed_count: Schema.NullOr(Schema.Number),
+const Watched = /* @__PURE__ */ Schema.Union([
+  /* @__PURE__ */ Schema.Struct({
+    _tag: /* @__PURE__ */ Schema.Literal("Ended"),
+    status: /* @__PURE__ */ Schema.Literals(["complete", "cancelled", "expired"]),
+    errors: /* @__PURE__ */ Schema.NullOr(/* @__PURE__ */ Schema.Array(Schema.Unknown)),
+    failed_count: /* @__PURE__ */ Schema.NullOr(Schema.Number),
   }),
-  Schema.Struct({ _tag: Schema.Literal("Lost"), reason: Schema.String }),
+  /* @__PURE__ */ Schema.Struct({ _tag: /* @__PURE__ */ Schema.Literal("Lost"), reason: Schema.String }),
 ])
 
 /**
@@ -190,13 +193,13 @@ const notCreated = (
       : { outcome: "failed", ...base, reason: `its job was not created: ${posted.reason}`, errors }
   })
 
-/** A chunk's job, posted and watched to its end as two activities: its outcomes and unjoined errors. */
-export const runJob = (
+/** What `makeRunJob` makes: a chunk's job run to its end, its outcomes and unjoined errors. */
+export type RunJob = (
   spec: KindSpec,
   chunk: PlannedJob,
   bounds: PollBounds,
-  onEvent: (event: WriteEvent) => void = () => {},
-): Effect.Effect<
+  onEvent?: (event: WriteEvent) => void,
+) => Effect.Effect<
   {
     readonly job: string | undefined
     readonly outcomes: ReadonlyArray<BulkWriteOutcome>
@@ -204,9 +207,21 @@ export const runJob = (
   },
   never,
   KlaviyoClient | WorkflowEngine | WorkflowInstance
-> =>
+>
+
+/**
+ * A chunk's job, posted and watched to its end as activities of the workflow in context (made
+ * with the effect/workflow modules `bulkWrite` loaded).
+ */
+export const makeRunJob = ({ Activity, WorkflowEngine }: WorkflowModules): RunJob =>
+(
+  spec,
+  chunk,
+  bounds,
+  onEvent = () => {},
+) =>
   Effect.gen(function* () {
-    const instance = yield* WorkflowInstance
+    const instance = yield* WorkflowEngine.WorkflowInstance
     const intent = yield* Activity.make({
       name: `intent/${chunk.seq}`,
       success: Intent,

@@ -137,9 +137,9 @@ export interface KindSpec extends RecordCodec {
 type LooseGet = (jobId: string, options: object) => Effect.Effect<WatchedState, KlaviyoError, KlaviyoClient>
 
 // The table's POST, GET and list of each job type, read from the rows they were derived from.
-const posts = functionsByJob<CreateJob<string, unknown>>(Creates, "create")
-const gets = functionsByJob<LooseGet>(Gets, "get")
-const lists = functionsByJob<object>(Lists, "list")
+const posts = /* @__PURE__ */ functionsByJob<CreateJob<string, unknown>>(Creates, "create")
+const gets = /* @__PURE__ */ functionsByJob<LooseGet>(Gets, "get")
+const lists = /* @__PURE__ */ functionsByJob<object>(Lists, "list")
 
 /** The job type of a kind (`catalog-item` + `create`: `catalog-item-bulk-create-job`), or undefined. */
 const jobTypeOf = (kind: BulkWriteKind): string | undefined =>
@@ -176,7 +176,7 @@ export const utf8Length = (text: string): number => {
   return bytes
 }
 
-const specs = new Map<string, KindSpec>()
+const specs = /* @__PURE__ */ new Map<string, KindSpec>()
 
 /** The spec of a kind, or `undefined` for a kind the table does not have. */
 export const kindSpec = (kind: BulkWriteKind): KindSpec | undefined => {

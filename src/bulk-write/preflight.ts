@@ -17,7 +17,7 @@ import type { KlaviyoApiError } from "../errors.ts"
 import type { KindSpec } from "./kind.ts"
 
 /** The statuses that say the key cannot write, whatever is sent with it. */
-const refusals: ReadonlySet<number> = new Set([401, 403])
+const refusals: ReadonlySet<number> = /* @__PURE__ */ new Set([401, 403])
 
 /** Fails with Klaviyo's answer when it refuses the key; succeeds otherwise (whatever else happened). */
 export const checkAccess = (spec: KindSpec): Effect.Effect<void, KlaviyoApiError, KlaviyoClient> =>

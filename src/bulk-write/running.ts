@@ -5,6 +5,7 @@
  * @internal
  */
 import type * as Stream from "effect/Stream"
+import { InvalidRequest } from "../errors.ts"
 import type { WriteEvent } from "./events.ts"
 import type { InFlightCapShape } from "./in-flight.ts"
 import type { KindSpec } from "./kind.ts"
@@ -32,4 +33,8 @@ export interface Running {
 }
 
 /** The writes running in this process, by id. */
-export const running: Map<string, Running> = new Map<string, Running>()
+export const running: Map<string, Running> = /* @__PURE__ */ new Map<string, Running>()
+
+/** A write started while the same write runs in this process. */
+export const alreadyRunning = (id: string): InvalidRequest =>
+  new InvalidRequest({ input: "records", reason: `the write ${id} is already running` })

@@ -32,7 +32,7 @@ const isTextList = (ast: SchemaAST.AST): boolean =>
     : ast._tag === "Union" && ast.types.some(isTextList)
 
 /** How each field of a kind's records is read from text, by kind. */
-const readers = new Map<string, ReadonlyMap<string, "text" | "list" | "json">>()
+const readers = /* @__PURE__ */ new Map<string, ReadonlyMap<string, "text" | "list" | "json">>()
 
 const readerOf = (kind: BulkWriteKind): ReadonlyMap<string, "text" | "list" | "json"> | undefined => {
   const name = `${kind.resource}/${kind.operation}`

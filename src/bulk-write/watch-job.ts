@@ -105,7 +105,7 @@ interface Learned {
 }
 
 /** What each write learned, by the bounds object its jobs share (one per running write). */
-const learnedBy = new WeakMap<PollBounds, Learned>()
+const learnedBy = /* @__PURE__ */ new WeakMap<PollBounds, Learned>()
 
 const learnedOf = (bounds: PollBounds): Learned => {
   let learned = learnedBy.get(bounds)

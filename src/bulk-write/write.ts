@@ -8,7 +8,9 @@
  * storage (and tells their outcomes again) and replays the activities of the unfinished ones;
  * a finished write started again returns the stored report without reading its records (see
  * DURABILITY.md). Records that fail partway stop the write without a result, as an interrupt
- * would: the same write started again resumes.
+ * would: the same write started again resumes. The workflows are in execution.ts, loaded with
+ * effect/workflow when the first write runs (see workflow-modules.ts), not when the library is
+ * imported.
  *
  * @module
  */
@@ -17,24 +19,17 @@ import * as Deferred from "effect/Deferred"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import * as Workflow from "effect/workflow/Workflow"
-import * as WorkflowEngine from "effect/workflow/WorkflowEngine"
 import type { KlaviyoClient } from "../client.ts"
 import { MAX_RECORDS } from "../endpoints/create.ts"
 import { InvalidRequest, type KlaviyoApiError } from "../errors.ts"
-import type { BulkJobError } from "../resources/bulk-job.ts"
 import { WriteEvents } from "./events.ts"
-import { registerGroups, runGroups } from "./group.ts"
 import { InFlightCap, type InFlightCapShape } from "./in-flight.ts"
 import { type BulkWriteKind, type BulkWriteRecordOf, type KindSpec, kindSpec } from "./kind.ts"
-import { type BulkWriteOutcome, type BulkWriteReport, makeReportBuilder } from "./outcome.ts"
-import { checkAccess } from "./preflight.ts"
-import { plan, type RefusedRecord } from "./plan.ts"
-import { resumeIfStopped, storedState } from "./resume.ts"
-import { running } from "./running.ts"
+import type { BulkWriteOutcome, BulkWriteReport } from "./outcome.ts"
+import { alreadyRunning, running } from "./running.ts"
 import { type PollBounds, resolvePollBounds } from "./watch-job.ts"
+import { loadExecution } from "./workflow-modules.ts"
 
 /**
  * The options of {@link bulkWrite}.
@@ -107,82 +102,6 @@ export interface BulkWriteOptions {
  * @category bulk writes
  */
 export type BulkWriteInput<A, E = never, R = never> = Iterable<A> | AsyncIterable<A> | Stream.Stream<A, E, R>
-
-/** The report as the engine stores it (records and errors are JSON as they came). */
-const Report = Schema.Struct({
-  kind: Schema.Struct({
-    resource: Schema.Literals(["catalog-item", "catalog-variant", "catalog-category"]),
-    operation: Schema.Literals(["create", "update", "delete"]),
-  }),
-  records: Schema.Number,
-  succeeded: Schema.Number,
-  failed: Schema.Array(Schema.Unknown),
-  unknown: Schema.Array(Schema.Unknown),
-  jobs: Schema.Number,
-  jobErrors: Schema.Array(Schema.Unknown),
-})
-
-const BulkWrite = Workflow.make("effect-klaviyo/bulkWrite", {
-  payload: {
-    id: Schema.String,
-    resource: Schema.String,
-    operation: Schema.String,
-    maxInFlight: Schema.Number,
-    pollMillis: Schema.Number,
-    pollMaxMillis: Schema.Number,
-  },
-  success: Report,
-  idempotencyKey: (payload) => payload.id,
-})
-
-/**
- * The body of the workflow: the plan, its jobs run by groups (see group.ts) with at most
- * `maxInFlight` at once, the report merged from the groups' reports and the refused records.
- */
-const execute = (payload: typeof BulkWrite.payloadSchema.Type) =>
-  Effect.gen(function* () {
-    const write = running.get(payload.id)
-    if (write === undefined) {
-      // An engine resuming a write whose records are not in this process (nobody asked for it
-      // here): it waits, suspended, for a `bulkWrite` with the same id to bring them.
-      return yield* Workflow.suspend(yield* WorkflowEngine.WorkflowInstance)
-    }
-    const report = makeReportBuilder(write.spec.kind)
-    const onRefused = (planned: RefusedRecord) => {
-      const outcome: BulkWriteOutcome = {
-        outcome: "failed",
-        index: planned.index,
-        ...(planned.key === undefined ? {} : { key: planned.key }),
-        record: planned.record,
-        reason: planned.error.reason,
-        errors: [],
-        refused: planned.refusal,
-        ...(planned.duplicateOf === undefined ? {} : { duplicateOf: planned.duplicateOf }),
-      }
-      report.add(outcome)
-      write.onOutcome?.(outcome)
-    }
-    const settings = {
-      id: payload.id,
-      maxInFlight: payload.maxInFlight,
-      pollMillis: payload.pollMillis,
-      pollMaxMillis: payload.pollMaxMillis,
-    }
-    const onJob = (
-      job: string | undefined,
-      outcomes: ReadonlyArray<BulkWriteOutcome>,
-      unjoined: ReadonlyArray<BulkJobError>,
-    ) => {
-      if (job !== undefined) report.addJob(job, unjoined)
-      for (const outcome of outcomes) report.add(outcome)
-    }
-    yield* runGroups(write, settings, plan(write.spec, write.records), onRefused, onJob).pipe(Effect.orDie)
-    return report.report()
-  })
-
-/** A write started while the same write runs in this process. */
-const alreadyRunning = (id: string): InvalidRequest =>
-  new InvalidRequest({ input: "records", reason: `the write ${id} is already running` })
 
 /** What an `Iterable` or `AsyncIterable` threw while it was read. */
 const readingFailed = (cause: unknown): InvalidRequest =>
@@ -305,45 +224,19 @@ export const bulkWrite = <K extends BulkWriteKind, E = never, R = never>(
     const { source, stopped, failure } = yield* stoppingSource(records)
     const cap = options?.inFlightCap ?? Option.getOrUndefined(yield* Effect.serviceOption(InFlightCap))
     const onEvent = yield* WriteEvents
-    const engineInContext = yield* Effect.serviceOption(WorkflowEngine.WorkflowEngine)
-    const payload = {
+    // effect/workflow and the write's workflows are loaded now, not when the library is imported.
+    const { runWrite } = yield* loadExecution()
+    const exit = yield* runWrite({
       id,
-      resource: checked.spec.kind.resource,
-      operation: checked.spec.kind.operation,
+      spec: checked.spec,
       maxInFlight: checked.maxInFlight,
-      pollMillis: checked.bounds.min,
-      pollMaxMillis: checked.bounds.max,
-    }
-    let registered = false
-    const run = Effect.gen(function* () {
-      // A write that has not finished first checks the key (a finished one sends nothing). Its
-      // stored state is read before the workflow is registered: registered, an engine resumes it.
-      const executionId = yield* BulkWrite.executionId(payload)
-      const stored = yield* storedState(BulkWrite, executionId)
-      if (stored !== "complete") yield* checkAccess(checked.spec)
-      if (running.has(id)) return yield* Effect.fail(alreadyRunning(id))
-      registered = true
-      running.set(id, {
-        spec: checked.spec,
-        records: source,
-        onOutcome: options?.onOutcome,
-        cap,
-        onEvent,
-        bounds: { min: checked.bounds.min, max: checked.bounds.max },
-        ownMemoryEngine: Option.isNone(engineInContext),
-      })
-      const engine = yield* WorkflowEngine.WorkflowEngine
-      yield* engine.register(BulkWrite, execute)
-      yield* registerGroups
-      yield* resumeIfStopped(BulkWrite, executionId, stored)
-      // Records that failed: the workflow is left as it is, and stopped with the engine's scope.
-      return yield* Effect.raceFirst(BulkWrite.execute(payload), Deferred.await(stopped))
+      bounds: checked.bounds,
+      source,
+      stopped: Deferred.await(stopped),
+      onOutcome: options?.onOutcome,
+      cap,
+      onEvent,
     })
-    const provided = Option.isSome(engineInContext)
-      ? Effect.provideService(run, WorkflowEngine.WorkflowEngine, engineInContext.value)
-      : Effect.provide(run, WorkflowEngine.layerMemory)
-    const exit = yield* Effect.exit(Effect.scoped(provided))
-    if (registered) running.delete(id)
     const failed = failure()
     if (Option.isSome(failed)) return yield* Effect.failCause(failed.value)
     if (exit._tag === "Failure") return yield* Effect.failCause(exit.cause) as Effect.Effect<never>

@@ -48,8 +48,8 @@ export interface CreateRow<T extends string, R> extends Row<T> {
   readonly relationships: { readonly [name: string]: RecordRelationship }
 }
 
-const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
-const utf8 = new TextEncoder()
+const formatter = /* @__PURE__ */ SchemaIssue.makeFormatterStandardSchemaV1()
+const utf8 = /* @__PURE__ */ new TextEncoder()
 
 /** What a value is, for a message, without the value. */
 const kindOf = (value: unknown): string =>
@@ -256,7 +256,7 @@ export type EncodedPost = (
   records: number,
 ) => Effect.Effect<{ readonly id: string }, KlaviyoError, KlaviyoClient>
 
-const encodedPosts = new WeakMap<object, EncodedPost>()
+const encodedPosts = /* @__PURE__ */ new WeakMap<object, EncodedPost>()
 
 /**
  * The job-creating POST of `row` with its body given as JSON text, sent as it is: for

@@ -9,7 +9,7 @@
 import * as Schema from "effect/Schema"
 
 /** A number JSON can carry (no NaN, no infinity). */
-const Finite: Schema.Number = Schema.Number.check(Schema.isFinite())
+const Finite: Schema.Number = /* @__PURE__ */ Schema.Number.check(/* @__PURE__ */ Schema.isFinite())
 
 /**
  * The optional attributes the records of items and variants share, alike for create and update
@@ -40,11 +40,15 @@ export interface CatalogRecordPresentation {
 
 /** The schemas of {@link CatalogRecordPresentation}'s attributes. */
 const presentation = {
-  image_full_url: Schema.optionalKey(Schema.NullOr(Schema.String)),
-  image_thumbnail_url: Schema.optionalKey(Schema.NullOr(Schema.String)),
-  images: Schema.optionalKey(Schema.NullOr(Schema.Array(Schema.String))),
-  custom_metadata: Schema.optionalKey(Schema.NullOr(Schema.Record(Schema.String, Schema.Unknown))),
-  published: Schema.optionalKey(Schema.NullOr(Schema.Boolean)),
+  image_full_url: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.NullOr(Schema.String)),
+  image_thumbnail_url: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.NullOr(Schema.String)),
+  images: /* @__PURE__ */ Schema.optionalKey(
+    /* @__PURE__ */ Schema.NullOr(/* @__PURE__ */ Schema.Array(Schema.String)),
+  ),
+  custom_metadata: /* @__PURE__ */ Schema.optionalKey(
+    /* @__PURE__ */ Schema.NullOr(/* @__PURE__ */ Schema.Record(Schema.String, Schema.Unknown)),
+  ),
+  published: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.NullOr(Schema.Boolean)),
 }
 
 /**
@@ -80,17 +84,20 @@ export interface CatalogItemCreateRecord extends CatalogRecordPresentation {
 }
 
 /** The schema of {@link CatalogItemCreateRecord}. */
-export const catalogItemCreate: Schema.Codec<CatalogItemCreateRecord, unknown> = Schema.Struct({
-  external_id: Schema.String,
-  title: Schema.String,
-  description: Schema.String,
-  url: Schema.String,
-  price: Schema.optionalKey(Schema.NullOr(Finite)),
-  catalog_type: Schema.optionalKey(Schema.NullOr(Schema.String)),
-  integration_type: Schema.optionalKey(Schema.NullOr(Schema.Literal("$custom"))),
-  ...presentation,
-  categories: Schema.optionalKey(Schema.Array(Schema.String)),
-})
+export const catalogItemCreate: Schema.Codec<CatalogItemCreateRecord, unknown> = /* @__PURE__ */ Schema
+  .Struct({
+    external_id: Schema.String,
+    title: Schema.String,
+    description: Schema.String,
+    url: Schema.String,
+    price: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.NullOr(Finite)),
+    catalog_type: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.NullOr(Schema.String)),
+    integration_type: /* @__PURE__ */ Schema.optionalKey(
+      /* @__PURE__ */ Schema.NullOr(/* @__PURE__ */ Schema.Literal("$custom")),
+    ),
+    ...presentation,
+    categories: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Array(Schema.String)),
+  })
 
 /**
  * The record of an item to update (`bulkUpdateCatalogItems`): its id and what changes.
@@ -121,15 +128,16 @@ export interface CatalogItemUpdateRecord extends CatalogRecordPresentation {
 }
 
 /** The schema of {@link CatalogItemUpdateRecord}. */
-export const catalogItemUpdate: Schema.Codec<CatalogItemUpdateRecord, unknown> = Schema.Struct({
-  id: Schema.String,
-  title: Schema.optionalKey(Schema.NullOr(Schema.String)),
-  price: Schema.optionalKey(Schema.NullOr(Finite)),
-  description: Schema.optionalKey(Schema.NullOr(Schema.String)),
-  url: Schema.optionalKey(Schema.NullOr(Schema.String)),
-  ...presentation,
-  categories: Schema.optionalKey(Schema.Array(Schema.String)),
-})
+export const catalogItemUpdate: Schema.Codec<CatalogItemUpdateRecord, unknown> = /* @__PURE__ */ Schema
+  .Struct({
+    id: Schema.String,
+    title: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.NullOr(Schema.String)),
+    price: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.NullOr(Finite)),
+    description: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.NullOr(Schema.String)),
+    url: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.NullOr(Schema.String)),
+    ...presentation,
+    categories: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Array(Schema.String)),
+  })
 
 /**
  * The record of a variant to create (`bulkCreateCatalogVariants`).
@@ -170,20 +178,25 @@ export interface CatalogVariantCreateRecord extends CatalogRecordPresentation {
 }
 
 /** The schema of {@link CatalogVariantCreateRecord}. */
-export const catalogVariantCreate: Schema.Codec<CatalogVariantCreateRecord, unknown> = Schema.Struct({
-  external_id: Schema.String,
-  title: Schema.String,
-  description: Schema.String,
-  sku: Schema.String,
-  inventory_quantity: Finite,
-  price: Finite,
-  url: Schema.String,
-  catalog_type: Schema.optionalKey(Schema.NullOr(Schema.String)),
-  integration_type: Schema.optionalKey(Schema.NullOr(Schema.Literal("$custom"))),
-  inventory_policy: Schema.optionalKey(Schema.NullOr(Schema.Literals([0, 1, 2]))),
-  ...presentation,
-  item: Schema.String,
-})
+export const catalogVariantCreate: Schema.Codec<CatalogVariantCreateRecord, unknown> = /* @__PURE__ */ Schema
+  .Struct({
+    external_id: Schema.String,
+    title: Schema.String,
+    description: Schema.String,
+    sku: Schema.String,
+    inventory_quantity: Finite,
+    price: Finite,
+    url: Schema.String,
+    catalog_type: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.NullOr(Schema.String)),
+    integration_type: /* @__PURE__ */ Schema.optionalKey(
+      /* @__PURE__ */ Schema.NullOr(/* @__PURE__ */ Schema.Literal("$custom")),
+    ),
+    inventory_policy: /* @__PURE__ */ Schema.optionalKey(
+      /* @__PURE__ */ Schema.NullOr(/* @__PURE__ */ Schema.Literals([0, 1, 2])),
+    ),
+    ...presentation,
+    item: Schema.String,
+  })
 
 /**
  * The record of a variant to update (`bulkUpdateCatalogVariants`): its id and what changes.
@@ -218,17 +231,20 @@ export interface CatalogVariantUpdateRecord extends CatalogRecordPresentation {
 }
 
 /** The schema of {@link CatalogVariantUpdateRecord}. */
-export const catalogVariantUpdate: Schema.Codec<CatalogVariantUpdateRecord, unknown> = Schema.Struct({
-  id: Schema.String,
-  title: Schema.optionalKey(Schema.NullOr(Schema.String)),
-  description: Schema.optionalKey(Schema.NullOr(Schema.String)),
-  sku: Schema.optionalKey(Schema.NullOr(Schema.String)),
-  inventory_policy: Schema.optionalKey(Schema.NullOr(Schema.Literals([0, 1, 2]))),
-  inventory_quantity: Schema.optionalKey(Schema.NullOr(Finite)),
-  price: Schema.optionalKey(Schema.NullOr(Finite)),
-  url: Schema.optionalKey(Schema.NullOr(Schema.String)),
-  ...presentation,
-})
+export const catalogVariantUpdate: Schema.Codec<CatalogVariantUpdateRecord, unknown> = /* @__PURE__ */ Schema
+  .Struct({
+    id: Schema.String,
+    title: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.NullOr(Schema.String)),
+    description: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.NullOr(Schema.String)),
+    sku: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.NullOr(Schema.String)),
+    inventory_policy: /* @__PURE__ */ Schema.optionalKey(
+      /* @__PURE__ */ Schema.NullOr(/* @__PURE__ */ Schema.Literals([0, 1, 2])),
+    ),
+    inventory_quantity: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.NullOr(Finite)),
+    price: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.NullOr(Finite)),
+    url: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.NullOr(Schema.String)),
+    ...presentation,
+  })
 
 /**
  * The record of a category to create (`bulkCreateCatalogCategories`).
@@ -257,13 +273,16 @@ export interface CatalogCategoryCreateRecord {
 }
 
 /** The schema of {@link CatalogCategoryCreateRecord}. */
-export const catalogCategoryCreate: Schema.Codec<CatalogCategoryCreateRecord, unknown> = Schema.Struct({
-  external_id: Schema.String,
-  name: Schema.String,
-  integration_type: Schema.optionalKey(Schema.NullOr(Schema.Literal("$custom"))),
-  catalog_type: Schema.optionalKey(Schema.NullOr(Schema.String)),
-  items: Schema.optionalKey(Schema.Array(Schema.String)),
-})
+export const catalogCategoryCreate: Schema.Codec<CatalogCategoryCreateRecord, unknown> =
+  /* @__PURE__ */ Schema.Struct({
+    external_id: Schema.String,
+    name: Schema.String,
+    integration_type: /* @__PURE__ */ Schema.optionalKey(
+      /* @__PURE__ */ Schema.NullOr(/* @__PURE__ */ Schema.Literal("$custom")),
+    ),
+    catalog_type: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.NullOr(Schema.String)),
+    items: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Array(Schema.String)),
+  })
 
 /**
  * The record of a category to update (`bulkUpdateCatalogCategories`): its id and what changes.
@@ -288,11 +307,12 @@ export interface CatalogCategoryUpdateRecord {
 }
 
 /** The schema of {@link CatalogCategoryUpdateRecord}. */
-export const catalogCategoryUpdate: Schema.Codec<CatalogCategoryUpdateRecord, unknown> = Schema.Struct({
-  id: Schema.String,
-  name: Schema.optionalKey(Schema.NullOr(Schema.String)),
-  items: Schema.optionalKey(Schema.Array(Schema.String)),
-})
+export const catalogCategoryUpdate: Schema.Codec<CatalogCategoryUpdateRecord, unknown> =
+  /* @__PURE__ */ Schema.Struct({
+    id: Schema.String,
+    name: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.NullOr(Schema.String)),
+    items: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Array(Schema.String)),
+  })
 
 /**
  * The record of an item, variant or category to delete (`bulkDeleteCatalogItems`, ...): its id.
@@ -313,6 +333,6 @@ export interface CatalogDeleteRecord {
 }
 
 /** The schema of {@link CatalogDeleteRecord}. */
-export const catalogDelete: Schema.Codec<CatalogDeleteRecord, unknown> = Schema.Struct({
+export const catalogDelete: Schema.Codec<CatalogDeleteRecord, unknown> = /* @__PURE__ */ Schema.Struct({
   id: Schema.String,
 })

@@ -20,7 +20,7 @@ export type TableRow =
   | { readonly kind: "list"; readonly row: Row<string> }
   | { readonly kind: "create"; readonly row: CreateRow<string, unknown> }
 
-const rows = new WeakMap<object, TableRow>()
+const rows = /* @__PURE__ */ new WeakMap<object, TableRow>()
 
 /** Records the row a derived function was built from, and gives the function back. */
 export const withRow = <F extends object>(derived: F, row: TableRow): F => {

@@ -41,7 +41,7 @@ import type { CreateJob } from "./types.ts"
  * @category bulk jobs
  */
 export const bulkCreateCatalogItems: CreateJob<"catalog-item-bulk-create-job", CatalogItemCreateRecord> =
-  create({
+  /* @__PURE__ */ create({
     operation: "bulkCreateCatalogItems",
     path: "/api/catalog-item-bulk-create-jobs",
     job: "catalog-item-bulk-create-job",
@@ -71,7 +71,7 @@ export const bulkCreateCatalogItems: CreateJob<"catalog-item-bulk-create-job", C
  * @category bulk jobs
  */
 export const bulkUpdateCatalogItems: CreateJob<"catalog-item-bulk-update-job", CatalogItemUpdateRecord> =
-  create({
+  /* @__PURE__ */ create({
     operation: "bulkUpdateCatalogItems",
     path: "/api/catalog-item-bulk-update-jobs",
     job: "catalog-item-bulk-update-job",
@@ -100,17 +100,18 @@ export const bulkUpdateCatalogItems: CreateJob<"catalog-item-bulk-update-job", C
  * @since 0.2.0
  * @category bulk jobs
  */
-export const bulkDeleteCatalogItems: CreateJob<"catalog-item-bulk-delete-job", CatalogDeleteRecord> = create({
-  operation: "bulkDeleteCatalogItems",
-  path: "/api/catalog-item-bulk-delete-jobs",
-  job: "catalog-item-bulk-delete-job",
-  resource: "catalog-item",
-  collection: "items",
-  shape: "delete",
-  record: catalogDelete,
-  relationships: {},
-  limitClass: "jobs-write",
-})
+export const bulkDeleteCatalogItems: CreateJob<"catalog-item-bulk-delete-job", CatalogDeleteRecord> =
+  /* @__PURE__ */ create({
+    operation: "bulkDeleteCatalogItems",
+    path: "/api/catalog-item-bulk-delete-jobs",
+    job: "catalog-item-bulk-delete-job",
+    resource: "catalog-item",
+    collection: "items",
+    shape: "delete",
+    record: catalogDelete,
+    relationships: {},
+    limitClass: "jobs-write",
+  })
 
 /**
  * "Bulk Create Catalog Variants": `POST /api/catalog-variant-bulk-create-jobs`, one job of 1 to 100 records (at most 5 MB),
@@ -132,7 +133,7 @@ export const bulkDeleteCatalogItems: CreateJob<"catalog-item-bulk-delete-job", C
 export const bulkCreateCatalogVariants: CreateJob<
   "catalog-variant-bulk-create-job",
   CatalogVariantCreateRecord
-> = create({
+> = /* @__PURE__ */ create({
   operation: "bulkCreateCatalogVariants",
   path: "/api/catalog-variant-bulk-create-jobs",
   job: "catalog-variant-bulk-create-job",
@@ -164,7 +165,7 @@ export const bulkCreateCatalogVariants: CreateJob<
 export const bulkUpdateCatalogVariants: CreateJob<
   "catalog-variant-bulk-update-job",
   CatalogVariantUpdateRecord
-> = create({
+> = /* @__PURE__ */ create({
   operation: "bulkUpdateCatalogVariants",
   path: "/api/catalog-variant-bulk-update-jobs",
   job: "catalog-variant-bulk-update-job",
@@ -194,7 +195,7 @@ export const bulkUpdateCatalogVariants: CreateJob<
  * @category bulk jobs
  */
 export const bulkDeleteCatalogVariants: CreateJob<"catalog-variant-bulk-delete-job", CatalogDeleteRecord> =
-  create({
+  /* @__PURE__ */ create({
     operation: "bulkDeleteCatalogVariants",
     path: "/api/catalog-variant-bulk-delete-jobs",
     job: "catalog-variant-bulk-delete-job",
@@ -226,7 +227,7 @@ export const bulkDeleteCatalogVariants: CreateJob<"catalog-variant-bulk-delete-j
 export const bulkCreateCatalogCategories: CreateJob<
   "catalog-category-bulk-create-job",
   CatalogCategoryCreateRecord
-> = create({
+> = /* @__PURE__ */ create({
   operation: "bulkCreateCatalogCategories",
   path: "/api/catalog-category-bulk-create-jobs",
   job: "catalog-category-bulk-create-job",
@@ -258,7 +259,7 @@ export const bulkCreateCatalogCategories: CreateJob<
 export const bulkUpdateCatalogCategories: CreateJob<
   "catalog-category-bulk-update-job",
   CatalogCategoryUpdateRecord
-> = create({
+> = /* @__PURE__ */ create({
   operation: "bulkUpdateCatalogCategories",
   path: "/api/catalog-category-bulk-update-jobs",
   job: "catalog-category-bulk-update-job",
@@ -288,7 +289,7 @@ export const bulkUpdateCatalogCategories: CreateJob<
  * @category bulk jobs
  */
 export const bulkDeleteCatalogCategories: CreateJob<"catalog-category-bulk-delete-job", CatalogDeleteRecord> =
-  create({
+  /* @__PURE__ */ create({
     operation: "bulkDeleteCatalogCategories",
     path: "/api/catalog-category-bulk-delete-jobs",
     job: "catalog-category-bulk-delete-job",

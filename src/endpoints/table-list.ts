@@ -26,7 +26,7 @@ import type { ListJobs } from "./types.ts"
  * @since 0.2.0
  * @category bulk jobs
  */
-export const listCatalogItemBulkCreateJobs: ListJobs<"catalog-item-bulk-create-job"> = list({
+export const listCatalogItemBulkCreateJobs: ListJobs<"catalog-item-bulk-create-job"> = /* @__PURE__ */ list({
   operation: "listCatalogItemBulkCreateJobs",
   path: "/api/catalog-item-bulk-create-jobs",
   job: "catalog-item-bulk-create-job",
@@ -52,7 +52,7 @@ export const listCatalogItemBulkCreateJobs: ListJobs<"catalog-item-bulk-create-j
  * @since 0.2.0
  * @category bulk jobs
  */
-export const listCatalogItemBulkUpdateJobs: ListJobs<"catalog-item-bulk-update-job"> = list({
+export const listCatalogItemBulkUpdateJobs: ListJobs<"catalog-item-bulk-update-job"> = /* @__PURE__ */ list({
   operation: "listCatalogItemBulkUpdateJobs",
   path: "/api/catalog-item-bulk-update-jobs",
   job: "catalog-item-bulk-update-job",
@@ -78,7 +78,7 @@ export const listCatalogItemBulkUpdateJobs: ListJobs<"catalog-item-bulk-update-j
  * @since 0.2.0
  * @category bulk jobs
  */
-export const listCatalogItemBulkDeleteJobs: ListJobs<"catalog-item-bulk-delete-job"> = list({
+export const listCatalogItemBulkDeleteJobs: ListJobs<"catalog-item-bulk-delete-job"> = /* @__PURE__ */ list({
   operation: "listCatalogItemBulkDeleteJobs",
   path: "/api/catalog-item-bulk-delete-jobs",
   job: "catalog-item-bulk-delete-job",
@@ -104,12 +104,13 @@ export const listCatalogItemBulkDeleteJobs: ListJobs<"catalog-item-bulk-delete-j
  * @since 0.2.0
  * @category bulk jobs
  */
-export const listCatalogVariantBulkCreateJobs: ListJobs<"catalog-variant-bulk-create-job"> = list({
-  operation: "listCatalogVariantBulkCreateJobs",
-  path: "/api/catalog-variant-bulk-create-jobs",
-  job: "catalog-variant-bulk-create-job",
-  limitClass: "jobs-write",
-})
+export const listCatalogVariantBulkCreateJobs: ListJobs<"catalog-variant-bulk-create-job"> =
+  /* @__PURE__ */ list({
+    operation: "listCatalogVariantBulkCreateJobs",
+    path: "/api/catalog-variant-bulk-create-jobs",
+    job: "catalog-variant-bulk-create-job",
+    limitClass: "jobs-write",
+  })
 
 /**
  * "Get Bulk Update Catalog Variants Jobs": `GET /api/catalog-variant-bulk-update-jobs`, every job as a `Stream`, page after
@@ -130,12 +131,13 @@ export const listCatalogVariantBulkCreateJobs: ListJobs<"catalog-variant-bulk-cr
  * @since 0.2.0
  * @category bulk jobs
  */
-export const listCatalogVariantBulkUpdateJobs: ListJobs<"catalog-variant-bulk-update-job"> = list({
-  operation: "listCatalogVariantBulkUpdateJobs",
-  path: "/api/catalog-variant-bulk-update-jobs",
-  job: "catalog-variant-bulk-update-job",
-  limitClass: "jobs-write",
-})
+export const listCatalogVariantBulkUpdateJobs: ListJobs<"catalog-variant-bulk-update-job"> =
+  /* @__PURE__ */ list({
+    operation: "listCatalogVariantBulkUpdateJobs",
+    path: "/api/catalog-variant-bulk-update-jobs",
+    job: "catalog-variant-bulk-update-job",
+    limitClass: "jobs-write",
+  })
 
 /**
  * "Get Bulk Delete Catalog Variants Jobs": `GET /api/catalog-variant-bulk-delete-jobs`, every job as a `Stream`, page after
@@ -156,12 +158,13 @@ export const listCatalogVariantBulkUpdateJobs: ListJobs<"catalog-variant-bulk-up
  * @since 0.2.0
  * @category bulk jobs
  */
-export const listCatalogVariantBulkDeleteJobs: ListJobs<"catalog-variant-bulk-delete-job"> = list({
-  operation: "listCatalogVariantBulkDeleteJobs",
-  path: "/api/catalog-variant-bulk-delete-jobs",
-  job: "catalog-variant-bulk-delete-job",
-  limitClass: "jobs-read",
-})
+export const listCatalogVariantBulkDeleteJobs: ListJobs<"catalog-variant-bulk-delete-job"> =
+  /* @__PURE__ */ list({
+    operation: "listCatalogVariantBulkDeleteJobs",
+    path: "/api/catalog-variant-bulk-delete-jobs",
+    job: "catalog-variant-bulk-delete-job",
+    limitClass: "jobs-read",
+  })
 
 /**
  * "Get Bulk Create Catalog Categories Jobs": `GET /api/catalog-category-bulk-create-jobs`, every job as a `Stream`, page after
@@ -182,12 +185,13 @@ export const listCatalogVariantBulkDeleteJobs: ListJobs<"catalog-variant-bulk-de
  * @since 0.2.0
  * @category bulk jobs
  */
-export const listCatalogCategoryBulkCreateJobs: ListJobs<"catalog-category-bulk-create-job"> = list({
-  operation: "listCatalogCategoryBulkCreateJobs",
-  path: "/api/catalog-category-bulk-create-jobs",
-  job: "catalog-category-bulk-create-job",
-  limitClass: "jobs-read",
-})
+export const listCatalogCategoryBulkCreateJobs: ListJobs<"catalog-category-bulk-create-job"> =
+  /* @__PURE__ */ list({
+    operation: "listCatalogCategoryBulkCreateJobs",
+    path: "/api/catalog-category-bulk-create-jobs",
+    job: "catalog-category-bulk-create-job",
+    limitClass: "jobs-read",
+  })
 
 /**
  * "Get Bulk Update Catalog Categories Jobs": `GET /api/catalog-category-bulk-update-jobs`, every job as a `Stream`, page after
@@ -208,12 +212,13 @@ export const listCatalogCategoryBulkCreateJobs: ListJobs<"catalog-category-bulk-
  * @since 0.2.0
  * @category bulk jobs
  */
-export const listCatalogCategoryBulkUpdateJobs: ListJobs<"catalog-category-bulk-update-job"> = list({
-  operation: "listCatalogCategoryBulkUpdateJobs",
-  path: "/api/catalog-category-bulk-update-jobs",
-  job: "catalog-category-bulk-update-job",
-  limitClass: "jobs-read",
-})
+export const listCatalogCategoryBulkUpdateJobs: ListJobs<"catalog-category-bulk-update-job"> =
+  /* @__PURE__ */ list({
+    operation: "listCatalogCategoryBulkUpdateJobs",
+    path: "/api/catalog-category-bulk-update-jobs",
+    job: "catalog-category-bulk-update-job",
+    limitClass: "jobs-read",
+  })
 
 /**
  * "Get Bulk Delete Catalog Categories Jobs": `GET /api/catalog-category-bulk-delete-jobs`, every job as a `Stream`, page after
@@ -234,9 +239,10 @@ export const listCatalogCategoryBulkUpdateJobs: ListJobs<"catalog-category-bulk-
  * @since 0.2.0
  * @category bulk jobs
  */
-export const listCatalogCategoryBulkDeleteJobs: ListJobs<"catalog-category-bulk-delete-job"> = list({
-  operation: "listCatalogCategoryBulkDeleteJobs",
-  path: "/api/catalog-category-bulk-delete-jobs",
-  job: "catalog-category-bulk-delete-job",
-  limitClass: "jobs-read",
-})
+export const listCatalogCategoryBulkDeleteJobs: ListJobs<"catalog-category-bulk-delete-job"> =
+  /* @__PURE__ */ list({
+    operation: "listCatalogCategoryBulkDeleteJobs",
+    path: "/api/catalog-category-bulk-delete-jobs",
+    job: "catalog-category-bulk-delete-job",
+    limitClass: "jobs-read",
+  })

@@ -29,13 +29,14 @@ import type { GetJob } from "./types.ts"
  * @since 0.2.0
  * @category bulk jobs
  */
-export const getCatalogItemBulkCreateJob: GetJob<"catalog-item-bulk-create-job", "items"> = getOne({
-  operation: "getCatalogItemBulkCreateJob",
-  path: "/api/catalog-item-bulk-create-jobs",
-  job: "catalog-item-bulk-create-job",
-  includes: { items: itemResource },
-  limitClass: "jobs-write",
-})
+export const getCatalogItemBulkCreateJob: GetJob<"catalog-item-bulk-create-job", "items"> =
+  /* @__PURE__ */ getOne({
+    operation: "getCatalogItemBulkCreateJob",
+    path: "/api/catalog-item-bulk-create-jobs",
+    job: "catalog-item-bulk-create-job",
+    includes: { items: itemResource },
+    limitClass: "jobs-write",
+  })
 
 /**
  * "Get Update Items Job": `GET /api/catalog-item-bulk-update-jobs/{job_id}`. The job's type follows `fields` (per
@@ -56,13 +57,14 @@ export const getCatalogItemBulkCreateJob: GetJob<"catalog-item-bulk-create-job",
  * @since 0.2.0
  * @category bulk jobs
  */
-export const getCatalogItemBulkUpdateJob: GetJob<"catalog-item-bulk-update-job", "items"> = getOne({
-  operation: "getCatalogItemBulkUpdateJob",
-  path: "/api/catalog-item-bulk-update-jobs",
-  job: "catalog-item-bulk-update-job",
-  includes: { items: itemResource },
-  limitClass: "jobs-write",
-})
+export const getCatalogItemBulkUpdateJob: GetJob<"catalog-item-bulk-update-job", "items"> =
+  /* @__PURE__ */ getOne({
+    operation: "getCatalogItemBulkUpdateJob",
+    path: "/api/catalog-item-bulk-update-jobs",
+    job: "catalog-item-bulk-update-job",
+    includes: { items: itemResource },
+    limitClass: "jobs-write",
+  })
 
 /**
  * "Get Delete Items Job": `GET /api/catalog-item-bulk-delete-jobs/{job_id}`. The job's type follows `fields` (per
@@ -82,7 +84,7 @@ export const getCatalogItemBulkUpdateJob: GetJob<"catalog-item-bulk-update-job",
  * @since 0.2.0
  * @category bulk jobs
  */
-export const getCatalogItemBulkDeleteJob: GetJob<"catalog-item-bulk-delete-job"> = getOne({
+export const getCatalogItemBulkDeleteJob: GetJob<"catalog-item-bulk-delete-job"> = /* @__PURE__ */ getOne({
   operation: "getCatalogItemBulkDeleteJob",
   path: "/api/catalog-item-bulk-delete-jobs",
   job: "catalog-item-bulk-delete-job",
@@ -109,13 +111,14 @@ export const getCatalogItemBulkDeleteJob: GetJob<"catalog-item-bulk-delete-job">
  * @since 0.2.0
  * @category bulk jobs
  */
-export const getCatalogVariantBulkCreateJob: GetJob<"catalog-variant-bulk-create-job", "variants"> = getOne({
-  operation: "getCatalogVariantBulkCreateJob",
-  path: "/api/catalog-variant-bulk-create-jobs",
-  job: "catalog-variant-bulk-create-job",
-  includes: { variants: variantResource },
-  limitClass: "jobs-write",
-})
+export const getCatalogVariantBulkCreateJob: GetJob<"catalog-variant-bulk-create-job", "variants"> =
+  /* @__PURE__ */ getOne({
+    operation: "getCatalogVariantBulkCreateJob",
+    path: "/api/catalog-variant-bulk-create-jobs",
+    job: "catalog-variant-bulk-create-job",
+    includes: { variants: variantResource },
+    limitClass: "jobs-write",
+  })
 
 /**
  * "Get Update Variants Job": `GET /api/catalog-variant-bulk-update-jobs/{job_id}`. The job's type follows `fields` (per
@@ -136,13 +139,14 @@ export const getCatalogVariantBulkCreateJob: GetJob<"catalog-variant-bulk-create
  * @since 0.2.0
  * @category bulk jobs
  */
-export const getCatalogVariantBulkUpdateJob: GetJob<"catalog-variant-bulk-update-job", "variants"> = getOne({
-  operation: "getCatalogVariantBulkUpdateJob",
-  path: "/api/catalog-variant-bulk-update-jobs",
-  job: "catalog-variant-bulk-update-job",
-  includes: { variants: variantResource },
-  limitClass: "jobs-write",
-})
+export const getCatalogVariantBulkUpdateJob: GetJob<"catalog-variant-bulk-update-job", "variants"> =
+  /* @__PURE__ */ getOne({
+    operation: "getCatalogVariantBulkUpdateJob",
+    path: "/api/catalog-variant-bulk-update-jobs",
+    job: "catalog-variant-bulk-update-job",
+    includes: { variants: variantResource },
+    limitClass: "jobs-write",
+  })
 
 /**
  * "Get Delete Variants Job": `GET /api/catalog-variant-bulk-delete-jobs/{job_id}`. The job's type follows `fields` (per
@@ -162,13 +166,14 @@ export const getCatalogVariantBulkUpdateJob: GetJob<"catalog-variant-bulk-update
  * @since 0.2.0
  * @category bulk jobs
  */
-export const getCatalogVariantBulkDeleteJob: GetJob<"catalog-variant-bulk-delete-job"> = getOne({
-  operation: "getCatalogVariantBulkDeleteJob",
-  path: "/api/catalog-variant-bulk-delete-jobs",
-  job: "catalog-variant-bulk-delete-job",
-  includes: {},
-  limitClass: "jobs-read",
-})
+export const getCatalogVariantBulkDeleteJob: GetJob<"catalog-variant-bulk-delete-job"> =
+  /* @__PURE__ */ getOne({
+    operation: "getCatalogVariantBulkDeleteJob",
+    path: "/api/catalog-variant-bulk-delete-jobs",
+    job: "catalog-variant-bulk-delete-job",
+    includes: {},
+    limitClass: "jobs-read",
+  })
 
 /**
  * "Get Create Categories Job": `GET /api/catalog-category-bulk-create-jobs/{job_id}`. The job's type follows `fields` (per
@@ -190,7 +195,7 @@ export const getCatalogVariantBulkDeleteJob: GetJob<"catalog-variant-bulk-delete
  * @category bulk jobs
  */
 export const getCatalogCategoryBulkCreateJob: GetJob<"catalog-category-bulk-create-job", "categories"> =
-  getOne({
+  /* @__PURE__ */ getOne({
     operation: "getCatalogCategoryBulkCreateJob",
     path: "/api/catalog-category-bulk-create-jobs",
     job: "catalog-category-bulk-create-job",
@@ -218,7 +223,7 @@ export const getCatalogCategoryBulkCreateJob: GetJob<"catalog-category-bulk-crea
  * @category bulk jobs
  */
 export const getCatalogCategoryBulkUpdateJob: GetJob<"catalog-category-bulk-update-job", "categories"> =
-  getOne({
+  /* @__PURE__ */ getOne({
     operation: "getCatalogCategoryBulkUpdateJob",
     path: "/api/catalog-category-bulk-update-jobs",
     job: "catalog-category-bulk-update-job",
@@ -244,10 +249,11 @@ export const getCatalogCategoryBulkUpdateJob: GetJob<"catalog-category-bulk-upda
  * @since 0.2.0
  * @category bulk jobs
  */
-export const getCatalogCategoryBulkDeleteJob: GetJob<"catalog-category-bulk-delete-job"> = getOne({
-  operation: "getCatalogCategoryBulkDeleteJob",
-  path: "/api/catalog-category-bulk-delete-jobs",
-  job: "catalog-category-bulk-delete-job",
-  includes: {},
-  limitClass: "jobs-read",
-})
+export const getCatalogCategoryBulkDeleteJob: GetJob<"catalog-category-bulk-delete-job"> =
+  /* @__PURE__ */ getOne({
+    operation: "getCatalogCategoryBulkDeleteJob",
+    path: "/api/catalog-category-bulk-delete-jobs",
+    job: "catalog-category-bulk-delete-job",
+    includes: {},
+    limitClass: "jobs-read",
+  })

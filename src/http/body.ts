@@ -28,7 +28,7 @@ export type Overflow = "fail" | "cut"
  */
 export const overflowOf = (status: number): Overflow => status >= 200 && status < 300 ? "fail" : "cut"
 
-const empty = new Uint8Array(0)
+const empty = /* @__PURE__ */ new Uint8Array(0)
 
 const oversized = (response: HttpClientResponse.HttpClientResponse, max: number, what: string) =>
   Effect.fail(
@@ -151,8 +151,8 @@ export const withBodyCap =
 export const discard = (response: HttpClientResponse.HttpClientResponse): Effect.Effect<void> =>
   response.stream.pipe(Stream.take(1), Stream.runDrain, Effect.ignore)
 
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true })
-const lenientUtf8 = new TextDecoder("utf-8")
+const strictUtf8 = /* @__PURE__ */ new TextDecoder("utf-8", { fatal: true })
+const lenientUtf8 = /* @__PURE__ */ new TextDecoder("utf-8")
 
 /**
  * A document's body as text, or `undefined` when it is not valid UTF-8: a byte that is not UTF-8

@@ -49,7 +49,7 @@ export const withPermit =
         ))
 
 /** How long a 429 pauses the budget when it gives no readable `Retry-After`. */
-const DEFAULT_PAUSE: Duration.Duration = Duration.seconds(1)
+const DEFAULT_PAUSE: Duration.Duration = /* @__PURE__ */ Duration.seconds(1)
 
 /**
  * Tells the budget about the answer of a call (`HttpClient.tap`, above the redirects and the body):

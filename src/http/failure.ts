@@ -14,7 +14,7 @@ import { TransportError } from "../errors.ts"
  * acted on. Node's fetch (undici) reports them on the cause of its `TypeError` (`ECONNREFUSED`,
  * `ENOTFOUND`, ...), Bun on the error itself (`ConnectionRefused`).
  */
-const neverOpenedCodes: ReadonlySet<string> = new Set([
+const neverOpenedCodes: ReadonlySet<string> = /* @__PURE__ */ new Set([
   "ECONNREFUSED",
   "ENOTFOUND",
   "EAI_AGAIN",

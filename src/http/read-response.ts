@@ -20,7 +20,7 @@ import * as HttpIncomingMessage from "effect/http/HttpIncomingMessage"
 import * as UrlParams from "effect/http/UrlParams"
 import type * as Socket from "effect/socket/Socket"
 
-const utf8 = new TextDecoder()
+const utf8 = /* @__PURE__ */ new TextDecoder()
 
 /** The bytes as an `ArrayBuffer` of their own length (a cut body is a view on a larger one). */
 const bufferOf = (bytes: Uint8Array): ArrayBuffer =>

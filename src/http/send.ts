@@ -24,17 +24,19 @@ import type { AttemptFailure, RetryDecision, RetryPolicy } from "../retry.ts"
 import { type ApiRequest, type ApiResponse, methodOf, requestUrl } from "./request.ts"
 import type { Attempt } from "./transport.ts"
 
-const requestsMetric = Metric.counter("klaviyo_requests_total", {
+const requestsMetric = /* @__PURE__ */ Metric.counter("klaviyo_requests_total", {
   description: "Attempts sent to Klaviyo, by outcome (the HTTP status, or the transport failure)",
 })
-const retriesMetric = Metric.counter("klaviyo_retries_total", {
+const retriesMetric = /* @__PURE__ */ Metric.counter("klaviyo_retries_total", {
   description: "Attempts retried, by the source of the delay (retry-after or backoff)",
 })
-const rateLimitedMetric = Metric.counter("klaviyo_429_total", { description: "429 answers from Klaviyo" })
-const countRateLimited = Metric.update(rateLimitedMetric, 1)
+const rateLimitedMetric = /* @__PURE__ */ Metric.counter("klaviyo_429_total", {
+  description: "429 answers from Klaviyo",
+})
+const countRateLimited = /* @__PURE__ */ Metric.update(rateLimitedMetric, 1)
 
 /** The request counter of each outcome, made once (outcomes are few: statuses and failure kinds). */
-const requestsByOutcome = new Map<string, Metric.Counter<number>>()
+const requestsByOutcome = /* @__PURE__ */ new Map<string, Metric.Counter<number>>()
 const requestsBy = (label: string): Metric.Counter<number> => {
   let counter = requestsByOutcome.get(label)
   if (counter === undefined) {

@@ -33,7 +33,9 @@ interface AttemptClock {
   readonly start: () => void
 }
 
-const AttemptSent: Context.Reference<AttemptClock | undefined> = Context.Reference<AttemptClock | undefined>(
+const AttemptSent: Context.Reference<AttemptClock | undefined> = /* @__PURE__ */ Context.Reference<
+  AttemptClock | undefined
+>(
   "@effect-klaviyo/catalog-jobs/AttemptSent",
   { defaultValue: () => undefined },
 )

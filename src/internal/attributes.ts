@@ -13,7 +13,7 @@ import { isObject } from "./document.ts"
 import type { AttributeSpec, FlatResource, ResourceSpec } from "./jsonapi.ts"
 import { DECLINE } from "./schemas.ts"
 
-const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
+const formatter = /* @__PURE__ */ SchemaIssue.makeFormatterStandardSchemaV1()
 
 /** Renders a path as `data.attributes.errors[0].id`. */
 export const renderPath = (path: ReadonlyArray<PropertyKey>): string =>
@@ -70,7 +70,7 @@ interface SelectedAttributes {
   readonly selected: ReadonlyArray<readonly [string, AttributeSpec]>
 }
 
-const decoderCache = new WeakMap<ResourceSpec, Map<string, SelectedAttributes>>()
+const decoderCache = /* @__PURE__ */ new WeakMap<ResourceSpec, Map<string, SelectedAttributes>>()
 
 /** The attribute decoder for a resource with the given fieldset (all attributes when `undefined`), cached. */
 const attributesDecoder = (

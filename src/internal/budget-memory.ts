@@ -71,9 +71,14 @@ export const makeMemoryStore = (): MemoryStore => {
 }
 
 /** The store in memory, as a service. */
-export const MemoryBudgetStore: Context.Service<MemoryStore, MemoryStore> = Context.Service<MemoryStore>(
+export const MemoryBudgetStore: Context.Service<MemoryStore, MemoryStore> = /* @__PURE__ */ Context.Service<
+  MemoryStore
+>(
   "@effect-klaviyo/catalog-jobs/MemoryBudgetStore",
 )
 
 /** The store in memory, made once where the layer is shared. */
-export const layerMemoryStore: Layer.Layer<MemoryStore> = Layer.sync(MemoryBudgetStore, makeMemoryStore)
+export const layerMemoryStore: Layer.Layer<MemoryStore> = /* @__PURE__ */ Layer.sync(
+  MemoryBudgetStore,
+  makeMemoryStore,
+)

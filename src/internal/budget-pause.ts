@@ -55,7 +55,9 @@ export interface BudgetPause {
  * stage: it follows its own `Retry-After`, so a pause from other 429s does not hold it back (a
  * hold-back after a lost store does; see the ring's `awaitFree`).
  */
-export const RetryDue: Context.Reference<number | undefined> = Context.Reference<number | undefined>(
+export const RetryDue: Context.Reference<number | undefined> = /* @__PURE__ */ Context.Reference<
+  number | undefined
+>(
   "@effect-klaviyo/catalog-jobs/RetryDue",
   { defaultValue: () => undefined },
 )

@@ -33,13 +33,17 @@ import * as Schema from "effect/Schema"
  * - included category attributes (`external_id`, `name`, `updated`): none required, each
  *   may be null, as the spec says.
  */
-const Identifier = Schema.Struct({ type: Schema.String, id: Schema.String })
+const Identifier = /* @__PURE__ */ Schema.Struct({ type: Schema.String, id: Schema.String })
 
-const Relationship = Schema.Struct({
-  data: Schema.optionalKey(Schema.NullOr(Schema.Union([Identifier, Schema.Array(Identifier)]))),
+const Relationship = /* @__PURE__ */ Schema.Struct({
+  data: /* @__PURE__ */ Schema.optionalKey(
+    /* @__PURE__ */ Schema.NullOr(
+      /* @__PURE__ */ Schema.Union([Identifier, /* @__PURE__ */ Schema.Array(Identifier)]),
+    ),
+  ),
 })
 
-const AttributesRecord = Schema.Record(Schema.String, Schema.Unknown)
+const AttributesRecord = /* @__PURE__ */ Schema.Record(Schema.String, Schema.Unknown)
 
 type Attributes = { readonly [key: string]: unknown }
 type Linkage = { readonly type: string; readonly id: string }
@@ -57,17 +61,19 @@ export interface DocumentShape {
   readonly included?: ReadonlyArray<Linkage & { readonly attributes?: Attributes }>
 }
 
-const Document: Schema.Decoder<DocumentShape> = Schema.Struct({
-  data: Schema.Struct({
+const Document: Schema.Decoder<DocumentShape> = /* @__PURE__ */ Schema.Struct({
+  data: /* @__PURE__ */ Schema.Struct({
     type: Schema.String,
-    id: Schema.optionalKey(Schema.String),
-    attributes: Schema.optionalKey(AttributesRecord),
-    relationships: Schema.optionalKey(Schema.Record(Schema.String, Relationship)),
+    id: /* @__PURE__ */ Schema.optionalKey(Schema.String),
+    attributes: /* @__PURE__ */ Schema.optionalKey(AttributesRecord),
+    relationships: /* @__PURE__ */ Schema.optionalKey(
+      /* @__PURE__ */ Schema.Record(Schema.String, Relationship),
+    ),
   }),
-  included: Schema.optionalKey(Schema.Array(Schema.Struct({
+  included: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Array(/* @__PURE__ */ Schema.Struct({
     type: Schema.String,
     id: Schema.String,
-    attributes: Schema.optionalKey(AttributesRecord),
+    attributes: /* @__PURE__ */ Schema.optionalKey(AttributesRecord),
   }))),
 })
 
@@ -75,7 +81,7 @@ const Document: Schema.Decoder<DocumentShape> = Schema.Struct({
 export const decodeDocument: (
   input: unknown,
   options?: { readonly errors?: "first" | "all" },
-) => Exit.Exit<DocumentShape, Schema.SchemaError> = Schema.decodeUnknownExit(Document)
+) => Exit.Exit<DocumentShape, Schema.SchemaError> = /* @__PURE__ */ Schema.decodeUnknownExit(Document)
 
 /** An object whose members can be read (not `null`, not an array). */
 export const isObject = (value: unknown): value is { readonly [key: string]: unknown } =>

@@ -8,14 +8,14 @@
  * with no owner and no delete. Leases per holder over it would need one key per slot, a scan of
  * up to `maxInFlight` keys for each acquisition, and could not tell a holder's lease from the
  * one a successor took after it expired. Redis is the same server the budget's store runs its
- * scripts on (`effect/persistence/Redis`, the service `RateLimiter.layerStoreRedis` reads).
+ * scripts on (`effect/persistence/Redis`, the service `RateLimiter.layerStoreRedis` reads). The
+ * Redis table is in in-flight-redis.ts, loaded by `InFlightCap.layerRedis` when it is built.
  *
  * @internal
  */
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
-import * as RateLimiter from "effect/persistence/RateLimiter"
-import * as Redis from "effect/persistence/Redis"
+import type * as RateLimiter from "effect/persistence/RateLimiter"
 
 /** What a take answers: taken or not, the slots held after it, and when the earliest lease ends. */
 export interface Taken {
@@ -82,92 +82,3 @@ export const makeMemorySlotStore = (): SlotStore => {
     held: (key) => Effect.map(Clock.currentTimeMillis, (now) => live(key, now).size),
   }
 }
-
-/** The Redis server's time in milliseconds, and its expired leases dropped; `ttl` keeps the key alive. */
-const prelude = `
-local t = redis.call("TIME")
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-redis.call("ZREMRANGEBYSCORE", KEYS[1], "-inf", now)
-local function keep(lease)
-  if redis.call("PTTL", KEYS[1]) < lease then redis.call("PEXPIRE", KEYS[1], lease) end
-end
-`
-
-const takeScript = Redis.script(
-  (key: string, member: string, limit: number, leaseMillis: number) => [key, member, limit, leaseMillis],
-  {
-    numberOfKeys: 1,
-    lua: `${prelude}
-local member = ARGV[1]
-local limit = tonumber(ARGV[2])
-local lease = tonumber(ARGV[3])
-local held = redis.call("ZCARD", KEYS[1])
-if redis.call("ZSCORE", KEYS[1], member) or held < limit then
-  redis.call("ZADD", KEYS[1], now + lease, member)
-  keep(lease)
-  return { 1, redis.call("ZCARD", KEYS[1]), 0 }
-end
-local first = redis.call("ZRANGE", KEYS[1], 0, 0, "WITHSCORES")
-return { 0, held, math.max(0, tonumber(first[2]) - now) }
-`,
-  },
-).withReturnType<readonly [taken: number, held: number, nextExpiryMillis: number]>()
-
-const renewScript = Redis.script(
-  (key: string, member: string, leaseMillis: number) => [key, member, leaseMillis],
-  {
-    numberOfKeys: 1,
-    lua: `${prelude}
-local lease = tonumber(ARGV[2])
-redis.call("ZADD", KEYS[1], now + lease, ARGV[1])
-keep(lease)
-return 1
-`,
-  },
-).withReturnType<number>()
-
-const releaseScript = Redis.script((key: string, member: string) => [key, member], {
-  numberOfKeys: 1,
-  lua: `return redis.call("ZREM", KEYS[1], ARGV[1])`,
-}).withReturnType<number>()
-
-const heldScript = Redis.script((key: string) => [key], {
-  numberOfKeys: 1,
-  lua: `${prelude}
-return redis.call("ZCARD", KEYS[1])
-`,
-}).withReturnType<number>()
-
-const storeError = (operation: string) => (error: Redis.RedisError) =>
-  new RateLimiter.RateLimiterError({
-    reason: new RateLimiter.RateLimitStoreError({
-      message: `the in-flight cap's ${operation} failed in Redis`,
-      cause: error.cause,
-    }),
-  })
-
-/** A lease table in Redis: one sorted set per scope, one script per operation. */
-export const makeRedisSlotStore: Effect.Effect<SlotStore, never, Redis.Redis> = Effect.map(
-  Effect.service(Redis.Redis),
-  (redis): SlotStore => {
-    const take = redis.eval(takeScript)
-    const renew = redis.eval(renewScript)
-    const release = redis.eval(releaseScript)
-    const held = redis.eval(heldScript)
-    return {
-      take: (key, member, limit, leaseMillis) =>
-        take(key, member, limit, leaseMillis).pipe(
-          Effect.map(([taken, count, next]) => ({
-            taken: Number(taken) === 1,
-            held: Number(count),
-            nextExpiryMillis: Number(next),
-          })),
-          Effect.mapError(storeError("take")),
-        ),
-      renew: (key, member, leaseMillis) =>
-        Effect.asVoid(Effect.mapError(renew(key, member, leaseMillis), storeError("renewal"))),
-      release: (key, member) => Effect.asVoid(Effect.mapError(release(key, member), storeError("release"))),
-      held: (key) => Effect.map(Effect.mapError(held(key), storeError("count")), Number),
-    }
-  },
-)

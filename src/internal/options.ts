@@ -162,8 +162,8 @@ const anything = (): boolean => true
 
 /** One window of `RateLimitOptions`. */
 const windowMembers: ReadonlyArray<Member> = [
-  member("limit", "rateLimit", isNumber, "a number"),
-  duration("window", "rateLimit"),
+  /* @__PURE__ */ member("limit", "rateLimit", isNumber, "a number"),
+  /* @__PURE__ */ duration("window", "rateLimit"),
 ]
 
 /** A window member (`burst`, `steady`) of the object at `prefix` (`rateLimit.`, `rateLimit.classes.jobs-write.`). */
@@ -184,11 +184,11 @@ const limitClasses: ReadonlyArray<string> = ["jobs-read", "jobs-write"]
  * member that names no class is refused (a misspelt class would otherwise be silently left out),
  * without echoing its name.
  */
-const classesMember: Member = member(
+const classesMember: Member = /* @__PURE__ */ member(
   "classes",
   "rateLimit",
   isPlainObject,
-  `an object of limit classes (${limitClasses.join(", ")})`,
+  `an object of limit classes (${/* @__PURE__ */ limitClasses.join(", ")})`,
   (value) => {
     const given = value as { readonly [key: string]: unknown }
     if (Object.keys(given).some((key) => !limitClasses.includes(key))) {
@@ -216,64 +216,64 @@ const classesMember: Member = member(
 
 /** `RateLimitOptions`. */
 const rateLimitMembers: ReadonlyArray<Member> = [
-  window("burst"),
-  window("steady"),
+  /* @__PURE__ */ window("burst"),
+  /* @__PURE__ */ window("steady"),
   classesMember,
-  duration("margin", "rateLimit"),
-  duration("maxPause", "rateLimit"),
-  member("key", "rateLimit", isString, "a string"),
-  member("account", "rateLimit", isString, "a string"),
-  member("credential", "rateLimit", isSecret, "a string or a Redacted string", copySecret),
-  duration("storeTimeout", "rateLimit"),
+  /* @__PURE__ */ duration("margin", "rateLimit"),
+  /* @__PURE__ */ duration("maxPause", "rateLimit"),
+  /* @__PURE__ */ member("key", "rateLimit", isString, "a string"),
+  /* @__PURE__ */ member("account", "rateLimit", isString, "a string"),
+  /* @__PURE__ */ member("credential", "rateLimit", isSecret, "a string or a Redacted string", copySecret),
+  /* @__PURE__ */ duration("storeTimeout", "rateLimit"),
 ]
 
 /** `RateLimitBudgetOptions`: a shared budget's options also name a revision. */
 const budgetMembers: ReadonlyArray<Member> = [
   ...rateLimitMembers,
-  member("revision", "rateLimit", isString, "a string"),
+  /* @__PURE__ */ member("revision", "rateLimit", isString, "a string"),
 ]
 
 /** The default retry policy's options. */
 const retryMembers: ReadonlyArray<Member> = [
-  member("times", "retry", isNumber, "a number"),
-  duration("base", "retry"),
-  duration("maxDelay", "retry"),
-  duration("maxRetryAfter", "retry"),
+  /* @__PURE__ */ member("times", "retry", isNumber, "a number"),
+  /* @__PURE__ */ duration("base", "retry"),
+  /* @__PURE__ */ duration("maxDelay", "retry"),
+  /* @__PURE__ */ duration("maxRetryAfter", "retry"),
 ]
 
 /** `KlaviyoClient.layer`'s options. */
 const clientMembers: ReadonlyArray<Member> = [
-  member("apiKey", "credentials", isSecret, "a string or a Redacted string", copySecret),
-  member("accessToken", "credentials", isSecret, "a string or a Redacted string", copySecret),
-  member(
+  /* @__PURE__ */ member("apiKey", "credentials", isSecret, "a string or a Redacted string", copySecret),
+  /* @__PURE__ */ member("accessToken", "credentials", isSecret, "a string or a Redacted string", copySecret),
+  /* @__PURE__ */ member(
     "baseUrl",
     "baseUrl",
     (value) => isString(value) || value instanceof URL,
     "a string or a URL",
     (value) => value instanceof URL ? value.href : value,
   ),
-  member("revision", "revision", isString, "a string"),
-  duration("timeout", "timeout"),
-  duration("deadline", "deadline"),
-  member(
+  /* @__PURE__ */ member("revision", "revision", isString, "a string"),
+  /* @__PURE__ */ duration("timeout", "timeout"),
+  /* @__PURE__ */ duration("deadline", "deadline"),
+  /* @__PURE__ */ member(
     "retry",
     "retry",
     (value) => value === false || typeof value === "function" || isPlainObject(value),
     "false, retry options or a retry policy (a function)",
     (value) => isPlainObject(value) ? readMembers(value, retryMembers, "retry.") : value,
   ),
-  member(
+  /* @__PURE__ */ member(
     "rateLimit",
     "rateLimit",
     (value) => value === false || value === "shared" || isPlainObject(value),
     'false, "shared" or rate-limit options',
     (value) => isPlainObject(value) ? readMembers(value, rateLimitMembers, "rateLimit.") : value,
   ),
-  member("maxBodyBytes", "maxBodyBytes", isNumber, "a number"),
+  /* @__PURE__ */ member("maxBodyBytes", "maxBodyBytes", isNumber, "a number"),
 ]
 
 /** A Promise client's `rateLimit`: a `KlaviyoBudget` besides the client's own; no `"shared"`. */
-const promiseRateLimit: Member = member(
+const promiseRateLimit: Member = /* @__PURE__ */ member(
   "rateLimit",
   "rateLimit",
   (value) => value === false || isKlaviyoBudget(value) || isPlainObject(value),
@@ -286,11 +286,11 @@ const promiseRateLimit: Member = member(
 
 /** `makeKlaviyoClient`'s options: the transport, the client's options, the logging options. */
 const promiseMembers: ReadonlyArray<Member> = [
-  member("httpClient", "httpClient", Layer.isLayer, "an HttpClient layer"),
-  ...clientMembers.map((option) => option.name === "rateLimit" ? promiseRateLimit : option),
+  /* @__PURE__ */ member("httpClient", "httpClient", Layer.isLayer, "an HttpClient layer"),
+  .../* @__PURE__ */ clientMembers.map((option) => option.name === "rateLimit" ? promiseRateLimit : option),
   // Their values are checked by the Promise logger (`promise-log.ts`).
-  member("logger", "logger", anything, "false or a function"),
-  member("logLevel", "logLevel", anything, "a log level"),
+  /* @__PURE__ */ member("logger", "logger", anything, "false or a function"),
+  /* @__PURE__ */ member("logLevel", "logLevel", anything, "a log level"),
 ]
 
 /**

@@ -17,7 +17,7 @@ export interface BudgetState {
 }
 
 /** Every budget made, by the value handed out. */
-export const budgetStates: WeakMap<object, BudgetState> = new WeakMap()
+export const budgetStates: WeakMap<object, BudgetState> = /* @__PURE__ */ new WeakMap()
 
 /** Whether `value` is a budget made by `makeKlaviyoBudget`. */
 export const isKlaviyoBudget = (value: unknown): value is KlaviyoBudget =>

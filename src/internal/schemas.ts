@@ -148,11 +148,11 @@ const isRealDateTime = (day: string, time: string): boolean => {
 }
 
 /** A date-time string on the wire, a `Date` in the program; see {@link parseUtcDateTime}. */
-export const UtcDateTime: Schema.decodeTo<Schema.Date, Schema.String> = Schema.String.pipe(
-  Schema.decodeTo(
+export const UtcDateTime: Schema.decodeTo<Schema.Date, Schema.String> = /* @__PURE__ */ Schema.String.pipe(
+  /* @__PURE__ */ Schema.decodeTo(
     Schema.Date,
-    SchemaTransformation.makeTransformation({
-      decode: SchemaGetter.transformEffect<Date, string>((text, options) => {
+    /* @__PURE__ */ SchemaTransformation.makeTransformation({
+      decode: /* @__PURE__ */ SchemaGetter.transformEffect<Date, string>((text, options) => {
         const date = parseUtcDateTime(text)
         return date === undefined
           ? Effect.fail(
@@ -164,13 +164,13 @@ export const UtcDateTime: Schema.decodeTo<Schema.Date, Schema.String> = Schema.S
           )
           : Effect.succeed(date)
       }),
-      encode: SchemaGetter.transform((date: Date) => date.toISOString()),
+      encode: /* @__PURE__ */ SchemaGetter.transform((date: Date) => date.toISOString()),
     }),
   ),
 )
 
 /** A whole number; Klaviyo's counts may be negative in its examples, so no sign is imposed. */
-export const Integer: Schema.Number = Schema.Number.check(Schema.isInt())
+export const Integer: Schema.Number = /* @__PURE__ */ Schema.Number.check(/* @__PURE__ */ Schema.isInt())
 
 /** What a fast attribute decoder answers for a value it leaves to the schema. */
-export const DECLINE: unique symbol = Symbol("DECLINE")
+export const DECLINE: unique symbol = /* @__PURE__ */ Symbol("DECLINE")

@@ -66,10 +66,10 @@ export interface RateLimitBudgetShape {
   readonly classes?: Readonly<Record<LimitClass, RateLimitClassLimits>> | undefined
 }
 
-const waitMetric = Metric.counter("klaviyo_rate_limit_wait_ms", {
+const waitMetric = /* @__PURE__ */ Metric.counter("klaviyo_rate_limit_wait_ms", {
   description: "Milliseconds requests spent waiting for the rate-limit budget",
 })
-const pauseMetric = Metric.counter("klaviyo_rate_limit_pauses_total", {
+const pauseMetric = /* @__PURE__ */ Metric.counter("klaviyo_rate_limit_pauses_total", {
   description: "Times the rate-limit budget was paused (by a 429 or a spent RateLimit-Remaining)",
 })
 

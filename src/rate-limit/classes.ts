@@ -99,8 +99,8 @@ const history: ReadonlyArray<{
   { since: "2022-10-17", pairs: { "jobs-read": [350, 3500], "jobs-write": [75, 700] } },
 ]
 
-const second = Duration.seconds(1)
-const minute = Duration.minutes(1)
+const second = /* @__PURE__ */ Duration.seconds(1)
+const minute = /* @__PURE__ */ Duration.minutes(1)
 
 /** The classes' limits for a parsed revision. */
 export const classLimitsOf = (revision: Revision): Readonly<Record<LimitClass, RateLimitClassLimits>> => {

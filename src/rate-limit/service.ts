@@ -109,7 +109,9 @@ const RateLimitBudgetBase: Context.ServiceClass<
   RateLimitBudget,
   "@effect-klaviyo/catalog-jobs/RateLimitBudget",
   RateLimitBudgetShape
-> = Context.Service<RateLimitBudget, RateLimitBudgetShape>()("@effect-klaviyo/catalog-jobs/RateLimitBudget")
+> = /* @__PURE__ */ Context.Service<RateLimitBudget, RateLimitBudgetShape>()(
+  "@effect-klaviyo/catalog-jobs/RateLimitBudget",
+)
 
 /**
  * A rate-limit budget shared by every client that uses it: provide one to several

@@ -72,21 +72,25 @@ export interface BulkJobError {
 }
 
 /** A string member that the wire may send as `null` or leave out. */
-const looseString: Schema.optionalKey<Schema.NullOr<Schema.String>> = Schema.optionalKey(
-  Schema.NullOr(Schema.String),
+const looseString: Schema.optionalKey<Schema.NullOr<Schema.String>> = /* @__PURE__ */ Schema.optionalKey(
+  /* @__PURE__ */ Schema.NullOr(Schema.String),
 )
 
 // Every member of a job error may be null or absent (see BulkJobError); `meta` is an open record.
-const JobError: Schema.Codec<BulkJobError, unknown> = Schema.Struct({
+const JobError: Schema.Codec<BulkJobError, unknown> = /* @__PURE__ */ Schema.Struct({
   id: looseString,
   code: looseString,
   title: looseString,
   detail: looseString,
-  source: Schema.optionalKey(Schema.NullOr(Schema.Struct({ pointer: looseString }))),
-  meta: Schema.optionalKey(Schema.NullOr(Schema.StructWithRest(
-    Schema.Struct({ external_id: looseString }),
-    [Schema.Record(Schema.String, Schema.Unknown)],
-  ))),
+  source: /* @__PURE__ */ Schema.optionalKey(
+    /* @__PURE__ */ Schema.NullOr(/* @__PURE__ */ Schema.Struct({ pointer: looseString })),
+  ),
+  meta: /* @__PURE__ */ Schema.optionalKey(
+    /* @__PURE__ */ Schema.NullOr(/* @__PURE__ */ Schema.StructWithRest(
+      /* @__PURE__ */ Schema.Struct({ external_id: looseString }),
+      [/* @__PURE__ */ Schema.Record(Schema.String, Schema.Unknown)],
+    )),
+  ),
 })
 
 /**
@@ -124,14 +128,16 @@ export type BulkJobSchemaFields = {
 }
 
 const jobFields: BulkJobSchemaFields = {
-  status: Schema.Literals(statuses),
+  status: /* @__PURE__ */ Schema.Literals(statuses),
   created_at: UtcDateTime,
   total_count: Integer,
-  completed_count: Schema.optionalKey(Schema.NullOr(Integer)),
-  failed_count: Schema.optionalKey(Schema.NullOr(Integer)),
-  completed_at: Schema.optionalKey(Schema.NullOr(UtcDateTime)),
-  errors: Schema.optionalKey(Schema.NullOr(Schema.Array(JobError))),
-  expires_at: Schema.optionalKey(Schema.NullOr(UtcDateTime)),
+  completed_count: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.NullOr(Integer)),
+  failed_count: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.NullOr(Integer)),
+  completed_at: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.NullOr(UtcDateTime)),
+  errors: /* @__PURE__ */ Schema.optionalKey(
+    /* @__PURE__ */ Schema.NullOr(/* @__PURE__ */ Schema.Array(JobError)),
+  ),
+  expires_at: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.NullOr(UtcDateTime)),
 }
 
 /**
@@ -169,8 +175,8 @@ export type BulkJobAttributes = Schema.Struct.Type<BulkJobSchemaFields>
  */
 export type BulkJobField = keyof BulkJobAttributes | "id" | "job_id"
 
-const jobAttributes = attributeSpecs(jobFields)
-const jobAttributeNames: ReadonlyArray<string> = Object.keys(jobAttributes)
+const jobAttributes = /* @__PURE__ */ attributeSpecs(jobFields)
+const jobAttributeNames: ReadonlyArray<string> = /* @__PURE__ */ Object.keys(jobAttributes)
 
 /** The specs made so far, one per job type (a spec's identity keys the cache of its decoders). */
 const jobSpecs = new Map<string, ResourceSpec>()

@@ -34,9 +34,9 @@ export type CatalogCategorySchemaFields = {
 }
 
 const categoryFields: CatalogCategorySchemaFields = {
-  external_id: nullable(Schema.String),
-  name: nullable(Schema.String),
-  updated: Schema.optionalKey(Schema.NullOr(UtcDateTime)),
+  external_id: /* @__PURE__ */ nullable(Schema.String),
+  name: /* @__PURE__ */ nullable(Schema.String),
+  updated: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.NullOr(UtcDateTime)),
 }
 
 /**
@@ -87,4 +87,7 @@ export type CatalogCategory<F extends CatalogCategoryField = CatalogCategoryFiel
   & Pick<CatalogCategoryAttributes, Extract<F, keyof CatalogCategoryAttributes>>
 
 /** The spec of the catalog-category resource, for the decoder. */
-export const categoryResource: ResourceSpec = catalogResource("catalog-category", categoryFields)
+export const categoryResource: ResourceSpec = /* @__PURE__ */ catalogResource(
+  "catalog-category",
+  categoryFields,
+)

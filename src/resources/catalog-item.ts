@@ -76,4 +76,4 @@ export type CatalogItem<F extends CatalogItemField = CatalogItemField> =
   & Pick<CatalogItemAttributes, Extract<F, keyof CatalogItemAttributes>>
 
 /** The spec of the catalog-item resource, for the decoder. */
-export const itemResource: ResourceSpec = catalogResource("catalog-item", itemFields)
+export const itemResource: ResourceSpec = /* @__PURE__ */ catalogResource("catalog-item", itemFields)

@@ -38,9 +38,9 @@ export type CatalogVariantSchemaFields = CatalogProductSchemaFields & {
 
 const variantFields: CatalogVariantSchemaFields = {
   ...productFields,
-  sku: nullable(Schema.String),
-  inventory_policy: nullable(Schema.Literals([0, 1, 2])),
-  inventory_quantity: nullable(Schema.Number),
+  sku: /* @__PURE__ */ nullable(Schema.String),
+  inventory_policy: /* @__PURE__ */ nullable(/* @__PURE__ */ Schema.Literals([0, 1, 2])),
+  inventory_quantity: /* @__PURE__ */ nullable(Schema.Number),
 }
 
 /**
@@ -91,4 +91,4 @@ export type CatalogVariant<F extends CatalogVariantField = CatalogVariantField> 
   & Pick<CatalogVariantAttributes, Extract<F, keyof CatalogVariantAttributes>>
 
 /** The spec of the catalog-variant resource, for the decoder. */
-export const variantResource: ResourceSpec = catalogResource("catalog-variant", variantFields)
+export const variantResource: ResourceSpec = /* @__PURE__ */ catalogResource("catalog-variant", variantFields)

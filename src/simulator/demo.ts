@@ -70,25 +70,31 @@ export const SIMULATED_JOB_IDS: { readonly [T in SimulatedJobType]: string } = {
 export const SIMULATED_API_KEY = "pk_simulated_key"
 
 const id = (externalId: string): string => `$custom:::$default:::${externalId}`
-const updated = new Date("2026-11-20T09:30:00Z")
+const updated = /* @__PURE__ */ new Date("2026-11-20T09:30:00Z")
 
 /** The demo categories. */
-export const demoCategories: ReadonlyArray<SimulatedCategory> = [
+export const demoCategories: ReadonlyArray<SimulatedCategory> = /* @__PURE__ */ [
   ["APPAREL", "Apparel"],
   ["FOOTWEAR", "Footwear"],
   ["ACCESSORIES", "Accessories"],
 ].map(([externalId, name]) => ({ id: id(externalId!), external_id: externalId!, name: name!, updated }))
 
 /** The demo items. */
-export const demoItems: ReadonlyArray<SimulatedItem> = [
+export const demoItems: ReadonlyArray<SimulatedItem> = /* @__PURE__ */ [
   {
-    id: id("SHIRT-1"),
+    id: /* @__PURE__ */ id("SHIRT-1"),
     external_id: "SHIRT-1",
     title: "Ocean Blue Shirt",
     price: 42,
-    categories: [id("APPAREL")],
+    categories: [/* @__PURE__ */ id("APPAREL")],
   },
-  { id: id("HAT-1"), external_id: "HAT-1", title: "Sun Hat", price: 19, categories: [id("ACCESSORIES")] },
+  {
+    id: /* @__PURE__ */ id("HAT-1"),
+    external_id: "HAT-1",
+    title: "Sun Hat",
+    price: 19,
+    categories: [/* @__PURE__ */ id("ACCESSORIES")],
+  },
 ].map((item) => ({
   description: `${item.title}, from the demo catalog.`,
   url: `https://example.com/${item.external_id.toLowerCase()}`,
@@ -99,7 +105,7 @@ export const demoItems: ReadonlyArray<SimulatedItem> = [
 }))
 
 /** The demo variants. */
-export const demoVariants: ReadonlyArray<SimulatedVariant> = ["M", "L"].map((size) => ({
+export const demoVariants: ReadonlyArray<SimulatedVariant> = /* @__PURE__ */ ["M", "L"].map((size) => ({
   id: id(`SHIRT-1-${size}`),
   external_id: `SHIRT-1-${size}`,
   title: `Ocean Blue Shirt, ${size}`,
@@ -142,19 +148,36 @@ const finished = (
 
 /** The demo jobs: one of each type. */
 export const demoJobs: ReadonlyArray<SimulatedJob> = [
-  finished("catalog-item-bulk-create-job", "items", [id("SHIRT-1"), id("HAT-1"), id("SHIRT-1")], {
+  /* @__PURE__ */ finished("catalog-item-bulk-create-job", "items", [
+    /* @__PURE__ */ id("SHIRT-1"),
+    /* @__PURE__ */ id("HAT-1"),
+    /* @__PURE__ */ id("SHIRT-1"),
+  ], {
     index: 2,
     detail: "An item with the external id `SHIRT-1` already exists.",
   }),
-  finished("catalog-item-bulk-update-job", "items", [id("SHIRT-1")]),
-  finished("catalog-item-bulk-delete-job", "items", [id("SCARF-1")]),
-  finished("catalog-variant-bulk-create-job", "variants", [id("SHIRT-1-M"), id("SHIRT-1-L")]),
-  finished("catalog-variant-bulk-update-job", "variants", [id("SHIRT-1-M")]),
-  finished("catalog-variant-bulk-delete-job", "variants", [id("SHIRT-1-S")]),
-  finished("catalog-category-bulk-create-job", "categories", [id("APPAREL"), id("FOOTWEAR")]),
-  finished("catalog-category-bulk-update-job", "categories", demoCategories.map((category) => category.id), {
-    index: 2,
-    detail: "The category with the external id `ACCESSORIES` has no name in the payload.",
-  }),
-  finished("catalog-category-bulk-delete-job", "categories", [id("CLEARANCE")]),
+  /* @__PURE__ */ finished("catalog-item-bulk-update-job", "items", [/* @__PURE__ */ id("SHIRT-1")]),
+  /* @__PURE__ */ finished("catalog-item-bulk-delete-job", "items", [/* @__PURE__ */ id("SCARF-1")]),
+  /* @__PURE__ */ finished("catalog-variant-bulk-create-job", "variants", [
+    /* @__PURE__ */ id("SHIRT-1-M"),
+    /* @__PURE__ */ id("SHIRT-1-L"),
+  ]),
+  /* @__PURE__ */ finished("catalog-variant-bulk-update-job", "variants", [/* @__PURE__ */ id("SHIRT-1-M")]),
+  /* @__PURE__ */ finished("catalog-variant-bulk-delete-job", "variants", [/* @__PURE__ */ id("SHIRT-1-S")]),
+  /* @__PURE__ */ finished("catalog-category-bulk-create-job", "categories", [
+    /* @__PURE__ */ id("APPAREL"),
+    /* @__PURE__ */ id("FOOTWEAR"),
+  ]),
+  /* @__PURE__ */ finished(
+    "catalog-category-bulk-update-job",
+    "categories",
+    /* @__PURE__ */ demoCategories.map((category) => category.id),
+    {
+      index: 2,
+      detail: "The category with the external id `ACCESSORIES` has no name in the payload.",
+    },
+  ),
+  /* @__PURE__ */ finished("catalog-category-bulk-delete-job", "categories", [
+    /* @__PURE__ */ id("CLEARANCE"),
+  ]),
 ]

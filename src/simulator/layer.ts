@@ -18,7 +18,7 @@ import type { KlaviyoModel, KlaviyoSimulatorApi } from "./api.ts"
 import { makeKlaviyoModel } from "./model.ts"
 import type { KlaviyoSimulatorOptions } from "./options.ts"
 
-const utf8 = new TextDecoder()
+const utf8 = /* @__PURE__ */ new TextDecoder()
 
 /** A request's body as text (`undefined` for none, or for a form, which no operation takes). */
 const bodyText = (body: HttpBody.HttpBody): Effect.Effect<string | undefined> => {

@@ -16,7 +16,7 @@ import type { SimulatedJob } from "./types.ts"
 import { errorResponse, errorsResponse, invalidPointer } from "./wire.ts"
 import { readRecords } from "./validate.ts"
 
-const utf8 = new TextEncoder()
+const utf8 = /* @__PURE__ */ new TextEncoder()
 
 /** The 429 of a POST past the jobs-in-progress limit (assumed: Klaviyo documents the limit, not its answer). */
 const tooManyJobs = (context: Context, now: number): SimulatorResponse => {

@@ -46,7 +46,7 @@ export interface JobRoute {
   readonly operation: { readonly get: string; readonly list: string; readonly post: string }
 }
 
-const rows: ReadonlyArray<TableRow> = [Gets, Lists, Creates].flatMap((module) =>
+const rows: ReadonlyArray<TableRow> = /* @__PURE__ */ [Gets, Lists, Creates].flatMap((module) =>
   Object.values(module).flatMap((derived) => {
     const row = rowOf(derived)
     return row === undefined ? [] : [row]
@@ -54,8 +54,8 @@ const rows: ReadonlyArray<TableRow> = [Gets, Lists, Creates].flatMap((module) =>
 )
 
 /** The catalog resources, by type, as the GET rows include them. */
-const resourceSpecs: ReadonlyMap<string, ResourceSpec> = new Map(
-  rows.flatMap((row) =>
+const resourceSpecs: ReadonlyMap<string, ResourceSpec> = /* @__PURE__ */ new Map(
+  /* @__PURE__ */ rows.flatMap((row) =>
     row.kind === "get" ? Object.values(row.row.includes).map((spec) => [spec.type, spec]) : []
   ),
 )
@@ -87,13 +87,13 @@ const build = (): ReadonlyArray<JobRoute> =>
   })
 
 /** The nine job types' routes. */
-export const jobRoutes: ReadonlyArray<JobRoute> = build()
+export const jobRoutes: ReadonlyArray<JobRoute> = /* @__PURE__ */ build()
 
 /** The route of a job type. */
 export const routeOf = (type: string): JobRoute | undefined => jobRoutes.find((route) => route.job === type)
 
 /** The 27 operations, as the model lists them. */
-export const simulatedRoutes: ReadonlyArray<SimulatedRoute> = jobRoutes.flatMap((route) => [
+export const simulatedRoutes: ReadonlyArray<SimulatedRoute> = /* @__PURE__ */ jobRoutes.flatMap((route) => [
   {
     operation: route.operation.get,
     method: "GET",

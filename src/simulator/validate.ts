@@ -13,7 +13,7 @@ import type { JobRoute } from "./routes.ts"
 import type { SimulatedRecord } from "./types.ts"
 import { invalidPointer, type WireError } from "./wire.ts"
 
-const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
+const formatter = /* @__PURE__ */ SchemaIssue.makeFormatterStandardSchemaV1()
 
 type Json = { readonly [member: string]: unknown }
 

@@ -99,10 +99,10 @@ export type AnyGet = (
 ) => Effect.Effect<AnyJob, KlaviyoError, KlaviyoClient>
 
 /** The GET of each job type, read from the rows the table's functions were made from. */
-const getsByType: ReadonlyMap<string, AnyGet> = functionsByJob<AnyGet>(Gets, "get")
+const getsByType: ReadonlyMap<string, AnyGet> = /* @__PURE__ */ functionsByJob<AnyGet>(Gets, "get")
 
 /** The job types, in the table's order (for messages). */
-export const jobTypes: ReadonlyArray<string> = [...getsByType.keys()]
+export const jobTypes: ReadonlyArray<string> = /* @__PURE__ */ Array.from(/* @__PURE__ */ getsByType.keys())
 
 /** What a watch needs of its job, checked: a known type, a string id. */
 export interface Target {

@@ -63,8 +63,8 @@ export const defaultCadence = (
     ),
   )
 
-const DEFAULT_MIN = Duration.seconds(1)
-const DEFAULT_MAX = Duration.seconds(30)
+const DEFAULT_MIN = /* @__PURE__ */ Duration.seconds(1)
+const DEFAULT_MAX = /* @__PURE__ */ Duration.seconds(30)
 
 /** The default schedule's bounds, checked: positive, finite, `max` not below `min`. */
 export const resolveBounds = (options: Timing): Bounds | InvalidRequest => {

@@ -84,7 +84,7 @@ const startPoll = (
   })
 
 /** Each client's shared polls (a client that is gone takes its map with it). */
-const pollsByClient = new WeakMap<KlaviyoClientShape, Polls>()
+const pollsByClient = /* @__PURE__ */ new WeakMap<KlaviyoClientShape, Polls>()
 
 const pollsOf = (client: KlaviyoClientShape): Polls => {
   const known = pollsByClient.get(client)

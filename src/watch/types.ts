@@ -217,9 +217,10 @@ export interface JobWatchErrorFields {
   readonly cause?: unknown
 }
 
-const JobWatchErrorBase: TaggedErrorConstructor<"JobWatchError", JobWatchErrorFields> = Data.TaggedError(
-  "JobWatchError",
-)
+const JobWatchErrorBase: TaggedErrorConstructor<"JobWatchError", JobWatchErrorFields> = /* @__PURE__ */ Data
+  .TaggedError(
+    "JobWatchError",
+  )
 
 /**
  * A watch ended before the job did: the job disappeared or expired while watched, or the
