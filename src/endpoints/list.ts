@@ -96,17 +96,23 @@ type LinkedOptions = {
   readonly fields?: { readonly [type: string]: ReadonlyArray<string> | undefined }
 }
 
-/** What a list gives for one decoded job of a page. */
-type Entry<A> = (decoded: Pick<DecodedDocument, "resource" | "relationships">) => A
+/** What a list gives for one decoded job of a page, and whether it reads the job's relationships. */
+interface Entry<A> {
+  readonly make: (decoded: Pick<DecodedDocument, "resource" | "relationships">) => A
+  readonly relationships: boolean
+}
 
 /** The job alone: what `list` gives. */
-const jobEntry: Entry<FlatResource> = (decoded) => decoded.resource
+const jobEntry: Entry<FlatResource> = { make: (decoded) => decoded.resource, relationships: false }
 
 /** The job with its linkage ids: what a bulk write's reconciliation reads. */
-const linkedEntry: Entry<LinkedJob> = (decoded) => ({
-  job: decoded.resource,
-  linkage: Object.values(decoded.relationships).flatMap((ids) => ids.map((identifier) => identifier.id)),
-})
+const linkedEntry: Entry<LinkedJob> = {
+  make: (decoded) => ({
+    job: decoded.resource,
+    linkage: Object.values(decoded.relationships).flatMap((ids) => ids.map((identifier) => identifier.id)),
+  }),
+  relationships: true,
+}
 
 /** Builds the `list` function of a row (its pages' decoding set up once, not on every call). */
 export const list = <T extends string>(row: Row<T>): ListJobs<T> => {
@@ -191,13 +197,14 @@ const listOf = <A>(row: Row<string>, entry: Entry<A>): (options: LinkedOptions) 
           for (let index = 0; index < data.length; index++) {
             const item = { data: data[index] }
             // In plain code when the one-pass decoder answers; the schema decides (and reports) otherwise.
-            const decoded = decodePrimaryNow(resource, primaryFields, item) ?? (yield* decodePrimary(
-              resource,
-              { id: undefined, primaryFields },
-              item,
-              response.url,
-            ).pipe(Effect.mapError((error) => atIndex(error, index))))
-            jobs.push(entry(decoded))
+            const decoded = decodePrimaryNow(resource, primaryFields, item, entry.relationships) ??
+              (yield* decodePrimary(
+                resource,
+                { id: undefined, primaryFields },
+                item,
+                response.url,
+              ).pipe(Effect.mapError((error) => atIndex(error, index))))
+            jobs.push(entry.make(decoded))
           }
           const origin = new URL(client.baseUrl).origin
           const cursor = nextCursor(body as { readonly links?: unknown }, response.url, origin, seen)

@@ -221,12 +221,18 @@ export const decodePrimaryNow = (
   spec: ResourceSpec,
   primaryFields: ReadonlyArray<string> | undefined,
   body: unknown,
+  /** `false`: the caller reads no relationship, and `relationships` is left empty. */
+  withRelationships = true,
 ): Pick<DecodedDocument, "resource" | "relationships"> | undefined => {
   const resource = decodeJoined(spec, undefined, primaryFields, [], body)
-  return resource === undefined
-    ? undefined
-    : { resource, relationships: relationshipsOf((body as DocumentShape).data) }
+  return resource === undefined ? undefined : {
+    resource,
+    relationships: withRelationships ? relationshipsOf((body as DocumentShape).data) : noRelationships,
+  }
 }
+
+/** The relationships of a resource whose reader reads none. */
+const noRelationships: Readonly<Record<string, ReadonlyArray<Identifier>>> = {}
 
 /** One relationship to resolve: its name, the resource it points to, and that resource's fieldset. */
 export interface Inclusion {

@@ -50,6 +50,9 @@ const primaryId = (
   return asked === undefined || answered.toLowerCase() === asked.toLowerCase() ? answered : undefined
 }
 
+/** The index of a document decoded without inclusions: never written, never read. */
+const noIndex: Map<string, Map<string, number>> = new Map()
+
 /**
  * `included` checked as the envelope checks it, and indexed in the same walk: for each type an
  * inclusion resolves, id -> the first position. `undefined` when a resource is not well formed.
@@ -58,7 +61,8 @@ const indexIncluded = (
   included: ReadonlyArray<unknown>,
   inclusions: ReadonlyArray<Inclusion>,
 ): Map<string, Map<string, number>> | undefined => {
-  const index = new Map<string, Map<string, number>>()
+  // Without inclusions nothing is looked up: the resources are only checked, into no index.
+  const index = inclusions.length === 0 ? noIndex : new Map<string, Map<string, number>>()
   for (const { spec } of inclusions) index.set(spec.type, new Map())
   for (let position = 0; position < included.length; position++) {
     const resource = included[position]
@@ -119,6 +123,8 @@ export const decodeJoined = (
   const joined = decodeResource(spec.type, id, spec, primaryFields, attributes ?? {})
   if (joined === undefined) return undefined
   const out = joined as Record<string, unknown>
+  // As `resolveIncluded` does: without inclusions, the primary resource as it is.
+  if (inclusions.length === 0) return joined
   const unresolved: Array<UnresolvedReference> = []
   for (const { relationship, spec: target, fields } of inclusions) {
     const given = Object.hasOwn(relationships, relationship)
@@ -143,7 +149,6 @@ export const decodeJoined = (
     }
     out[relationship] = resolved
   }
-  // As `resolveIncluded` does: without inclusions, the primary resource as it is.
-  if (inclusions.length > 0) out["unresolved"] = unresolved
+  out["unresolved"] = unresolved
   return out as FlatResource
 }
