@@ -1,7 +1,7 @@
 /**
  * `npm run bench:size` (after `npm run build`): the size of the library alone (effect
  * external) and of a program that uses it with effect bundled in, minified and gzipped; and the
- * cold import time of the built module on Node and of mod.ts on Deno and Bun. Each figure has a
+ * cold import time of the built module on Node, Deno and Bun and of mod.ts on Deno and Bun. Each figure has a
  * baseline measured in the same run: effect's own modules that the library uses, alone.
  */
 import { execFileSync } from "node:child_process"
@@ -58,13 +58,20 @@ const bundle = async (name: string, source: string, external: Array<string>) => 
 }
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`
-const library = await bundle("library", `export * from "${join(root, "dist", "mod.js")}"\n`, ["effect", "effect/*"])
+const library = await bundle("library", `export * from "${join(root, "dist", "mod.js")}"\n`, [
+  "effect",
+  "effect/*",
+])
 const baseline = await bundle("effect-only", effectOnly, [])
 const program = await bundle("with-library", withLibrary, [])
 console.log("Bundle sizes (esbuild --minify, gzip -9)")
 console.table([
   { bundle: "library alone (effect external)", minified: kb(library.bytes), gzipped: kb(library.gzip) },
-  { bundle: "baseline: effect modules the library uses", minified: kb(baseline.bytes), gzipped: kb(baseline.gzip) },
+  {
+    bundle: "baseline: effect modules the library uses",
+    minified: kb(baseline.bytes),
+    gzipped: kb(baseline.gzip),
+  },
   {
     bundle: "program with the library, effect bundled",
     minified: kb(program.bytes),
@@ -73,18 +80,48 @@ console.table([
   },
 ])
 
-/** Median of `runs` in-process import times, each in a fresh process (after one warm-up). */
-const importTime = (command: string, args: (file: string) => Array<string>, file: string, runs = 7) => {
-  const times: Array<number> = []
-  for (let i = 0; i <= runs; i++) {
-    const out = execFileSync(command, args(file), { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })
-    if (i > 0) times.push(Number(out.trim().split("\n").at(-1)))
+/** One in-process import time, in a fresh process. */
+const importOnce = (command: string, args: (file: string) => Array<string>, file: string): number => {
+  const out = execFileSync(command, args(file), {
+    cwd: root,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "ignore"],
+  })
+  return Number(out.trim().split("\n").at(-1))
+}
+
+/**
+ * Medians of `runs` import times of the library and of the baseline, each in a fresh process,
+ * alternating (library, baseline, baseline, library, ...) so that the machine's load weighs on both
+ * alike; one warm-up of each first.
+ */
+const importTimes = (
+  command: string,
+  args: (file: string) => Array<string>,
+  libraryFile: string,
+  baselineFile: string,
+  runs = 7,
+): { readonly library: number; readonly baseline: number } => {
+  const library: Array<number> = []
+  const baseline: Array<number> = []
+  importOnce(command, args, libraryFile)
+  importOnce(command, args, baselineFile)
+  for (let i = 0; i < runs; i++) {
+    if (i % 2 === 0) {
+      library.push(importOnce(command, args, libraryFile))
+      baseline.push(importOnce(command, args, baselineFile))
+    } else {
+      baseline.push(importOnce(command, args, baselineFile))
+      library.push(importOnce(command, args, libraryFile))
+    }
   }
-  times.sort((a, b) => a - b)
-  return times[Math.floor(times.length / 2)]!
+  const median = (times: Array<number>) => times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!
+  return { library: median(library), baseline: median(baseline) }
 }
 const timer = (target: string) =>
-  `const t = performance.now(); await import(${JSON.stringify(target)}); console.log((performance.now() - t).toFixed(1))`
+  `const t = performance.now(); await import(${
+    JSON.stringify(target)
+  }); console.log((performance.now() - t).toFixed(1))`
 const baselineModule = join(work, "effect-only.ts")
 const baselineJs = join(work, "effect-only.mjs")
 writeFileSync(baselineJs, effectOnly)
@@ -94,27 +131,68 @@ const probe = (name: string, target: string, ext: string) => {
   return file
 }
 const bin = (name: string) => join(root, "node_modules", ".bin", name)
+const denoVersion =
+  execFileSync(bin("deno"), ["--version"], { encoding: "utf8" }).split("\n")[0]!.split(" ")[1]
+const bunVersion = execFileSync(bin("bun"), ["--version"], { encoding: "utf8" }).trim()
+const distModule = join(root, "dist", "mod.js")
+const denoArgs = (f: string) => ["run", "-A", f]
+// What each runtime's users import: the package's dist/mod.js from npm (Node, Bun, Deno's npm:),
+// the sources from JSR or a clone (Deno, Bun).
 const rows = [
   {
     runtime: `node ${process.version}`,
     module: "dist/mod.js",
-    library: importTime(process.execPath, (f) => [f], probe("node-lib", join(root, "dist", "mod.js"), "mjs")),
-    baseline: importTime(process.execPath, (f) => [f], probe("node-base", baselineJs, "mjs")),
+    ...importTimes(
+      process.execPath,
+      (f) => [f],
+      probe("node-lib", distModule, "mjs"),
+      probe("node-base", baselineJs, "mjs"),
+    ),
   },
   {
-    runtime: `deno ${execFileSync(bin("deno"), ["--version"], { encoding: "utf8" }).split("\n")[0]!.split(" ")[1]}`,
+    runtime: `deno ${denoVersion}`,
     module: "mod.ts",
-    library: importTime(bin("deno"), (f) => ["run", "-A", f], probe("deno-lib", join(root, "mod.ts"), "ts")),
-    baseline: importTime(bin("deno"), (f) => ["run", "-A", f], probe("deno-base", baselineModule, "ts")),
+    ...importTimes(
+      bin("deno"),
+      denoArgs,
+      probe("deno-lib", join(root, "mod.ts"), "ts"),
+      probe("deno-base", baselineModule, "ts"),
+    ),
   },
   {
-    runtime: `bun ${execFileSync(bin("bun"), ["--version"], { encoding: "utf8" }).trim()}`,
+    runtime: `deno ${denoVersion}`,
+    module: "dist/mod.js",
+    ...importTimes(
+      bin("deno"),
+      denoArgs,
+      probe("deno-dist", distModule, "ts"),
+      probe("deno-base", baselineModule, "ts"),
+    ),
+  },
+  {
+    runtime: `bun ${bunVersion}`,
     module: "mod.ts",
-    library: importTime(bin("bun"), (f) => [f], probe("bun-lib", join(root, "mod.ts"), "ts")),
-    baseline: importTime(bin("bun"), (f) => [f], probe("bun-base", baselineModule, "ts")),
+    ...importTimes(
+      bin("bun"),
+      (f) => [f],
+      probe("bun-lib", join(root, "mod.ts"), "ts"),
+      probe("bun-base", baselineModule, "ts"),
+    ),
+  },
+  {
+    runtime: `bun ${bunVersion}`,
+    module: "dist/mod.js",
+    ...importTimes(
+      bin("bun"),
+      (f) => [f],
+      probe("bun-dist", distModule, "ts"),
+      probe("bun-base", baselineModule, "ts"),
+    ),
   },
 ]
-console.log("Cold import time (median of 7 fresh processes, after one warm-up), milliseconds")
+console.log(
+  "Cold import time (median of 7 fresh processes each, the library and the baseline alternating, after one warm-up), milliseconds",
+)
 console.table(rows.map((row) => ({
   runtime: row.runtime,
   module: row.module,
