@@ -14,7 +14,7 @@ import {
   type RateLimitBudgetShape,
   type Revision,
 } from "../mod.ts"
-import { withBodyCap } from "../src/http/body.ts"
+import { decodeDocument, withBodyCap } from "../src/http/body.ts"
 import { withBudgetFeedback, withPermit } from "../src/http/budget.ts"
 import { toApiResponse, withStatusErrors } from "../src/http/classify.ts"
 import { withCredentials } from "../src/http/credentials.ts"
@@ -284,6 +284,18 @@ describe("toApiResponse", () => {
       expect(error).toMatchObject({ _tag: "DecodeError", reason, url: `${origin}/a` })
     },
   )
+
+  it("reads a body as UTF-8 whichever decoder answers: U+FFFD sent as such is kept, a byte that is not UTF-8 refused", () => {
+    const utf8 = (text: string) => new TextEncoder().encode(text)
+    // The character itself, sent in UTF-8 (EF BF BD): the lenient decoder's U+FFFD, checked again.
+    expect(decodeDocument(utf8('{"detail":"bad \uFFFD byte"}'))).toBe('{"detail":"bad \uFFFD byte"}')
+    expect(decodeDocument(utf8('{"name":"Caf\u00e9 \u2615"}'))).toBe('{"name":"Caf\u00e9 \u2615"}')
+    // A byte order mark is dropped, as the strict decoder drops it.
+    expect(decodeDocument(new Uint8Array([0xef, 0xbb, 0xbf, 0x7b, 0x7d]))).toBe("{}")
+    expect(decodeDocument(new Uint8Array([0x7b, 0xff, 0x7d]))).toBeUndefined()
+    expect(decodeDocument(new Uint8Array([0x7b, 0xc3, 0x7d]))).toBeUndefined()
+    expect(decodeDocument(new Uint8Array([0x7b, 0xef, 0xbf, 0xbd, 0xc3]))).toBeUndefined()
+  })
 
   it("fails a 2xx body that is not valid UTF-8", async () => {
     const exit = await converted([{ status: 200, headers: json, body: new Uint8Array([0x7b, 0xff, 0x7d]) }])
