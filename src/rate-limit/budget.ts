@@ -181,8 +181,9 @@ const makeClassBudget = (
     Effect.gen(function* () {
       const start = yield* Clock.currentTimeMillis
       yield* traced(take(yield* RetryDue, refused))
-      const spent = (yield* Clock.currentTimeMillis) - start
-      if (spent > 0) yield* Metric.update(waited, spent)
+      // Counted even when nothing was waited for: the counter is there (at 0) as soon as a permit
+      // was taken in turn, instead of only when the clock moved by a millisecond meanwhile.
+      yield* Metric.update(waited, Math.max(0, (yield* Clock.currentTimeMillis) - start))
       return yield* holding(effect)
     })
   // With no tracer, a permit taken at once needs nothing more: no span, no wait to measure.
