@@ -244,22 +244,8 @@ export const makeGroups = (modules: WorkflowModules): Groups => {
     })
   }
 
-  /**
-   * The write's side: each planned job handed to its group (a group's workflow started at its
-   * first job), `onRefused` called for each refused record, `onJob` with each job's end (after its
-   * outcomes, told again for a group read from storage).
-   */
-  const runGroups = (
-    write: Running,
-    settings: WriteSettings,
-    planned: Stream.Stream<Planned, unknown>,
-    onRefused: (refused: RefusedRecord) => void,
-    onJob: (
-      job: string | undefined,
-      outcomes: ReadonlyArray<BulkWriteOutcome>,
-      unjoined: ReadonlyArray<BulkJobError>,
-    ) => void,
-  ): Effect.Effect<void, unknown, WorkflowEngine.WorkflowEngine | KlaviyoClient> =>
+  /** The write's side (see {@link Groups.runGroups}). */
+  const runGroups: Groups["runGroups"] = (write, settings, planned, onRefused, onJob) =>
     Effect.gen(function* () {
       const permits = yield* Semaphore.make(settings.maxInFlight)
       const children: Array<Fiber.Fiber<void>> = []
