@@ -112,6 +112,35 @@ describe("paging", () => {
     ])
   })
 
+  it("decodes a page whose jobs the schema must decide, and points a job's issue into the page", async () => {
+    // A job with errors (Klaviyo's own: a null id) goes through the schema, and decodes as the rest.
+    const failed = {
+      ...job(type, "J2"),
+      attributes: {
+        ...job(type, "J2").attributes,
+        errors: [{
+          id: null,
+          code: "invalid",
+          title: "Invalid",
+          detail: "bad",
+          source: { pointer: "/data/0" },
+        }],
+      },
+    }
+    server.script(page([job(type, "J1"), failed, job(type, "J3")]))
+    const jobs = await run(listCatalogItemBulkCreateJobs())
+    expect(jobs.map((j) => j.id)).toEqual(["J1", "J2", "J3"])
+    expect(jobs[1]).toMatchObject({
+      errors: [{ code: "invalid", detail: "bad", source: { pointer: "/data/0" } }],
+    })
+
+    const broken = { ...job(type, "J2"), attributes: { ...job(type, "J2").attributes, status: 42 } }
+    server.script(page([job(type, "J1"), broken]))
+    const error = (await failure(listCatalogItemBulkCreateJobs())) as DecodeError
+    expect(error._tag).toBe("DecodeError")
+    expect(error.path).toBe("data[1].attributes.status")
+  })
+
   it("refuses a links.next to another origin, without sending anything there", async () => {
     server.script(page([job(type, "J1")], "https://elsewhere.example/api/x?page[cursor]=p2"))
     const error = (await failure(listCatalogItemBulkCreateJobs())) as DecodeError

@@ -12,7 +12,7 @@ import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import { KlaviyoClient, type KlaviyoClientShape } from "../client.ts"
 import { DecodeError, InvalidRequest, type KlaviyoError } from "../errors.ts"
-import type { ApiRequest } from "../http/request.ts"
+import type { ApiRequest, ApiResponse } from "../http/request.ts"
 import {
   type DecodedDocument,
   decodePrimary,
@@ -176,6 +176,59 @@ const listOf = <A>(row: Row<string>, entry: Entry<A>): (options: LinkedOptions) 
       })
     })
 
+  /** The page's cursor, or the reason `links.next` is refused (see {@link nextCursor}). */
+  const cursorOf = (client: KlaviyoClientShape, response: ApiResponse, seen: Set<string>) =>
+    nextCursor(
+      response.body as { readonly links?: unknown },
+      response.url,
+      new URL(client.baseUrl).origin,
+      seen,
+    )
+
+  /**
+   * The page decoded in plain code, or `undefined` when a job is left to the schema (the slow
+   * path below then decodes the page again, and reports).
+   */
+  const pageNow = (
+    client: KlaviyoClientShape,
+    response: ApiResponse,
+    data: ReadonlyArray<unknown>,
+    primaryFields: ReadonlyArray<string> | undefined,
+    seen: Set<string>,
+  ): readonly [ReadonlyArray<A>, string | undefined] | DecodeError | undefined => {
+    const jobs: Array<A> = []
+    for (let index = 0; index < data.length; index++) {
+      const decoded = decodePrimaryNow(resource, primaryFields, { data: data[index] }, entry.relationships)
+      if (decoded === undefined) return undefined
+      jobs.push(entry.make(decoded))
+    }
+    const cursor = cursorOf(client, response, seen)
+    return cursor instanceof DecodeError ? cursor : [jobs, cursor]
+  }
+
+  /** The page decoded job by job, a job the one-pass decoder leaves decided by the schema. */
+  const pageSlow = (
+    client: KlaviyoClientShape,
+    response: ApiResponse,
+    data: ReadonlyArray<unknown>,
+    primaryFields: ReadonlyArray<string> | undefined,
+    seen: Set<string>,
+  ): Effect.Effect<readonly [ReadonlyArray<A>, string | undefined], DecodeError> =>
+    Effect.gen(function* () {
+      const jobs: Array<A> = []
+      for (let index = 0; index < data.length; index++) {
+        const item = { data: data[index] }
+        const decoded = decodePrimaryNow(resource, primaryFields, item, entry.relationships) ??
+          (yield* decodePrimary(resource, { id: undefined, primaryFields }, item, response.url).pipe(
+            Effect.mapError((error) => atIndex(error, index)),
+          ))
+        jobs.push(entry.make(decoded))
+      }
+      const cursor = cursorOf(client, response, seen)
+      if (cursor instanceof DecodeError) return yield* cursor
+      return [jobs, cursor] as const
+    })
+
   /** One page: its jobs, decoded as a GET's, and the cursor of the next one. */
   const page = (
     client: KlaviyoClientShape,
@@ -187,29 +240,22 @@ const listOf = <A>(row: Row<string>, entry: Entry<A>): (options: LinkedOptions) 
       stage(
         client,
         "klaviyo.decode",
-        Effect.gen(function* () {
+        Effect.suspend(() => {
           const body = response.body
           const data = typeof body === "object" && body !== null
             ? (body as { readonly data?: unknown }).data
             : undefined
-          if (!Array.isArray(data)) return yield* pageError(response.url, "data", "Expected a list of jobs")
-          const jobs: Array<A> = []
-          for (let index = 0; index < data.length; index++) {
-            const item = { data: data[index] }
-            // In plain code when the one-pass decoder answers; the schema decides (and reports) otherwise.
-            const decoded = decodePrimaryNow(resource, primaryFields, item, entry.relationships) ??
-              (yield* decodePrimary(
-                resource,
-                { id: undefined, primaryFields },
-                item,
-                response.url,
-              ).pipe(Effect.mapError((error) => atIndex(error, index))))
-            jobs.push(entry.make(decoded))
+          if (!Array.isArray(data)) {
+            return Effect.fail(pageError(response.url, "data", "Expected a list of jobs"))
           }
-          const origin = new URL(client.baseUrl).origin
-          const cursor = nextCursor(body as { readonly links?: unknown }, response.url, origin, seen)
-          if (cursor instanceof DecodeError) return yield* cursor
-          return [jobs, cursor] as const
+          // In plain code when the one-pass decoder answers for every job; the schema decides
+          // (and reports) otherwise.
+          const now = pageNow(client, response, data, primaryFields, seen)
+          return now === undefined
+            ? pageSlow(client, response, data, primaryFields, seen)
+            : now instanceof DecodeError
+            ? Effect.fail(now)
+            : Effect.succeed(now)
         }),
       ))
 
