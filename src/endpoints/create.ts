@@ -239,16 +239,22 @@ const sendCreate = (
   request: ApiRequest,
   primaryFields: ReadonlyArray<string> | undefined,
 ) =>
-  Effect.gen(function* () {
-    const response = yield* client.send(request)
-    const document = yield* stage(
-      client,
-      "klaviyo.decode",
-      // No inclusions: the answer is decoded in one pass (see `decodeJoined`), as a GET is.
-      decodePrimary(resource, { id: undefined, primaryFields, inclusions: [] }, response.body, response.url),
-    )
-    return document.resource
-  })
+  // No generator holds the answer while the decode runs: a flatMap lets it go with the decode.
+  Effect.flatMap(client.send(request), (response) =>
+    Effect.map(
+      stage(
+        client,
+        "klaviyo.decode",
+        // No inclusions: the answer is decoded in one pass (see `decodeJoined`), as a GET is.
+        decodePrimary(
+          resource,
+          { id: undefined, primaryFields, inclusions: [] },
+          response.body,
+          response.url,
+        ),
+      ),
+      (document) => document.resource,
+    ))
 
 /** A POST of a row whose body is already encoded: what {@link encodedPost} gives. */
 export type EncodedPost = (
