@@ -12,7 +12,7 @@ import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import { KlaviyoClient, type KlaviyoClientShape } from "../client.ts"
 import { DecodeError, InvalidRequest, type KlaviyoError } from "../errors.ts"
-import type { ApiRequest, ApiResponse } from "../http/request.ts"
+import type { ApiRequest } from "../http/request.ts"
 import {
   type DecodedDocument,
   decodePrimary,
@@ -176,58 +176,46 @@ const listOf = <A>(row: Row<string>, entry: Entry<A>): (options: LinkedOptions) 
       })
     })
 
-  /** The page's cursor, or the reason `links.next` is refused (see {@link nextCursor}). */
-  const cursorOf = (client: KlaviyoClientShape, response: ApiResponse, seen: Set<string>) =>
-    nextCursor(
-      response.body as { readonly links?: unknown },
-      response.url,
-      new URL(client.baseUrl).origin,
-      seen,
-    )
-
   /**
-   * The page decoded in plain code, or `undefined` when a job is left to the schema (the slow
-   * path below then decodes the page again, and reports).
+   * Decodes the page's jobs from `from` on in plain code, into `jobs`; the index of the first
+   * job the one-pass decoder leaves to the schema, or the page's length.
    */
-  const pageNow = (
-    client: KlaviyoClientShape,
-    response: ApiResponse,
+  const decodeNow = (
     data: ReadonlyArray<unknown>,
     primaryFields: ReadonlyArray<string> | undefined,
-    seen: Set<string>,
-  ): readonly [ReadonlyArray<A>, string | undefined] | DecodeError | undefined => {
-    const jobs: Array<A> = []
-    for (let index = 0; index < data.length; index++) {
+    jobs: Array<A>,
+    from: number,
+  ): number => {
+    for (let index = from; index < data.length; index++) {
       const decoded = decodePrimaryNow(resource, primaryFields, { data: data[index] }, entry.relationships)
-      if (decoded === undefined) return undefined
+      if (decoded === undefined) return index
       jobs.push(entry.make(decoded))
     }
-    const cursor = cursorOf(client, response, seen)
-    return cursor instanceof DecodeError ? cursor : [jobs, cursor]
+    return data.length
   }
 
-  /** The page decoded job by job, a job the one-pass decoder leaves decided by the schema. */
-  const pageSlow = (
-    client: KlaviyoClientShape,
-    response: ApiResponse,
+  /**
+   * The job at `at` decided (and reported) by the schema, then the rest of the page as
+   * {@link decodeNow} decodes it, and so on: a flatMap for each job the schema decides, no
+   * generator holding the page.
+   */
+  const decodeRest = (
     data: ReadonlyArray<unknown>,
     primaryFields: ReadonlyArray<string> | undefined,
-    seen: Set<string>,
-  ): Effect.Effect<readonly [ReadonlyArray<A>, string | undefined], DecodeError> =>
-    Effect.gen(function* () {
-      const jobs: Array<A> = []
-      for (let index = 0; index < data.length; index++) {
-        const item = { data: data[index] }
-        const decoded = decodePrimaryNow(resource, primaryFields, item, entry.relationships) ??
-          (yield* decodePrimary(resource, { id: undefined, primaryFields }, item, response.url).pipe(
-            Effect.mapError((error) => atIndex(error, index)),
-          ))
+    jobs: Array<A>,
+    at: number,
+    url: string,
+  ): Effect.Effect<void, DecodeError> =>
+    at === data.length ? Effect.void : Effect.flatMap(
+      Effect.mapError(
+        decodePrimary(resource, { id: undefined, primaryFields }, { data: data[at] }, url),
+        (error) => atIndex(error, at),
+      ),
+      (decoded) => {
         jobs.push(entry.make(decoded))
-      }
-      const cursor = cursorOf(client, response, seen)
-      if (cursor instanceof DecodeError) return yield* cursor
-      return [jobs, cursor] as const
-    })
+        return decodeRest(data, primaryFields, jobs, decodeNow(data, primaryFields, jobs, at + 1), url)
+      },
+    )
 
   /** One page: its jobs, decoded as a GET's, and the cursor of the next one. */
   const page = (
@@ -248,14 +236,21 @@ const listOf = <A>(row: Row<string>, entry: Entry<A>): (options: LinkedOptions) 
           if (!Array.isArray(data)) {
             return Effect.fail(pageError(response.url, "data", "Expected a list of jobs"))
           }
-          // In plain code when the one-pass decoder answers for every job; the schema decides
-          // (and reports) otherwise.
-          const now = pageNow(client, response, data, primaryFields, seen)
-          return now === undefined
-            ? pageSlow(client, response, data, primaryFields, seen)
-            : now instanceof DecodeError
-            ? Effect.fail(now)
-            : Effect.succeed(now)
+          const jobs: Array<A> = []
+          const withCursor = () => {
+            const origin = new URL(client.baseUrl).origin
+            const cursor = nextCursor(body as { readonly links?: unknown }, response.url, origin, seen)
+            return cursor instanceof DecodeError
+              ? Effect.fail(cursor)
+              : Effect.succeed([jobs, cursor] as const)
+          }
+          // In plain code, in one synchronous step, while the one-pass decoder answers (the
+          // parsed page is then held by nothing past the decode); the schema decides, and
+          // reports, each job it leaves.
+          const at = decodeNow(data, primaryFields, jobs, 0)
+          return at === data.length
+            ? withCursor()
+            : Effect.flatMap(decodeRest(data, primaryFields, jobs, at, response.url), withCursor)
         }),
       ))
 
