@@ -28,6 +28,10 @@ const config: Array<UserConfig> = [
     clean: ["dist/mod.*", "dist/chunk*"],
     dts: { sourcemap: false },
     deps: { neverBundle: [/^effect(\/.*)?$/] },
+    // The JSDoc lives in dist/mod.d.ts: dist/mod.js keeps only the `@__PURE__` annotations (which
+    // bundlers of the package need) and legal comments. A third less JavaScript to parse at
+    // import: 1-2.5 ms of the library's cold import on Node, Deno and Bun.
+    outputOptions: { comments: { jsdoc: false, annotation: true, legal: true } },
     hooks: {
       // tsdown writes `//# sourceMappingURL=mod.d.ts.map` even when it writes no such map.
       "build:done": () => {

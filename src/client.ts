@@ -339,19 +339,30 @@ const make = (
  * @since 0.1.0
  * @category client
  */
-export const klaviyoClientConfig: Config.Config<KlaviyoClientOptions> = /* @__PURE__ */ Config.all({
-  apiKey: /* @__PURE__ */ Config.option(/* @__PURE__ */ Config.Redacted("KLAVIYO_API_KEY")),
-  accessToken: /* @__PURE__ */ Config.option(/* @__PURE__ */ Config.Redacted("KLAVIYO_ACCESS_TOKEN")),
-  baseUrl: /* @__PURE__ */ Config.option(/* @__PURE__ */ Config.String("KLAVIYO_BASE_URL")),
-  revision: /* @__PURE__ */ Config.option(/* @__PURE__ */ Config.String("KLAVIYO_REVISION")),
-}).pipe(
-  /* @__PURE__ */ Config.map(({ accessToken, apiKey, baseUrl, revision }): KlaviyoClientOptions => {
-    const common = { baseUrl: Option.getOrUndefined(baseUrl), revision: Option.getOrUndefined(revision) }
-    return Option.isNone(apiKey) && Option.isSome(accessToken)
-      ? { ...common, accessToken: accessToken.value }
-      : { ...common, apiKey: Option.getOrElse(apiKey, () => "") }
-  }),
+export const klaviyoClientConfig: Config.Config<KlaviyoClientOptions> = /* @__PURE__ */ Config.flatMap(
+  /* @__PURE__ */ Config.succeed(undefined),
+  // Built when first read, not at import: a `Config.Redacted` builds its Schema (about 1.5 ms
+  // of the library's cold import on Node).
+  () => fromEnvironment ??= environmentConfig(),
 )
+
+let fromEnvironment: Config.Config<KlaviyoClientOptions> | undefined
+
+/** The options of {@link klaviyoClientConfig}, read from the environment. */
+const environmentConfig = (): Config.Config<KlaviyoClientOptions> =>
+  Config.all({
+    apiKey: Config.option(Config.Redacted("KLAVIYO_API_KEY")),
+    accessToken: Config.option(Config.Redacted("KLAVIYO_ACCESS_TOKEN")),
+    baseUrl: Config.option(Config.String("KLAVIYO_BASE_URL")),
+    revision: Config.option(Config.String("KLAVIYO_REVISION")),
+  }).pipe(
+    Config.map(({ accessToken, apiKey, baseUrl, revision }): KlaviyoClientOptions => {
+      const common = { baseUrl: Option.getOrUndefined(baseUrl), revision: Option.getOrUndefined(revision) }
+      return Option.isNone(apiKey) && Option.isSome(accessToken)
+        ? { ...common, accessToken: accessToken.value }
+        : { ...common, apiKey: Option.getOrElse(apiKey, () => "") }
+    }),
+  )
 
 const KlaviyoClientBase: Context.ServiceClass<
   KlaviyoClient,

@@ -46,21 +46,23 @@ import type { WorkflowModules } from "./workflow-modules.ts"
 /** Jobs a group: 10,000 records of 100 per job (tests set fewer). */
 export const groups: { jobs: number } = { jobs: 100 }
 
-/** What one job of a group came to, as the engine stores it. */
-const JobResult = /* @__PURE__ */ Schema.Struct({
-  seq: Schema.Number,
-  records: Schema.Number,
-  job: /* @__PURE__ */ Schema.NullOr(Schema.String),
-  /** The records written: index and key. */
-  succeeded: /* @__PURE__ */ Schema.Array(
-    /* @__PURE__ */ Schema.Tuple([Schema.Number, /* @__PURE__ */ Schema.NullOr(Schema.String)]),
-  ),
-  /** The other outcomes, as they are (JSON). */
-  others: /* @__PURE__ */ Schema.Array(Schema.Unknown),
-  unjoined: /* @__PURE__ */ Schema.Array(Schema.Unknown),
-})
+/**
+ * What one job of a group came to, as the engine stores it: built with the group's workflow, on
+ * first use, not at import.
+ */
+const makeJobResult = () =>
+  Schema.Struct({
+    seq: Schema.Number,
+    records: Schema.Number,
+    job: Schema.NullOr(Schema.String),
+    /** The records written: index and key. */
+    succeeded: Schema.Array(Schema.Tuple([Schema.Number, Schema.NullOr(Schema.String)])),
+    /** The other outcomes, as they are (JSON). */
+    others: Schema.Array(Schema.Unknown),
+    unjoined: Schema.Array(Schema.Unknown),
+  })
 
-type JobResult = typeof JobResult.Type
+type JobResult = ReturnType<typeof makeJobResult>["Type"]
 
 type Done = Effect.Success<ReturnType<ReturnType<typeof makeRunJob>>>
 
@@ -173,7 +175,7 @@ export const makeGroups = (modules: WorkflowModules): Groups => {
       pollMaxMillis: Schema.Number,
       group: Schema.Number,
     },
-    success: Schema.Array(JobResult),
+    success: Schema.Array(makeJobResult()),
     idempotencyKey: (payload) => `${payload.id}/${payload.group}`,
   })
 

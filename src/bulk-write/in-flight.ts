@@ -286,12 +286,12 @@ export const withInFlightSlot = <A, E, R>(
   cap === undefined ? effect as Effect.Effect<A, E, Exclude<R, Scope.Scope>> : Effect.scoped(
     Effect.andThen(
       // Retried for as long as it takes: the schedule never ends, so the error never reaches here.
-      Effect.orDie(Effect.retry(cap.acquire(limit), untilTheStoreAnswers)),
+      Effect.orDie(Effect.retry(cap.acquire(limit), untilTheStoreAnswers())),
       effect,
     ),
   )
 
-const untilTheStoreAnswers = /* @__PURE__ */ Schedule.min([
-  /* @__PURE__ */ Schedule.exponential("200 millis"),
-  /* @__PURE__ */ Schedule.spaced("5 seconds"),
-])
+/** The lease's retry: built on first use, not at import (about 1 ms of Node's cold import). */
+let storeSchedule: Schedule.Schedule<unknown> | undefined
+const untilTheStoreAnswers = (): Schedule.Schedule<unknown> =>
+  storeSchedule ??= Schedule.min([Schedule.exponential("200 millis"), Schedule.spaced("5 seconds")])

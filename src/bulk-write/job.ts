@@ -44,8 +44,12 @@ const Intent = /* @__PURE__ */ Schema.Struct({
   token: Schema.String,
 })
 
-/** This process, as the intents it writes name it. */
-const processToken: string = /* @__PURE__ */ globalThis.crypto.randomUUID()
+/**
+ * This process, as the intents it writes name it: drawn on first use, not at import (reading
+ * `globalThis.crypto` loads Node's Web Crypto, about 4 ms of the library's cold import).
+ */
+let token: string | undefined
+const processToken = (): string => token ??= globalThis.crypto.randomUUID()
 
 /** The POST activities this process has started (execution id and chunk). */
 const attempted = /* @__PURE__ */ new Set<string>()
@@ -128,7 +132,7 @@ const guardedPost = (
   onCreated: OnCreated,
 ): Effect.Effect<typeof Posted.Type, never, KlaviyoClient> =>
   Effect.gen(function* () {
-    const fresh = intent.token === processToken && !attempted.has(key)
+    const fresh = intent.token === processToken() && !attempted.has(key)
     attempted.add(key)
     // The job an earlier POST created (adopted), `undefined` when there is none, or, when the
     // list cannot be read, a `NotCreated` that may exist: never a POST without knowing.
@@ -225,7 +229,7 @@ export const makeRunJob = ({ Activity, WorkflowEngine }: WorkflowModules): RunJo
     const intent = yield* Activity.make({
       name: `intent/${chunk.seq}`,
       success: Intent,
-      execute: Effect.map(Clock.currentTimeMillis, (at) => ({ at, token: processToken })),
+      execute: Effect.map(Clock.currentTimeMillis, (at) => ({ at, token: processToken() })),
     })
     const key = `${instance.executionId}/${chunk.seq}`
     // When this run's POST was sent and answered (this process's clock) and the job created

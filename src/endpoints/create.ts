@@ -150,7 +150,8 @@ export const createRowOf = <T extends string, R>(post: CreateJob<T, R>): CreateR
 /** Builds the `create` function of a row. */
 export const create = <T extends string, R>(row: CreateRow<T, R>): CreateJob<T, R> => {
   const resource = bulkJobResource(row.job)
-  const { refusal, toResource } = recordCodec(row)
+  // The records' check is built on the row's first call, not at import.
+  let codec: RecordCodec | undefined
 
   const build = (
     records: unknown,
@@ -167,6 +168,7 @@ export const create = <T extends string, R>(row: CreateRow<T, R>): CreateJob<T, 
         `${records.length} records: a job takes at most ${MAX_RECORDS} (split them into several jobs)`,
       )
     }
+    const { refusal, toResource } = codec ??= recordCodec(row)
     for (let index = 0; index < records.length; index++) {
       const reason = refusal(index, records[index])
       if (reason !== undefined) return invalid("records", reason)

@@ -33,11 +33,11 @@ export type CatalogCategorySchemaFields = {
   readonly updated: Schema.optionalKey<Schema.NullOr<Schema.decodeTo<Schema.Date, Schema.String>>>
 }
 
-const categoryFields: CatalogCategorySchemaFields = {
-  external_id: /* @__PURE__ */ nullable(Schema.String),
-  name: /* @__PURE__ */ nullable(Schema.String),
-  updated: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.NullOr(UtcDateTime)),
-}
+const categoryFields = (): CatalogCategorySchemaFields => ({
+  external_id: nullable(Schema.String),
+  name: nullable(Schema.String),
+  updated: Schema.optionalKey(Schema.NullOr(UtcDateTime)),
+})
 
 /**
  * The attributes of a catalog category, under their wire names; timestamps are UTC `Date`s.

@@ -26,7 +26,7 @@ import { catalogResource } from "./resource.ts"
  */
 export type CatalogItemSchemaFields = CatalogProductSchemaFields
 
-const itemFields: CatalogItemSchemaFields = productFields
+const itemFields: () => CatalogItemSchemaFields = productFields
 
 /**
  * The attributes of a catalog item, under their wire names; timestamps are UTC `Date`s.

@@ -36,12 +36,12 @@ export type CatalogVariantSchemaFields = CatalogProductSchemaFields & {
   readonly inventory_quantity: Schema.optionalKey<Schema.NullOr<Schema.Number>>
 }
 
-const variantFields: CatalogVariantSchemaFields = {
-  ...productFields,
-  sku: /* @__PURE__ */ nullable(Schema.String),
-  inventory_policy: /* @__PURE__ */ nullable(/* @__PURE__ */ Schema.Literals([0, 1, 2])),
-  inventory_quantity: /* @__PURE__ */ nullable(Schema.Number),
-}
+const variantFields = (): CatalogVariantSchemaFields => ({
+  ...productFields(),
+  sku: nullable(Schema.String),
+  inventory_policy: nullable(Schema.Literals([0, 1, 2])),
+  inventory_quantity: nullable(Schema.Number),
+})
 
 /**
  * The attributes of a catalog variant, under their wire names; timestamps are UTC `Date`s.

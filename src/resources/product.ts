@@ -54,18 +54,18 @@ export type CatalogProductSchemaFields = {
   readonly updated: Schema.optionalKey<Schema.NullOr<Schema.decodeTo<Schema.Date, Schema.String>>>
 }
 
-/** The shared attributes' schemas. */
-export const productFields: CatalogProductSchemaFields = {
-  external_id: /* @__PURE__ */ nullable(Schema.String),
-  title: /* @__PURE__ */ nullable(Schema.String),
-  description: /* @__PURE__ */ nullable(Schema.String),
-  price: /* @__PURE__ */ nullable(Schema.Number),
-  url: /* @__PURE__ */ nullable(Schema.String),
-  image_full_url: /* @__PURE__ */ nullable(Schema.String),
-  image_thumbnail_url: /* @__PURE__ */ nullable(Schema.String),
-  images: /* @__PURE__ */ nullable(/* @__PURE__ */ Schema.Array(Schema.String)),
-  custom_metadata: /* @__PURE__ */ nullable(/* @__PURE__ */ Schema.Record(Schema.String, Schema.Unknown)),
-  published: /* @__PURE__ */ nullable(Schema.Boolean),
-  created: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.NullOr(UtcDateTime)),
-  updated: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.NullOr(UtcDateTime)),
-}
+/** The shared attributes' schemas (built when a resource is first read). */
+export const productFields = (): CatalogProductSchemaFields => ({
+  external_id: nullable(Schema.String),
+  title: nullable(Schema.String),
+  description: nullable(Schema.String),
+  price: nullable(Schema.Number),
+  url: nullable(Schema.String),
+  image_full_url: nullable(Schema.String),
+  image_thumbnail_url: nullable(Schema.String),
+  images: nullable(Schema.Array(Schema.String)),
+  custom_metadata: nullable(Schema.Record(Schema.String, Schema.Unknown)),
+  published: nullable(Schema.Boolean),
+  created: Schema.optionalKey(Schema.NullOr(UtcDateTime)),
+  updated: Schema.optionalKey(Schema.NullOr(UtcDateTime)),
+})

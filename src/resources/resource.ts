@@ -30,17 +30,31 @@ export const attributeSpecs = (fields: Schema.Struct.Fields): Readonly<Record<st
 
 /**
  * A catalog resource (item, variant, category): its attributes, and the names `fields[type]`
- * accepts (the attributes, and `id` after revision 2023-10-15), in alphabetical order.
+ * accepts (the attributes, and `id` after revision 2023-10-15), in alphabetical order. Its
+ * Schemas are built from `fields` when first read, not at import.
  */
-export const catalogResource = (type: string, fields: Schema.Struct.Fields): ResourceSpec => {
-  const attributes = attributeSpecs(fields)
-  const names = Object.keys(attributes)
-  const withId = [...names, "id"].sort()
-  const withoutId = [...names].sort()
+export const catalogResource = (type: string, fields: () => Schema.Struct.Fields): ResourceSpec => {
+  let built:
+    | {
+      readonly attributes: Readonly<Record<string, AttributeSpec>>
+      readonly withId: ReadonlyArray<string>
+      readonly withoutId: ReadonlyArray<string>
+    }
+    | undefined
+  const spec = () => {
+    if (built === undefined) {
+      const attributes = attributeSpecs(fields())
+      const names = Object.keys(attributes)
+      built = { attributes, withId: [...names, "id"].sort(), withoutId: [...names].sort() }
+    }
+    return built
+  }
   return {
     type,
-    attributes,
-    fields: (revision: Revision) => revision.jobIdAttribute ? withoutId : withId,
+    get attributes() {
+      return spec().attributes
+    },
+    fields: (revision: Revision) => revision.jobIdAttribute ? spec().withoutId : spec().withId,
   }
 }
 

@@ -51,7 +51,7 @@ export const makeKlaviyoModel = (options: KlaviyoSimulatorOptions = {}): Klaviyo
     categories: context.stores.categories,
     items: context.stores.items,
     variants: context.stores.variants,
-    routes: simulatedRoutes,
+    routes: simulatedRoutes(),
     inject: faults.inject,
     pendingFaults: faults.pending,
     advance,

@@ -46,22 +46,21 @@ export interface JobRoute {
   readonly operation: { readonly get: string; readonly list: string; readonly post: string }
 }
 
-const rows: ReadonlyArray<TableRow> = /* @__PURE__ */ [Gets, Lists, Creates].flatMap((module) =>
-  Object.values(module).flatMap((derived) => {
-    const row = rowOf(derived)
-    return row === undefined ? [] : [row]
-  })
-)
-
-/** The catalog resources, by type, as the GET rows include them. */
-const resourceSpecs: ReadonlyMap<string, ResourceSpec> = /* @__PURE__ */ new Map(
-  /* @__PURE__ */ rows.flatMap((row) =>
-    row.kind === "get" ? Object.values(row.row.includes).map((spec) => [spec.type, spec]) : []
-  ),
-)
-
-const build = (): ReadonlyArray<JobRoute> =>
-  rows.flatMap((entry) => {
+/** The routes, built from the table when the simulator first needs them, not at import. */
+const build = (): ReadonlyArray<JobRoute> => {
+  const rows: ReadonlyArray<TableRow> = [Gets, Lists, Creates].flatMap((module) =>
+    Object.values(module).flatMap((derived) => {
+      const row = rowOf(derived)
+      return row === undefined ? [] : [row]
+    })
+  )
+  // The catalog resources, by type, as the GET rows include them.
+  const resourceSpecs: ReadonlyMap<string, ResourceSpec> = new Map(
+    rows.flatMap((row) =>
+      row.kind === "get" ? Object.values(row.row.includes).map((spec) => [spec.type, spec]) : []
+    ),
+  )
+  return rows.flatMap((entry) => {
     if (entry.kind !== "create") return []
     const post = entry.row
     const get = rows.find((row) => row.kind === "get" && row.row.job === post.job)
@@ -85,37 +84,42 @@ const build = (): ReadonlyArray<JobRoute> =>
       operation: { get: get.row.operation, list: list.row.operation, post: post.operation },
     }]
   })
+}
+
+let routes: ReadonlyArray<JobRoute> | undefined
+let operations: ReadonlyArray<SimulatedRoute> | undefined
 
 /** The nine job types' routes. */
-export const jobRoutes: ReadonlyArray<JobRoute> = /* @__PURE__ */ build()
+export const jobRoutes = (): ReadonlyArray<JobRoute> => routes ??= build()
 
 /** The route of a job type. */
-export const routeOf = (type: string): JobRoute | undefined => jobRoutes.find((route) => route.job === type)
+export const routeOf = (type: string): JobRoute | undefined => jobRoutes().find((route) => route.job === type)
 
 /** The 27 operations, as the model lists them. */
-export const simulatedRoutes: ReadonlyArray<SimulatedRoute> = /* @__PURE__ */ jobRoutes.flatMap((route) => [
-  {
-    operation: route.operation.get,
-    method: "GET",
-    path: `${route.path}/{job_id}`,
-    job: route.job,
-    limitClass: route.limitClass.get,
-  },
-  {
-    operation: route.operation.list,
-    method: "GET",
-    path: route.path,
-    job: route.job,
-    limitClass: route.limitClass.list,
-  },
-  {
-    operation: route.operation.post,
-    method: "POST",
-    path: route.path,
-    job: route.job,
-    limitClass: route.limitClass.post,
-  },
-])
+export const simulatedRoutes = (): ReadonlyArray<SimulatedRoute> =>
+  operations ??= jobRoutes().flatMap((route) => [
+    {
+      operation: route.operation.get,
+      method: "GET",
+      path: `${route.path}/{job_id}`,
+      job: route.job,
+      limitClass: route.limitClass.get,
+    },
+    {
+      operation: route.operation.list,
+      method: "GET",
+      path: route.path,
+      job: route.job,
+      limitClass: route.limitClass.list,
+    },
+    {
+      operation: route.operation.post,
+      method: "POST",
+      path: route.path,
+      job: route.job,
+      limitClass: route.limitClass.post,
+    },
+  ])
 
 /** Where a path leads: a collection, one job (its id decoded), or nowhere. */
 export type Target =
@@ -125,7 +129,7 @@ export type Target =
 /** Matches a path (with or without the trailing `/` of old revisions) to its route. */
 export const matchPath = (pathname: string): Target | undefined => {
   const path = pathname.endsWith("/") ? pathname.slice(0, -1) : pathname
-  for (const route of jobRoutes) {
+  for (const route of jobRoutes()) {
     if (path === route.path) return { kind: "collection", route }
     if (path.startsWith(`${route.path}/`)) {
       const segment = path.slice(route.path.length + 1)

@@ -24,7 +24,7 @@ import type { SimulatedJob } from "./types.ts"
 import { jobId } from "./wire.ts"
 
 const perType = (): SimulatorStats["posts"] =>
-  Object.fromEntries(jobRoutes.map((route) => [route.job, 0])) as SimulatorStats["posts"]
+  Object.fromEntries(jobRoutes().map((route) => [route.job, 0])) as SimulatorStats["posts"]
 
 const freshStats = (): SimulatorStats => ({
   requests: 0,
