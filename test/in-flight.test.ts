@@ -1,5 +1,5 @@
 /** The in-flight cap in memory, under TestClock: slots, waiting, leases, renewals, exact counts. */
-import { Duration, Effect, Exit, Fiber, Layer } from "effect"
+import { Duration, Effect, Exit, Fiber, Layer, Random } from "effect"
 import { TestClock } from "effect/testing"
 import { describe, expect, it } from "vitest"
 import { InFlightCap, type InFlightCapShape } from "../mod.ts"
@@ -84,17 +84,21 @@ describe("InFlightCap in memory", () => {
   it("a crashed process's slot comes back once its lease runs out, not before", async () => {
     const store = makeMemorySlotStore()
     const cap = makeInFlightCap(store, options)
-    const got = await run(Effect.gen(function* () {
-      // Taken by a process that then died: nobody renews it.
-      yield* store.take(KEY, "crashed:1", 1, 30_000)
-      const starts: Array<number> = []
-      const fiber = yield* Effect.forkChild(hold(cap, 1, 0, starts))
-      yield* TestClock.adjust("29999 millis")
-      const before = [...starts]
-      yield* TestClock.adjust("1 second")
-      yield* Fiber.join(fiber)
-      return { before, starts }
-    }))
+    const got = await run(
+      Effect.gen(function* () {
+        // Taken by a process that then died: nobody renews it.
+        yield* store.take(KEY, "crashed:1", 1, 30_000)
+        const starts: Array<number> = []
+        const fiber = yield* Effect.forkChild(hold(cap, 1, 0, starts))
+        yield* TestClock.adjust("29999 millis")
+        const before = [...starts]
+        yield* TestClock.adjust("1 second")
+        yield* Fiber.join(fiber)
+        return { before, starts }
+        // The polls' jitter seeded: unseeded, one run in a few hundred polls at exactly 30,000 ms
+        // (a jittered sleep that ends where the lease does) and takes the slot then.
+      }).pipe(Random.withSeed("in-flight")),
+    )
     expect(got.before).toEqual([])
     // The earliest lease's end bounds the poll's sleep: taken 1 ms after it expired.
     expect(got.starts).toEqual([30_001])
