@@ -137,9 +137,20 @@ export interface KindSpec extends RecordCodec {
 type LooseGet = (jobId: string, options: object) => Effect.Effect<WatchedState, KlaviyoError, KlaviyoClient>
 
 // The table's POST, GET and list of each job type, read from the rows they were derived from.
-const posts = /* @__PURE__ */ functionsByJob<CreateJob<string, unknown>>(Creates, "create")
-const gets = /* @__PURE__ */ functionsByJob<LooseGet>(Gets, "get")
-const lists = /* @__PURE__ */ functionsByJob<object>(Lists, "list")
+/** The table's functions of each job type, read from its rows on the first write, not at import. */
+let byJob:
+  | {
+    readonly posts: ReadonlyMap<string, CreateJob<string, unknown>>
+    readonly gets: ReadonlyMap<string, LooseGet>
+    readonly lists: ReadonlyMap<string, object>
+  }
+  | undefined
+const functions = () =>
+  byJob ??= {
+    posts: functionsByJob<CreateJob<string, unknown>>(Creates, "create"),
+    gets: functionsByJob<LooseGet>(Gets, "get"),
+    lists: functionsByJob<object>(Lists, "list"),
+  }
 
 /** The job type of a kind (`catalog-item` + `create`: `catalog-item-bulk-create-job`), or undefined. */
 const jobTypeOf = (kind: BulkWriteKind): string | undefined =>
@@ -184,6 +195,7 @@ export const kindSpec = (kind: BulkWriteKind): KindSpec | undefined => {
   const known = specs.get(name)
   if (known !== undefined) return known
   const type = jobTypeOf(kind)
+  const { gets, lists, posts } = functions()
   const post = type === undefined ? undefined : posts.get(type)
   const get = type === undefined ? undefined : gets.get(type)
   const listRow = type === undefined ? undefined : rowOf(lists.get(type))

@@ -9,7 +9,8 @@
 import * as Schema from "effect/Schema"
 
 /** A number JSON can carry (no NaN, no infinity). */
-const Finite: Schema.Number = /* @__PURE__ */ Schema.Number.check(/* @__PURE__ */ Schema.isFinite())
+let finite: Schema.Number | undefined
+const Finite = (): Schema.Number => finite ??= Schema.Number.check(Schema.isFinite())
 
 /**
  * The optional attributes the records of items and variants share, alike for create and update
@@ -39,17 +40,17 @@ export interface CatalogRecordPresentation {
 }
 
 /** The schemas of {@link CatalogRecordPresentation}'s attributes. */
-const presentation = {
-  image_full_url: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.NullOr(Schema.String)),
-  image_thumbnail_url: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.NullOr(Schema.String)),
-  images: /* @__PURE__ */ Schema.optionalKey(
-    /* @__PURE__ */ Schema.NullOr(/* @__PURE__ */ Schema.Array(Schema.String)),
+const presentation = () => ({
+  image_full_url: Schema.optionalKey(Schema.NullOr(Schema.String)),
+  image_thumbnail_url: Schema.optionalKey(Schema.NullOr(Schema.String)),
+  images: Schema.optionalKey(
+    Schema.NullOr(Schema.Array(Schema.String)),
   ),
-  custom_metadata: /* @__PURE__ */ Schema.optionalKey(
-    /* @__PURE__ */ Schema.NullOr(/* @__PURE__ */ Schema.Record(Schema.String, Schema.Unknown)),
+  custom_metadata: Schema.optionalKey(
+    Schema.NullOr(Schema.Record(Schema.String, Schema.Unknown)),
   ),
-  published: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.NullOr(Schema.Boolean)),
-}
+  published: Schema.optionalKey(Schema.NullOr(Schema.Boolean)),
+})
 
 /**
  * The record of an item to create (`bulkCreateCatalogItems`).
@@ -83,20 +84,21 @@ export interface CatalogItemCreateRecord extends CatalogRecordPresentation {
   readonly categories?: ReadonlyArray<string>
 }
 
-/** The schema of {@link CatalogItemCreateRecord}. */
-export const catalogItemCreate: Schema.Codec<CatalogItemCreateRecord, unknown> = /* @__PURE__ */ Schema
-  .Struct({
+let catalogItemCreateSchema: Schema.Codec<CatalogItemCreateRecord, unknown> | undefined
+/** The schema of {@link CatalogItemCreateRecord}, built on first use (not at import). */
+export const catalogItemCreate = (): Schema.Codec<CatalogItemCreateRecord, unknown> =>
+  catalogItemCreateSchema ??= Schema.Struct({
     external_id: Schema.String,
     title: Schema.String,
     description: Schema.String,
     url: Schema.String,
-    price: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.NullOr(Finite)),
-    catalog_type: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.NullOr(Schema.String)),
-    integration_type: /* @__PURE__ */ Schema.optionalKey(
-      /* @__PURE__ */ Schema.NullOr(/* @__PURE__ */ Schema.Literal("$custom")),
+    price: Schema.optionalKey(Schema.NullOr(Finite())),
+    catalog_type: Schema.optionalKey(Schema.NullOr(Schema.String)),
+    integration_type: Schema.optionalKey(
+      Schema.NullOr(Schema.Literal("$custom")),
     ),
-    ...presentation,
-    categories: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Array(Schema.String)),
+    ...presentation(),
+    categories: Schema.optionalKey(Schema.Array(Schema.String)),
   })
 
 /**
@@ -127,16 +129,17 @@ export interface CatalogItemUpdateRecord extends CatalogRecordPresentation {
   readonly categories?: ReadonlyArray<string>
 }
 
-/** The schema of {@link CatalogItemUpdateRecord}. */
-export const catalogItemUpdate: Schema.Codec<CatalogItemUpdateRecord, unknown> = /* @__PURE__ */ Schema
-  .Struct({
+let catalogItemUpdateSchema: Schema.Codec<CatalogItemUpdateRecord, unknown> | undefined
+/** The schema of {@link CatalogItemUpdateRecord}, built on first use (not at import). */
+export const catalogItemUpdate = (): Schema.Codec<CatalogItemUpdateRecord, unknown> =>
+  catalogItemUpdateSchema ??= Schema.Struct({
     id: Schema.String,
-    title: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.NullOr(Schema.String)),
-    price: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.NullOr(Finite)),
-    description: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.NullOr(Schema.String)),
-    url: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.NullOr(Schema.String)),
-    ...presentation,
-    categories: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Array(Schema.String)),
+    title: Schema.optionalKey(Schema.NullOr(Schema.String)),
+    price: Schema.optionalKey(Schema.NullOr(Finite())),
+    description: Schema.optionalKey(Schema.NullOr(Schema.String)),
+    url: Schema.optionalKey(Schema.NullOr(Schema.String)),
+    ...presentation(),
+    categories: Schema.optionalKey(Schema.Array(Schema.String)),
   })
 
 /**
@@ -177,24 +180,25 @@ export interface CatalogVariantCreateRecord extends CatalogRecordPresentation {
   readonly item: string
 }
 
-/** The schema of {@link CatalogVariantCreateRecord}. */
-export const catalogVariantCreate: Schema.Codec<CatalogVariantCreateRecord, unknown> = /* @__PURE__ */ Schema
-  .Struct({
+let catalogVariantCreateSchema: Schema.Codec<CatalogVariantCreateRecord, unknown> | undefined
+/** The schema of {@link CatalogVariantCreateRecord}, built on first use (not at import). */
+export const catalogVariantCreate = (): Schema.Codec<CatalogVariantCreateRecord, unknown> =>
+  catalogVariantCreateSchema ??= Schema.Struct({
     external_id: Schema.String,
     title: Schema.String,
     description: Schema.String,
     sku: Schema.String,
-    inventory_quantity: Finite,
-    price: Finite,
+    inventory_quantity: Finite(),
+    price: Finite(),
     url: Schema.String,
-    catalog_type: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.NullOr(Schema.String)),
-    integration_type: /* @__PURE__ */ Schema.optionalKey(
-      /* @__PURE__ */ Schema.NullOr(/* @__PURE__ */ Schema.Literal("$custom")),
+    catalog_type: Schema.optionalKey(Schema.NullOr(Schema.String)),
+    integration_type: Schema.optionalKey(
+      Schema.NullOr(Schema.Literal("$custom")),
     ),
-    inventory_policy: /* @__PURE__ */ Schema.optionalKey(
-      /* @__PURE__ */ Schema.NullOr(/* @__PURE__ */ Schema.Literals([0, 1, 2])),
+    inventory_policy: Schema.optionalKey(
+      Schema.NullOr(Schema.Literals([0, 1, 2])),
     ),
-    ...presentation,
+    ...presentation(),
     item: Schema.String,
   })
 
@@ -230,20 +234,21 @@ export interface CatalogVariantUpdateRecord extends CatalogRecordPresentation {
   readonly url?: string | null
 }
 
-/** The schema of {@link CatalogVariantUpdateRecord}. */
-export const catalogVariantUpdate: Schema.Codec<CatalogVariantUpdateRecord, unknown> = /* @__PURE__ */ Schema
-  .Struct({
+let catalogVariantUpdateSchema: Schema.Codec<CatalogVariantUpdateRecord, unknown> | undefined
+/** The schema of {@link CatalogVariantUpdateRecord}, built on first use (not at import). */
+export const catalogVariantUpdate = (): Schema.Codec<CatalogVariantUpdateRecord, unknown> =>
+  catalogVariantUpdateSchema ??= Schema.Struct({
     id: Schema.String,
-    title: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.NullOr(Schema.String)),
-    description: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.NullOr(Schema.String)),
-    sku: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.NullOr(Schema.String)),
-    inventory_policy: /* @__PURE__ */ Schema.optionalKey(
-      /* @__PURE__ */ Schema.NullOr(/* @__PURE__ */ Schema.Literals([0, 1, 2])),
+    title: Schema.optionalKey(Schema.NullOr(Schema.String)),
+    description: Schema.optionalKey(Schema.NullOr(Schema.String)),
+    sku: Schema.optionalKey(Schema.NullOr(Schema.String)),
+    inventory_policy: Schema.optionalKey(
+      Schema.NullOr(Schema.Literals([0, 1, 2])),
     ),
-    inventory_quantity: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.NullOr(Finite)),
-    price: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.NullOr(Finite)),
-    url: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.NullOr(Schema.String)),
-    ...presentation,
+    inventory_quantity: Schema.optionalKey(Schema.NullOr(Finite())),
+    price: Schema.optionalKey(Schema.NullOr(Finite())),
+    url: Schema.optionalKey(Schema.NullOr(Schema.String)),
+    ...presentation(),
   })
 
 /**
@@ -272,16 +277,17 @@ export interface CatalogCategoryCreateRecord {
   readonly items?: ReadonlyArray<string>
 }
 
-/** The schema of {@link CatalogCategoryCreateRecord}. */
-export const catalogCategoryCreate: Schema.Codec<CatalogCategoryCreateRecord, unknown> =
-  /* @__PURE__ */ Schema.Struct({
+let catalogCategoryCreateSchema: Schema.Codec<CatalogCategoryCreateRecord, unknown> | undefined
+/** The schema of {@link CatalogCategoryCreateRecord}, built on first use (not at import). */
+export const catalogCategoryCreate = (): Schema.Codec<CatalogCategoryCreateRecord, unknown> =>
+  catalogCategoryCreateSchema ??= Schema.Struct({
     external_id: Schema.String,
     name: Schema.String,
-    integration_type: /* @__PURE__ */ Schema.optionalKey(
-      /* @__PURE__ */ Schema.NullOr(/* @__PURE__ */ Schema.Literal("$custom")),
+    integration_type: Schema.optionalKey(
+      Schema.NullOr(Schema.Literal("$custom")),
     ),
-    catalog_type: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.NullOr(Schema.String)),
-    items: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Array(Schema.String)),
+    catalog_type: Schema.optionalKey(Schema.NullOr(Schema.String)),
+    items: Schema.optionalKey(Schema.Array(Schema.String)),
   })
 
 /**
@@ -306,12 +312,13 @@ export interface CatalogCategoryUpdateRecord {
   readonly items?: ReadonlyArray<string>
 }
 
-/** The schema of {@link CatalogCategoryUpdateRecord}. */
-export const catalogCategoryUpdate: Schema.Codec<CatalogCategoryUpdateRecord, unknown> =
-  /* @__PURE__ */ Schema.Struct({
+let catalogCategoryUpdateSchema: Schema.Codec<CatalogCategoryUpdateRecord, unknown> | undefined
+/** The schema of {@link CatalogCategoryUpdateRecord}, built on first use (not at import). */
+export const catalogCategoryUpdate = (): Schema.Codec<CatalogCategoryUpdateRecord, unknown> =>
+  catalogCategoryUpdateSchema ??= Schema.Struct({
     id: Schema.String,
-    name: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.NullOr(Schema.String)),
-    items: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.Array(Schema.String)),
+    name: Schema.optionalKey(Schema.NullOr(Schema.String)),
+    items: Schema.optionalKey(Schema.Array(Schema.String)),
   })
 
 /**
@@ -332,7 +339,9 @@ export interface CatalogDeleteRecord {
   readonly id: string
 }
 
-/** The schema of {@link CatalogDeleteRecord}. */
-export const catalogDelete: Schema.Codec<CatalogDeleteRecord, unknown> = /* @__PURE__ */ Schema.Struct({
-  id: Schema.String,
-})
+let catalogDeleteSchema: Schema.Codec<CatalogDeleteRecord, unknown> | undefined
+/** The schema of {@link CatalogDeleteRecord}, built on first use (not at import). */
+export const catalogDelete = (): Schema.Codec<CatalogDeleteRecord, unknown> =>
+  catalogDeleteSchema ??= Schema.Struct({
+    id: Schema.String,
+  })

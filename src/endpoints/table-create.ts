@@ -48,7 +48,9 @@ export const bulkCreateCatalogItems: CreateJob<"catalog-item-bulk-create-job", C
     resource: "catalog-item",
     collection: "items",
     shape: "create",
-    record: catalogItemCreate,
+    get record() {
+      return catalogItemCreate()
+    },
     relationships: { categories: { type: "catalog-category", many: true } },
     limitClass: "jobs-write",
   })
@@ -78,7 +80,9 @@ export const bulkUpdateCatalogItems: CreateJob<"catalog-item-bulk-update-job", C
     resource: "catalog-item",
     collection: "items",
     shape: "update",
-    record: catalogItemUpdate,
+    get record() {
+      return catalogItemUpdate()
+    },
     relationships: { categories: { type: "catalog-category", many: true } },
     limitClass: "jobs-write",
   })
@@ -108,7 +112,9 @@ export const bulkDeleteCatalogItems: CreateJob<"catalog-item-bulk-delete-job", C
     resource: "catalog-item",
     collection: "items",
     shape: "delete",
-    record: catalogDelete,
+    get record() {
+      return catalogDelete()
+    },
     relationships: {},
     limitClass: "jobs-write",
   })
@@ -140,7 +146,9 @@ export const bulkCreateCatalogVariants: CreateJob<
   resource: "catalog-variant",
   collection: "variants",
   shape: "create",
-  record: catalogVariantCreate,
+  get record() {
+    return catalogVariantCreate()
+  },
   relationships: { item: { type: "catalog-item", many: false } },
   limitClass: "jobs-write",
 })
@@ -172,7 +180,9 @@ export const bulkUpdateCatalogVariants: CreateJob<
   resource: "catalog-variant",
   collection: "variants",
   shape: "update",
-  record: catalogVariantUpdate,
+  get record() {
+    return catalogVariantUpdate()
+  },
   relationships: {},
   limitClass: "jobs-write",
 })
@@ -202,7 +212,9 @@ export const bulkDeleteCatalogVariants: CreateJob<"catalog-variant-bulk-delete-j
     resource: "catalog-variant",
     collection: "variants",
     shape: "delete",
-    record: catalogDelete,
+    get record() {
+      return catalogDelete()
+    },
     relationships: {},
     limitClass: "jobs-write",
   })
@@ -234,7 +246,9 @@ export const bulkCreateCatalogCategories: CreateJob<
   resource: "catalog-category",
   collection: "categories",
   shape: "create",
-  record: catalogCategoryCreate,
+  get record() {
+    return catalogCategoryCreate()
+  },
   relationships: { items: { type: "catalog-item", many: true } },
   limitClass: "jobs-write",
 })
@@ -266,7 +280,9 @@ export const bulkUpdateCatalogCategories: CreateJob<
   resource: "catalog-category",
   collection: "categories",
   shape: "update",
-  record: catalogCategoryUpdate,
+  get record() {
+    return catalogCategoryUpdate()
+  },
   relationships: { items: { type: "catalog-item", many: true } },
   limitClass: "jobs-write",
 })
@@ -296,7 +312,9 @@ export const bulkDeleteCatalogCategories: CreateJob<"catalog-category-bulk-delet
     resource: "catalog-category",
     collection: "categories",
     shape: "delete",
-    record: catalogDelete,
+    get record() {
+      return catalogDelete()
+    },
     relationships: {},
     limitClass: "jobs-write",
   })

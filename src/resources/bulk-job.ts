@@ -5,7 +5,7 @@
  * @module
  */
 import * as Schema from "effect/Schema"
-import type { ResourceSpec } from "../internal/jsonapi.ts"
+import type { AttributeSpec, ResourceSpec } from "../internal/jsonapi.ts"
 import { Integer, UtcDateTime } from "../internal/schemas.ts"
 import type { Revision } from "../revision.ts"
 import { attributeSpecs } from "./resource.ts"
@@ -72,26 +72,26 @@ export interface BulkJobError {
 }
 
 /** A string member that the wire may send as `null` or leave out. */
-const looseString: Schema.optionalKey<Schema.NullOr<Schema.String>> = /* @__PURE__ */ Schema.optionalKey(
-  /* @__PURE__ */ Schema.NullOr(Schema.String),
-)
+const looseString = (): Schema.optionalKey<Schema.NullOr<Schema.String>> =>
+  Schema.optionalKey(Schema.NullOr(Schema.String))
 
 // Every member of a job error may be null or absent (see BulkJobError); `meta` is an open record.
-const JobError: Schema.Codec<BulkJobError, unknown> = /* @__PURE__ */ Schema.Struct({
-  id: looseString,
-  code: looseString,
-  title: looseString,
-  detail: looseString,
-  source: /* @__PURE__ */ Schema.optionalKey(
-    /* @__PURE__ */ Schema.NullOr(/* @__PURE__ */ Schema.Struct({ pointer: looseString })),
-  ),
-  meta: /* @__PURE__ */ Schema.optionalKey(
-    /* @__PURE__ */ Schema.NullOr(/* @__PURE__ */ Schema.StructWithRest(
-      /* @__PURE__ */ Schema.Struct({ external_id: looseString }),
-      [/* @__PURE__ */ Schema.Record(Schema.String, Schema.Unknown)],
-    )),
-  ),
-})
+const jobError = (): Schema.Codec<BulkJobError, unknown> =>
+  Schema.Struct({
+    id: looseString(),
+    code: looseString(),
+    title: looseString(),
+    detail: looseString(),
+    source: Schema.optionalKey(
+      Schema.NullOr(Schema.Struct({ pointer: looseString() })),
+    ),
+    meta: Schema.optionalKey(
+      Schema.NullOr(Schema.StructWithRest(
+        Schema.Struct({ external_id: looseString() }),
+        [Schema.Record(Schema.String, Schema.Unknown)],
+      )),
+    ),
+  })
 
 /**
  * The Schema of each attribute of a bulk job, as a type: written once as a type (for the
@@ -127,18 +127,19 @@ export type BulkJobSchemaFields = {
   readonly expires_at: Schema.optionalKey<Schema.NullOr<Schema.decodeTo<Schema.Date, Schema.String>>>
 }
 
-const jobFields: BulkJobSchemaFields = {
-  status: /* @__PURE__ */ Schema.Literals(statuses),
+/** The job attributes' Schemas, built when a job spec is first read (not at import). */
+const jobFields = (): BulkJobSchemaFields => ({
+  status: Schema.Literals(statuses),
   created_at: UtcDateTime,
   total_count: Integer,
-  completed_count: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.NullOr(Integer)),
-  failed_count: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.NullOr(Integer)),
-  completed_at: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.NullOr(UtcDateTime)),
-  errors: /* @__PURE__ */ Schema.optionalKey(
-    /* @__PURE__ */ Schema.NullOr(/* @__PURE__ */ Schema.Array(JobError)),
+  completed_count: Schema.optionalKey(Schema.NullOr(Integer)),
+  failed_count: Schema.optionalKey(Schema.NullOr(Integer)),
+  completed_at: Schema.optionalKey(Schema.NullOr(UtcDateTime)),
+  errors: Schema.optionalKey(
+    Schema.NullOr(Schema.Array(jobError())),
   ),
-  expires_at: /* @__PURE__ */ Schema.optionalKey(/* @__PURE__ */ Schema.NullOr(UtcDateTime)),
-}
+  expires_at: Schema.optionalKey(Schema.NullOr(UtcDateTime)),
+})
 
 /**
  * The attributes of a catalog bulk job (shared by the item, variant and category jobs), under
@@ -175,8 +176,17 @@ export type BulkJobAttributes = Schema.Struct.Type<BulkJobSchemaFields>
  */
 export type BulkJobField = keyof BulkJobAttributes | "id" | "job_id"
 
-const jobAttributes = /* @__PURE__ */ attributeSpecs(jobFields)
-const jobAttributeNames: ReadonlyArray<string> = /* @__PURE__ */ Object.keys(jobAttributes)
+let jobAttributes:
+  | { readonly specs: Readonly<Record<string, AttributeSpec>>; readonly names: ReadonlyArray<string> }
+  | undefined
+/** The job attributes' specs and names, built on first read. */
+const attributesOfJobs = () => {
+  if (jobAttributes === undefined) {
+    const specs = attributeSpecs(jobFields())
+    jobAttributes = { specs, names: Object.keys(specs) }
+  }
+  return jobAttributes
+}
 
 /** The specs made so far, one per job type (a spec's identity keys the cache of its decoders). */
 const jobSpecs = new Map<string, ResourceSpec>()
@@ -191,9 +201,13 @@ export const bulkJobResource = (type: string): ResourceSpec => {
   if (spec === undefined) {
     spec = {
       type,
-      attributes: jobAttributes,
+      get attributes() {
+        return attributesOfJobs().specs
+      },
       idAttribute: "job_id",
-      fields: (revision: Revision) => [revision.jobIdAttribute ? "job_id" : "id", ...jobAttributeNames],
+      fields: (
+        revision: Revision,
+      ) => [revision.jobIdAttribute ? "job_id" : "id", ...attributesOfJobs().names],
     }
     jobSpecs.set(type, spec)
   }

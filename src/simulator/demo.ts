@@ -72,52 +72,58 @@ export const SIMULATED_API_KEY = "pk_simulated_key"
 const id = (externalId: string): string => `$custom:::$default:::${externalId}`
 const updated = /* @__PURE__ */ new Date("2026-11-20T09:30:00Z")
 
-/** The demo categories. */
-export const demoCategories: ReadonlyArray<SimulatedCategory> = /* @__PURE__ */ [
-  ["APPAREL", "Apparel"],
-  ["FOOTWEAR", "Footwear"],
-  ["ACCESSORIES", "Accessories"],
-].map(([externalId, name]) => ({ id: id(externalId!), external_id: externalId!, name: name!, updated }))
+let demoCategoriesMemo: ReadonlyArray<SimulatedCategory> | undefined
+/** The demo categories (built on first use, not at import). */
+export const demoCategories = (): ReadonlyArray<SimulatedCategory> =>
+  demoCategoriesMemo ??= [
+    ["APPAREL", "Apparel"],
+    ["FOOTWEAR", "Footwear"],
+    ["ACCESSORIES", "Accessories"],
+  ].map(([externalId, name]) => ({ id: id(externalId!), external_id: externalId!, name: name!, updated }))
 
-/** The demo items. */
-export const demoItems: ReadonlyArray<SimulatedItem> = /* @__PURE__ */ [
-  {
-    id: /* @__PURE__ */ id("SHIRT-1"),
-    external_id: "SHIRT-1",
-    title: "Ocean Blue Shirt",
+let demoItemsMemo: ReadonlyArray<SimulatedItem> | undefined
+/** The demo items (built on first use, not at import). */
+export const demoItems = (): ReadonlyArray<SimulatedItem> =>
+  demoItemsMemo ??= [
+    {
+      id: id("SHIRT-1"),
+      external_id: "SHIRT-1",
+      title: "Ocean Blue Shirt",
+      price: 42,
+      categories: [id("APPAREL")],
+    },
+    {
+      id: id("HAT-1"),
+      external_id: "HAT-1",
+      title: "Sun Hat",
+      price: 19,
+      categories: [id("ACCESSORIES")],
+    },
+  ].map((item) => ({
+    description: `${item.title}, from the demo catalog.`,
+    url: `https://example.com/${item.external_id.toLowerCase()}`,
+    published: true,
+    created: updated,
+    updated,
+    ...item,
+  }))
+
+let demoVariantsMemo: ReadonlyArray<SimulatedVariant> | undefined
+/** The demo variants (built on first use, not at import). */
+export const demoVariants = (): ReadonlyArray<SimulatedVariant> =>
+  demoVariantsMemo ??= ["M", "L"].map((size) => ({
+    id: id(`SHIRT-1-${size}`),
+    external_id: `SHIRT-1-${size}`,
+    title: `Ocean Blue Shirt, ${size}`,
+    sku: `OBS-${size}`,
+    inventory_quantity: size === "M" ? 12 : 0,
+    inventory_policy: 1,
     price: 42,
-    categories: [/* @__PURE__ */ id("APPAREL")],
-  },
-  {
-    id: /* @__PURE__ */ id("HAT-1"),
-    external_id: "HAT-1",
-    title: "Sun Hat",
-    price: 19,
-    categories: [/* @__PURE__ */ id("ACCESSORIES")],
-  },
-].map((item) => ({
-  description: `${item.title}, from the demo catalog.`,
-  url: `https://example.com/${item.external_id.toLowerCase()}`,
-  published: true,
-  created: updated,
-  updated,
-  ...item,
-}))
-
-/** The demo variants. */
-export const demoVariants: ReadonlyArray<SimulatedVariant> = /* @__PURE__ */ ["M", "L"].map((size) => ({
-  id: id(`SHIRT-1-${size}`),
-  external_id: `SHIRT-1-${size}`,
-  title: `Ocean Blue Shirt, ${size}`,
-  sku: `OBS-${size}`,
-  inventory_quantity: size === "M" ? 12 : 0,
-  inventory_policy: 1,
-  price: 42,
-  published: true,
-  created: updated,
-  updated,
-  item: id("SHIRT-1"),
-}))
+    published: true,
+    created: updated,
+    updated,
+    item: id("SHIRT-1"),
+  }))
 
 /** A finished demo job of a type: its records, and the one that failed (if any) with its detail. */
 const finished = (
@@ -146,38 +152,40 @@ const finished = (
   [relationship]: ids,
 })
 
-/** The demo jobs: one of each type. */
-export const demoJobs: ReadonlyArray<SimulatedJob> = [
-  /* @__PURE__ */ finished("catalog-item-bulk-create-job", "items", [
-    /* @__PURE__ */ id("SHIRT-1"),
-    /* @__PURE__ */ id("HAT-1"),
-    /* @__PURE__ */ id("SHIRT-1"),
-  ], {
-    index: 2,
-    detail: "An item with the external id `SHIRT-1` already exists.",
-  }),
-  /* @__PURE__ */ finished("catalog-item-bulk-update-job", "items", [/* @__PURE__ */ id("SHIRT-1")]),
-  /* @__PURE__ */ finished("catalog-item-bulk-delete-job", "items", [/* @__PURE__ */ id("SCARF-1")]),
-  /* @__PURE__ */ finished("catalog-variant-bulk-create-job", "variants", [
-    /* @__PURE__ */ id("SHIRT-1-M"),
-    /* @__PURE__ */ id("SHIRT-1-L"),
-  ]),
-  /* @__PURE__ */ finished("catalog-variant-bulk-update-job", "variants", [/* @__PURE__ */ id("SHIRT-1-M")]),
-  /* @__PURE__ */ finished("catalog-variant-bulk-delete-job", "variants", [/* @__PURE__ */ id("SHIRT-1-S")]),
-  /* @__PURE__ */ finished("catalog-category-bulk-create-job", "categories", [
-    /* @__PURE__ */ id("APPAREL"),
-    /* @__PURE__ */ id("FOOTWEAR"),
-  ]),
-  /* @__PURE__ */ finished(
-    "catalog-category-bulk-update-job",
-    "categories",
-    /* @__PURE__ */ demoCategories.map((category) => category.id),
-    {
+let demoJobsMemo: ReadonlyArray<SimulatedJob> | undefined
+/** The demo jobs: one of each type (built on first use, not at import). */
+export const demoJobs = (): ReadonlyArray<SimulatedJob> =>
+  demoJobsMemo ??= [
+    finished("catalog-item-bulk-create-job", "items", [
+      id("SHIRT-1"),
+      id("HAT-1"),
+      id("SHIRT-1"),
+    ], {
       index: 2,
-      detail: "The category with the external id `ACCESSORIES` has no name in the payload.",
-    },
-  ),
-  /* @__PURE__ */ finished("catalog-category-bulk-delete-job", "categories", [
-    /* @__PURE__ */ id("CLEARANCE"),
-  ]),
-]
+      detail: "An item with the external id `SHIRT-1` already exists.",
+    }),
+    finished("catalog-item-bulk-update-job", "items", [id("SHIRT-1")]),
+    finished("catalog-item-bulk-delete-job", "items", [id("SCARF-1")]),
+    finished("catalog-variant-bulk-create-job", "variants", [
+      id("SHIRT-1-M"),
+      id("SHIRT-1-L"),
+    ]),
+    finished("catalog-variant-bulk-update-job", "variants", [id("SHIRT-1-M")]),
+    finished("catalog-variant-bulk-delete-job", "variants", [id("SHIRT-1-S")]),
+    finished("catalog-category-bulk-create-job", "categories", [
+      id("APPAREL"),
+      id("FOOTWEAR"),
+    ]),
+    finished(
+      "catalog-category-bulk-update-job",
+      "categories",
+      demoCategories().map((category) => category.id),
+      {
+        index: 2,
+        detail: "The category with the external id `ACCESSORIES` has no name in the payload.",
+      },
+    ),
+    finished("catalog-category-bulk-delete-job", "categories", [
+      id("CLEARANCE"),
+    ]),
+  ]

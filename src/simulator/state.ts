@@ -85,13 +85,13 @@ export const makeState = (
 ): { readonly context: Context; readonly advance: (now: number) => void } => {
   const demo = options.jobs === undefined
   const jobs = new JobMap()
-  for (const job of options.jobs ?? demoJobs) jobs.set(job.id, job)
+  for (const job of options.jobs ?? demoJobs()) jobs.set(job.id, job)
   const stores: Stores = {
-    items: new Map((options.items ?? (demo ? demoItems : [])).map((item) => [item.id, item])),
+    items: new Map((options.items ?? (demo ? demoItems() : [])).map((item) => [item.id, item])),
     variants: new Map(
-      (options.variants ?? (demo ? demoVariants : [])).map((variant) => [variant.id, variant]),
+      (options.variants ?? (demo ? demoVariants() : [])).map((variant) => [variant.id, variant]),
     ),
-    categories: new Map((options.categories ?? (demo ? demoCategories : [])).map((c) => [c.id, c])),
+    categories: new Map((options.categories ?? (demo ? demoCategories() : [])).map((c) => [c.id, c])),
   }
   const outcomes: Outcomes = new Map()
   // A job deleted from the model takes its records' outcomes with it.

@@ -98,11 +98,13 @@ export type AnyGet = (
   options: GetOptions,
 ) => Effect.Effect<AnyJob, KlaviyoError, KlaviyoClient>
 
-/** The GET of each job type, read from the rows the table's functions were made from. */
-const getsByType: ReadonlyMap<string, AnyGet> = /* @__PURE__ */ functionsByJob<AnyGet>(Gets, "get")
+let gets: ReadonlyMap<string, AnyGet> | undefined
 
-/** The job types, in the table's order (for messages). */
-export const jobTypes: ReadonlyArray<string> = /* @__PURE__ */ Array.from(/* @__PURE__ */ getsByType.keys())
+/**
+ * The GET of each job type, read from the rows the table's functions were made from (on the
+ * first watch, not at import).
+ */
+const getsByType = (): ReadonlyMap<string, AnyGet> => gets ??= functionsByJob<AnyGet>(Gets, "get")
 
 /** What a watch needs of its job, checked: a known type, a string id. */
 export interface Target {
@@ -123,12 +125,14 @@ export const resolveTarget = (job: unknown): Target | InvalidRequest => {
     })
   }
   const { type, id } = job as { readonly type?: unknown; readonly id?: unknown }
-  const get = typeof type === "string" ? getsByType.get(type) : undefined
+  const get = typeof type === "string" ? getsByType().get(type) : undefined
   if (get === undefined) {
     const given = typeof type === "string" ? JSON.stringify(type.slice(0, 80)) : typeof type
     return new InvalidRequest({
       input: "job",
-      reason: `the job's type ${given} is not a catalog bulk job type; the types are: ${jobTypes.join(", ")}`,
+      reason: `the job's type ${given} is not a catalog bulk job type; the types are: ${
+        [...getsByType().keys()].join(", ")
+      }`,
     })
   }
   if (typeof id !== "string") {
