@@ -16,7 +16,10 @@
  * - `list`: one page of 100 category create jobs.
  *
  * At concurrency 1 and 32, in rounds that alternate the clients (each round starts with the next
- * client), after a warm-up of each. Measured in this process, per client: the CPU time per call
+ * client), after a warm-up of each. Each client's timed round starts on a collected heap (`gc()`
+ * under `--expose-gc`, as the npm scripts run it; `Bun.gc(true)` on Bun): without it, a client
+ * pays for the garbage the one before it left, and the order is the same in every round (the
+ * library always ran after `HttpClient + Schema`). Measured in this process, per client: the CPU time per call
  * (`process.cpuUsage`, user + system, over the client's rounds) and the wall time per call, each
  * as a ratio to the floor's in the same run, plus median and p99 latency. Targets (issue 15), for
  * `library (Effect)` at concurrency 32, CPU: at most 1.6x the floor on Node, 1.9x on Deno, 2.0x on
@@ -57,6 +60,13 @@ const server = await spawnServer<{ ok: number; rejected: number }>("./job-server
 
 const expected: Record<Scenario, number> = { get: categories, post: records, list: pageJobs }
 
+/** A full collection, where the runtime offers one (outside the timed rounds). */
+const collect: (() => void) | undefined = (() => {
+  const bun = (globalThis as { readonly Bun?: { readonly gc: (force: boolean) => void } }).Bun
+  if (bun !== undefined) return () => bun.gc(true)
+  return (globalThis as { readonly gc?: () => void }).gc
+})()
+
 /** CPU time of this process so far, in ms (user + system). */
 const cpuNow = (): number => {
   const usage = process.cpuUsage()
@@ -86,6 +96,7 @@ const measure = async (
     for (let i = 0; i < peers.length; i++) {
       const peer = peers[(round + i) % peers.length]!
       const tally = tallies.get(peer.name)!
+      collect?.()
       const cpuStart = cpuNow()
       const start = performance.now()
       const latencies = await peer.round(requests, concurrency)
@@ -147,7 +158,11 @@ server.stop()
 console.log(
   `${runtimeName} ${runtimeVersion}, ${rounds} rounds alternating the clients (${
     concurrencies.map((c) => `${requestsAt(c)} calls at concurrency ${c}`).join(", ")
-  } per client per round), ${seconds.toFixed(0)} s; server: ${stats.ok} answered, ${stats.rejected} refused`,
+  } per client per round), ${seconds.toFixed(0)} s; server: ${stats.ok} answered, ${stats.rejected} refused; ${
+    collect === undefined
+      ? "no collection between the clients (run with --expose-gc)"
+      : "the heap collected before each client's round"
+  }`,
 )
 // Not with `--only` (a run for profiling): its 360,000 calls would fill the profile.
 const budgetCost = only === undefined ? await measureBudgetCost({ rounds: 9, calls: 20_000 }) : undefined
