@@ -24,6 +24,7 @@ import { checkSharedBudget, RateLimitBudget, type RateLimitOptions, unlimitedBud
 import { makeMemoryRateLimitBudget } from "./rate-limit/service.ts"
 import { resolveRetry, type RetryOptions, type RetryPolicy } from "./retry.ts"
 import { DEFAULT_REVISION, parseRevision, type Revision } from "./revision.ts"
+import { lazy } from "./internal/lazy.ts"
 
 export type { ApiRequest, ApiResponse, LimitClass } from "./http/request.ts"
 
@@ -343,13 +344,11 @@ export const klaviyoClientConfig: Config.Config<KlaviyoClientOptions> = /* @__PU
   /* @__PURE__ */ Config.succeed(undefined),
   // Built when first read, not at import: a `Config.Redacted` builds its Schema (about 1.5 ms
   // of the library's cold import on Node).
-  () => fromEnvironment ??= environmentConfig(),
+  () => environmentConfig(),
 )
 
-let fromEnvironment: Config.Config<KlaviyoClientOptions> | undefined
-
 /** The options of {@link klaviyoClientConfig}, read from the environment. */
-const environmentConfig = (): Config.Config<KlaviyoClientOptions> =>
+const environmentConfig: () => Config.Config<KlaviyoClientOptions> = /* @__PURE__ */ lazy(() =>
   Config.all({
     apiKey: Config.option(Config.Redacted("KLAVIYO_API_KEY")),
     accessToken: Config.option(Config.Redacted("KLAVIYO_ACCESS_TOKEN")),
@@ -363,6 +362,7 @@ const environmentConfig = (): Config.Config<KlaviyoClientOptions> =>
         : { ...common, apiKey: Option.getOrElse(apiKey, () => "") }
     }),
   )
+)
 
 const KlaviyoClientBase: Context.ServiceClass<
   KlaviyoClient,

@@ -27,6 +27,7 @@ import { InvalidRequest } from "../errors.ts"
 import { makeRedisSlotStore } from "../internal/in-flight-redis.ts"
 import { makeMemorySlotStore, type SlotStore } from "../internal/in-flight-store.ts"
 import { budgetScope } from "../rate-limit/budget.ts"
+import { lazy } from "../internal/lazy.ts"
 
 /**
  * The options of {@link InFlightCap}'s layers.
@@ -292,6 +293,6 @@ export const withInFlightSlot = <A, E, R>(
   )
 
 /** The lease's retry: built on first use, not at import (about 1 ms of Node's cold import). */
-let storeSchedule: Schedule.Schedule<unknown> | undefined
-const untilTheStoreAnswers = (): Schedule.Schedule<unknown> =>
-  storeSchedule ??= Schedule.min([Schedule.exponential("200 millis"), Schedule.spaced("5 seconds")])
+const untilTheStoreAnswers = /* @__PURE__ */ lazy(() =>
+  Schedule.min([Schedule.exponential("200 millis"), Schedule.spaced("5 seconds")])
+)

@@ -33,6 +33,7 @@ import type { PlannedJob } from "./plan.ts"
 import { reconcile } from "./reconcile.ts"
 import { observePost, type PollBounds, type PostTimes, watchToEnd } from "./watch-job.ts"
 import type { WorkflowModules } from "./workflow-modules.ts"
+import { lazy } from "../internal/lazy.ts"
 
 /** Told of each job a POST created: when it was sent and answered, and the job's `created_at`. */
 type OnCreated = (times: PostTimes) => void
@@ -48,8 +49,7 @@ const Intent = /* @__PURE__ */ Schema.Struct({
  * This process, as the intents it writes name it: drawn on first use, not at import (reading
  * `globalThis.crypto` loads Node's Web Crypto, about 4 ms of the library's cold import).
  */
-let token: string | undefined
-const processToken = (): string => token ??= globalThis.crypto.randomUUID()
+const processToken: () => string = /* @__PURE__ */ lazy(() => globalThis.crypto.randomUUID())
 
 /** The POST activities this process has started (execution id and chunk). */
 const attempted = /* @__PURE__ */ new Set<string>()

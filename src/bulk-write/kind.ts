@@ -25,6 +25,7 @@ import type { KlaviyoError } from "../errors.ts"
 import type { BulkJobError, BulkJobStatus } from "../resources/bulk-job.ts"
 import type * as Effect from "effect/Effect"
 import type * as Stream from "effect/Stream"
+import { lazy } from "../internal/lazy.ts"
 
 /**
  * The records each kind of bulk write takes, by resource and operation: the same flat records
@@ -136,21 +137,15 @@ export interface KindSpec extends RecordCodec {
 
 type LooseGet = (jobId: string, options: object) => Effect.Effect<WatchedState, KlaviyoError, KlaviyoClient>
 
-// The table's POST, GET and list of each job type, read from the rows they were derived from.
-/** The table's functions of each job type, read from its rows on the first write, not at import. */
-let byJob:
-  | {
-    readonly posts: ReadonlyMap<string, CreateJob<string, unknown>>
-    readonly gets: ReadonlyMap<string, LooseGet>
-    readonly lists: ReadonlyMap<string, object>
-  }
-  | undefined
-const functions = () =>
-  byJob ??= {
-    posts: functionsByJob<CreateJob<string, unknown>>(Creates, "create"),
-    gets: functionsByJob<LooseGet>(Gets, "get"),
-    lists: functionsByJob<object>(Lists, "list"),
-  }
+/**
+ * The table's POST, GET and list of each job type, read from the rows they were derived from (on
+ * the first write, not at import).
+ */
+const functions = /* @__PURE__ */ lazy(() => ({
+  posts: functionsByJob<CreateJob<string, unknown>>(Creates, "create"),
+  gets: functionsByJob<LooseGet>(Gets, "get"),
+  lists: functionsByJob<object>(Lists, "list"),
+}))
 
 /** The job type of a kind (`catalog-item` + `create`: `catalog-item-bulk-create-job`), or undefined. */
 const jobTypeOf = (kind: BulkWriteKind): string | undefined =>

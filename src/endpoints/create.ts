@@ -22,6 +22,7 @@ import { bulkJobResource } from "../resources/bulk-job.ts"
 import type { Row } from "./define.ts"
 import { rowOf, withRow } from "./rows.ts"
 import type { CreateJob } from "./types.ts"
+import { lazy } from "../internal/lazy.ts"
 
 /** The most records one job takes. */
 export const MAX_RECORDS = 100
@@ -151,7 +152,7 @@ export const createRowOf = <T extends string, R>(post: CreateJob<T, R>): CreateR
 export const create = <T extends string, R>(row: CreateRow<T, R>): CreateJob<T, R> => {
   const resource = bulkJobResource(row.job)
   // The records' check is built on the row's first call, not at import.
-  let codec: RecordCodec | undefined
+  const codec = lazy(() => recordCodec(row))
 
   const build = (
     records: unknown,
@@ -168,7 +169,7 @@ export const create = <T extends string, R>(row: CreateRow<T, R>): CreateJob<T, 
         `${records.length} records: a job takes at most ${MAX_RECORDS} (split them into several jobs)`,
       )
     }
-    const { refusal, toResource } = codec ??= recordCodec(row)
+    const { refusal, toResource } = codec()
     for (let index = 0; index < records.length; index++) {
       const reason = refusal(index, records[index])
       if (reason !== undefined) return invalid("records", reason)

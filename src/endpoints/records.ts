@@ -7,10 +7,10 @@
  * @module
  */
 import * as Schema from "effect/Schema"
+import { lazy } from "../internal/lazy.ts"
 
 /** A number JSON can carry (no NaN, no infinity). */
-let finite: Schema.Number | undefined
-const Finite = (): Schema.Number => finite ??= Schema.Number.check(Schema.isFinite())
+const Finite: () => Schema.Number = /* @__PURE__ */ lazy(() => Schema.Number.check(Schema.isFinite()))
 
 /**
  * The optional attributes the records of items and variants share, alike for create and update
@@ -84,22 +84,23 @@ export interface CatalogItemCreateRecord extends CatalogRecordPresentation {
   readonly categories?: ReadonlyArray<string>
 }
 
-let catalogItemCreateSchema: Schema.Codec<CatalogItemCreateRecord, unknown> | undefined
 /** The schema of {@link CatalogItemCreateRecord}, built on first use (not at import). */
-export const catalogItemCreate = (): Schema.Codec<CatalogItemCreateRecord, unknown> =>
-  catalogItemCreateSchema ??= Schema.Struct({
-    external_id: Schema.String,
-    title: Schema.String,
-    description: Schema.String,
-    url: Schema.String,
-    price: Schema.optionalKey(Schema.NullOr(Finite())),
-    catalog_type: Schema.optionalKey(Schema.NullOr(Schema.String)),
-    integration_type: Schema.optionalKey(
-      Schema.NullOr(Schema.Literal("$custom")),
-    ),
-    ...presentation(),
-    categories: Schema.optionalKey(Schema.Array(Schema.String)),
-  })
+export const catalogItemCreate: () => Schema.Codec<CatalogItemCreateRecord, unknown> = /* @__PURE__ */ lazy(
+  () =>
+    Schema.Struct({
+      external_id: Schema.String,
+      title: Schema.String,
+      description: Schema.String,
+      url: Schema.String,
+      price: Schema.optionalKey(Schema.NullOr(Finite())),
+      catalog_type: Schema.optionalKey(Schema.NullOr(Schema.String)),
+      integration_type: Schema.optionalKey(
+        Schema.NullOr(Schema.Literal("$custom")),
+      ),
+      ...presentation(),
+      categories: Schema.optionalKey(Schema.Array(Schema.String)),
+    }),
+)
 
 /**
  * The record of an item to update (`bulkUpdateCatalogItems`): its id and what changes.
@@ -129,18 +130,19 @@ export interface CatalogItemUpdateRecord extends CatalogRecordPresentation {
   readonly categories?: ReadonlyArray<string>
 }
 
-let catalogItemUpdateSchema: Schema.Codec<CatalogItemUpdateRecord, unknown> | undefined
 /** The schema of {@link CatalogItemUpdateRecord}, built on first use (not at import). */
-export const catalogItemUpdate = (): Schema.Codec<CatalogItemUpdateRecord, unknown> =>
-  catalogItemUpdateSchema ??= Schema.Struct({
-    id: Schema.String,
-    title: Schema.optionalKey(Schema.NullOr(Schema.String)),
-    price: Schema.optionalKey(Schema.NullOr(Finite())),
-    description: Schema.optionalKey(Schema.NullOr(Schema.String)),
-    url: Schema.optionalKey(Schema.NullOr(Schema.String)),
-    ...presentation(),
-    categories: Schema.optionalKey(Schema.Array(Schema.String)),
-  })
+export const catalogItemUpdate: () => Schema.Codec<CatalogItemUpdateRecord, unknown> = /* @__PURE__ */ lazy(
+  () =>
+    Schema.Struct({
+      id: Schema.String,
+      title: Schema.optionalKey(Schema.NullOr(Schema.String)),
+      price: Schema.optionalKey(Schema.NullOr(Finite())),
+      description: Schema.optionalKey(Schema.NullOr(Schema.String)),
+      url: Schema.optionalKey(Schema.NullOr(Schema.String)),
+      ...presentation(),
+      categories: Schema.optionalKey(Schema.Array(Schema.String)),
+    }),
+)
 
 /**
  * The record of a variant to create (`bulkCreateCatalogVariants`).
@@ -180,27 +182,28 @@ export interface CatalogVariantCreateRecord extends CatalogRecordPresentation {
   readonly item: string
 }
 
-let catalogVariantCreateSchema: Schema.Codec<CatalogVariantCreateRecord, unknown> | undefined
 /** The schema of {@link CatalogVariantCreateRecord}, built on first use (not at import). */
-export const catalogVariantCreate = (): Schema.Codec<CatalogVariantCreateRecord, unknown> =>
-  catalogVariantCreateSchema ??= Schema.Struct({
-    external_id: Schema.String,
-    title: Schema.String,
-    description: Schema.String,
-    sku: Schema.String,
-    inventory_quantity: Finite(),
-    price: Finite(),
-    url: Schema.String,
-    catalog_type: Schema.optionalKey(Schema.NullOr(Schema.String)),
-    integration_type: Schema.optionalKey(
-      Schema.NullOr(Schema.Literal("$custom")),
-    ),
-    inventory_policy: Schema.optionalKey(
-      Schema.NullOr(Schema.Literals([0, 1, 2])),
-    ),
-    ...presentation(),
-    item: Schema.String,
-  })
+export const catalogVariantCreate: () => Schema.Codec<CatalogVariantCreateRecord, unknown> =
+  /* @__PURE__ */ lazy(() =>
+    Schema.Struct({
+      external_id: Schema.String,
+      title: Schema.String,
+      description: Schema.String,
+      sku: Schema.String,
+      inventory_quantity: Finite(),
+      price: Finite(),
+      url: Schema.String,
+      catalog_type: Schema.optionalKey(Schema.NullOr(Schema.String)),
+      integration_type: Schema.optionalKey(
+        Schema.NullOr(Schema.Literal("$custom")),
+      ),
+      inventory_policy: Schema.optionalKey(
+        Schema.NullOr(Schema.Literals([0, 1, 2])),
+      ),
+      ...presentation(),
+      item: Schema.String,
+    })
+  )
 
 /**
  * The record of a variant to update (`bulkUpdateCatalogVariants`): its id and what changes.
@@ -234,22 +237,23 @@ export interface CatalogVariantUpdateRecord extends CatalogRecordPresentation {
   readonly url?: string | null
 }
 
-let catalogVariantUpdateSchema: Schema.Codec<CatalogVariantUpdateRecord, unknown> | undefined
 /** The schema of {@link CatalogVariantUpdateRecord}, built on first use (not at import). */
-export const catalogVariantUpdate = (): Schema.Codec<CatalogVariantUpdateRecord, unknown> =>
-  catalogVariantUpdateSchema ??= Schema.Struct({
-    id: Schema.String,
-    title: Schema.optionalKey(Schema.NullOr(Schema.String)),
-    description: Schema.optionalKey(Schema.NullOr(Schema.String)),
-    sku: Schema.optionalKey(Schema.NullOr(Schema.String)),
-    inventory_policy: Schema.optionalKey(
-      Schema.NullOr(Schema.Literals([0, 1, 2])),
-    ),
-    inventory_quantity: Schema.optionalKey(Schema.NullOr(Finite())),
-    price: Schema.optionalKey(Schema.NullOr(Finite())),
-    url: Schema.optionalKey(Schema.NullOr(Schema.String)),
-    ...presentation(),
-  })
+export const catalogVariantUpdate: () => Schema.Codec<CatalogVariantUpdateRecord, unknown> =
+  /* @__PURE__ */ lazy(() =>
+    Schema.Struct({
+      id: Schema.String,
+      title: Schema.optionalKey(Schema.NullOr(Schema.String)),
+      description: Schema.optionalKey(Schema.NullOr(Schema.String)),
+      sku: Schema.optionalKey(Schema.NullOr(Schema.String)),
+      inventory_policy: Schema.optionalKey(
+        Schema.NullOr(Schema.Literals([0, 1, 2])),
+      ),
+      inventory_quantity: Schema.optionalKey(Schema.NullOr(Finite())),
+      price: Schema.optionalKey(Schema.NullOr(Finite())),
+      url: Schema.optionalKey(Schema.NullOr(Schema.String)),
+      ...presentation(),
+    })
+  )
 
 /**
  * The record of a category to create (`bulkCreateCatalogCategories`).
@@ -277,18 +281,19 @@ export interface CatalogCategoryCreateRecord {
   readonly items?: ReadonlyArray<string>
 }
 
-let catalogCategoryCreateSchema: Schema.Codec<CatalogCategoryCreateRecord, unknown> | undefined
 /** The schema of {@link CatalogCategoryCreateRecord}, built on first use (not at import). */
-export const catalogCategoryCreate = (): Schema.Codec<CatalogCategoryCreateRecord, unknown> =>
-  catalogCategoryCreateSchema ??= Schema.Struct({
-    external_id: Schema.String,
-    name: Schema.String,
-    integration_type: Schema.optionalKey(
-      Schema.NullOr(Schema.Literal("$custom")),
-    ),
-    catalog_type: Schema.optionalKey(Schema.NullOr(Schema.String)),
-    items: Schema.optionalKey(Schema.Array(Schema.String)),
-  })
+export const catalogCategoryCreate: () => Schema.Codec<CatalogCategoryCreateRecord, unknown> =
+  /* @__PURE__ */ lazy(() =>
+    Schema.Struct({
+      external_id: Schema.String,
+      name: Schema.String,
+      integration_type: Schema.optionalKey(
+        Schema.NullOr(Schema.Literal("$custom")),
+      ),
+      catalog_type: Schema.optionalKey(Schema.NullOr(Schema.String)),
+      items: Schema.optionalKey(Schema.Array(Schema.String)),
+    })
+  )
 
 /**
  * The record of a category to update (`bulkUpdateCatalogCategories`): its id and what changes.
@@ -312,14 +317,15 @@ export interface CatalogCategoryUpdateRecord {
   readonly items?: ReadonlyArray<string>
 }
 
-let catalogCategoryUpdateSchema: Schema.Codec<CatalogCategoryUpdateRecord, unknown> | undefined
 /** The schema of {@link CatalogCategoryUpdateRecord}, built on first use (not at import). */
-export const catalogCategoryUpdate = (): Schema.Codec<CatalogCategoryUpdateRecord, unknown> =>
-  catalogCategoryUpdateSchema ??= Schema.Struct({
-    id: Schema.String,
-    name: Schema.optionalKey(Schema.NullOr(Schema.String)),
-    items: Schema.optionalKey(Schema.Array(Schema.String)),
-  })
+export const catalogCategoryUpdate: () => Schema.Codec<CatalogCategoryUpdateRecord, unknown> =
+  /* @__PURE__ */ lazy(() =>
+    Schema.Struct({
+      id: Schema.String,
+      name: Schema.optionalKey(Schema.NullOr(Schema.String)),
+      items: Schema.optionalKey(Schema.Array(Schema.String)),
+    })
+  )
 
 /**
  * The record of an item, variant or category to delete (`bulkDeleteCatalogItems`, ...): its id.
@@ -339,9 +345,9 @@ export interface CatalogDeleteRecord {
   readonly id: string
 }
 
-let catalogDeleteSchema: Schema.Codec<CatalogDeleteRecord, unknown> | undefined
 /** The schema of {@link CatalogDeleteRecord}, built on first use (not at import). */
-export const catalogDelete = (): Schema.Codec<CatalogDeleteRecord, unknown> =>
-  catalogDeleteSchema ??= Schema.Struct({
+export const catalogDelete: () => Schema.Codec<CatalogDeleteRecord, unknown> = /* @__PURE__ */ lazy(() =>
+  Schema.Struct({
     id: Schema.String,
   })
+)

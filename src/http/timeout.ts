@@ -27,6 +27,7 @@ import type * as HttpClientRequest from "effect/http/HttpClientRequest"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import { TransportError } from "../errors.ts"
 import { postOutcome } from "./failure.ts"
+import { lazy } from "../internal/lazy.ts"
 
 /** Starts the timer of the attempt running on this fiber (called when its first hop goes out). */
 interface AttemptClock {
@@ -65,9 +66,8 @@ const timedOut = (request: HttpClientRequest.HttpClientRequest, timeout: Duratio
   })
 
 /** Effect's own clock (the default of `Clock.Clock`): its `sleep` is a `setTimeout`. */
-let liveClock: Clock.Clock | undefined
-const isLive = (clock: Clock.Clock): boolean =>
-  clock === (liveClock ??= Context.get(Context.empty(), Clock.Clock))
+const liveClock = /* @__PURE__ */ lazy(() => Context.get(Context.empty(), Clock.Clock))
+const isLive = (clock: Clock.Clock): boolean => clock === liveClock()
 
 /** Calls `fire` after `timeout` on `clock`; returns what cancels it. */
 const startTimer = (clock: Clock.Clock, timeout: Duration.Duration, fire: () => void): () => void => {

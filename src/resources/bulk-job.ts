@@ -5,10 +5,11 @@
  * @module
  */
 import * as Schema from "effect/Schema"
-import type { AttributeSpec, ResourceSpec } from "../internal/jsonapi.ts"
+import type { ResourceSpec } from "../internal/jsonapi.ts"
 import { Integer, UtcDateTime } from "../internal/schemas.ts"
 import type { Revision } from "../revision.ts"
 import { attributeSpecs } from "./resource.ts"
+import { lazy } from "../internal/lazy.ts"
 
 const statuses: readonly ["cancelled", "complete", "processing", "queued"] = [
   "cancelled",
@@ -176,17 +177,11 @@ export type BulkJobAttributes = Schema.Struct.Type<BulkJobSchemaFields>
  */
 export type BulkJobField = keyof BulkJobAttributes | "id" | "job_id"
 
-let jobAttributes:
-  | { readonly specs: Readonly<Record<string, AttributeSpec>>; readonly names: ReadonlyArray<string> }
-  | undefined
 /** The job attributes' specs and names, built on first read. */
-const attributesOfJobs = () => {
-  if (jobAttributes === undefined) {
-    const specs = attributeSpecs(jobFields())
-    jobAttributes = { specs, names: Object.keys(specs) }
-  }
-  return jobAttributes
-}
+const attributesOfJobs = /* @__PURE__ */ lazy(() => {
+  const specs = attributeSpecs(jobFields())
+  return { specs, names: Object.keys(specs) }
+})
 
 /** The specs made so far, one per job type (a spec's identity keys the cache of its decoders). */
 const jobSpecs = new Map<string, ResourceSpec>()

@@ -10,6 +10,7 @@ import * as SchemaAST from "effect/SchemaAST"
 import { twinOf } from "../internal/fast.ts"
 import type { AttributeSpec, ResourceSpec } from "../internal/jsonapi.ts"
 import type { Revision } from "../revision.ts"
+import { lazy } from "../internal/lazy.ts"
 
 /** The schema under an `optionalKey` (the attribute's own schema). */
 const inner = (field: Schema.Top): Schema.Top =>
@@ -34,21 +35,11 @@ export const attributeSpecs = (fields: Schema.Struct.Fields): Readonly<Record<st
  * Schemas are built from `fields` when first read, not at import.
  */
 export const catalogResource = (type: string, fields: () => Schema.Struct.Fields): ResourceSpec => {
-  let built:
-    | {
-      readonly attributes: Readonly<Record<string, AttributeSpec>>
-      readonly withId: ReadonlyArray<string>
-      readonly withoutId: ReadonlyArray<string>
-    }
-    | undefined
-  const spec = () => {
-    if (built === undefined) {
-      const attributes = attributeSpecs(fields())
-      const names = Object.keys(attributes)
-      built = { attributes, withId: [...names, "id"].sort(), withoutId: [...names].sort() }
-    }
-    return built
-  }
+  const spec = lazy(() => {
+    const attributes = attributeSpecs(fields())
+    const names = Object.keys(attributes)
+    return { attributes, withId: [...names, "id"].sort(), withoutId: [...names].sort() }
+  })
   return {
     type,
     get attributes() {

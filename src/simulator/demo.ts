@@ -11,6 +11,7 @@ import type {
   SimulatedJobType,
   SimulatedVariant,
 } from "./types.ts"
+import { lazy } from "../internal/lazy.ts"
 
 /**
  * The id of the demo job the simulator holds by default (a category bulk update job).
@@ -72,19 +73,18 @@ export const SIMULATED_API_KEY = "pk_simulated_key"
 const id = (externalId: string): string => `$custom:::$default:::${externalId}`
 const updated = /* @__PURE__ */ new Date("2026-11-20T09:30:00Z")
 
-let demoCategoriesMemo: ReadonlyArray<SimulatedCategory> | undefined
 /** The demo categories (built on first use, not at import). */
-export const demoCategories = (): ReadonlyArray<SimulatedCategory> =>
-  demoCategoriesMemo ??= [
+export const demoCategories: () => ReadonlyArray<SimulatedCategory> = /* @__PURE__ */ lazy(() =>
+  [
     ["APPAREL", "Apparel"],
     ["FOOTWEAR", "Footwear"],
     ["ACCESSORIES", "Accessories"],
   ].map(([externalId, name]) => ({ id: id(externalId!), external_id: externalId!, name: name!, updated }))
+)
 
-let demoItemsMemo: ReadonlyArray<SimulatedItem> | undefined
 /** The demo items (built on first use, not at import). */
-export const demoItems = (): ReadonlyArray<SimulatedItem> =>
-  demoItemsMemo ??= [
+export const demoItems: () => ReadonlyArray<SimulatedItem> = /* @__PURE__ */ lazy(() =>
+  [
     {
       id: id("SHIRT-1"),
       external_id: "SHIRT-1",
@@ -107,11 +107,11 @@ export const demoItems = (): ReadonlyArray<SimulatedItem> =>
     updated,
     ...item,
   }))
+)
 
-let demoVariantsMemo: ReadonlyArray<SimulatedVariant> | undefined
 /** The demo variants (built on first use, not at import). */
-export const demoVariants = (): ReadonlyArray<SimulatedVariant> =>
-  demoVariantsMemo ??= ["M", "L"].map((size) => ({
+export const demoVariants: () => ReadonlyArray<SimulatedVariant> = /* @__PURE__ */ lazy(() =>
+  ["M", "L"].map((size) => ({
     id: id(`SHIRT-1-${size}`),
     external_id: `SHIRT-1-${size}`,
     title: `Ocean Blue Shirt, ${size}`,
@@ -124,6 +124,7 @@ export const demoVariants = (): ReadonlyArray<SimulatedVariant> =>
     updated,
     item: id("SHIRT-1"),
   }))
+)
 
 /** A finished demo job of a type: its records, and the one that failed (if any) with its detail. */
 const finished = (
@@ -152,40 +153,38 @@ const finished = (
   [relationship]: ids,
 })
 
-let demoJobsMemo: ReadonlyArray<SimulatedJob> | undefined
 /** The demo jobs: one of each type (built on first use, not at import). */
-export const demoJobs = (): ReadonlyArray<SimulatedJob> =>
-  demoJobsMemo ??= [
-    finished("catalog-item-bulk-create-job", "items", [
-      id("SHIRT-1"),
-      id("HAT-1"),
-      id("SHIRT-1"),
-    ], {
+export const demoJobs: () => ReadonlyArray<SimulatedJob> = /* @__PURE__ */ lazy(() => [
+  finished("catalog-item-bulk-create-job", "items", [
+    id("SHIRT-1"),
+    id("HAT-1"),
+    id("SHIRT-1"),
+  ], {
+    index: 2,
+    detail: "An item with the external id `SHIRT-1` already exists.",
+  }),
+  finished("catalog-item-bulk-update-job", "items", [id("SHIRT-1")]),
+  finished("catalog-item-bulk-delete-job", "items", [id("SCARF-1")]),
+  finished("catalog-variant-bulk-create-job", "variants", [
+    id("SHIRT-1-M"),
+    id("SHIRT-1-L"),
+  ]),
+  finished("catalog-variant-bulk-update-job", "variants", [id("SHIRT-1-M")]),
+  finished("catalog-variant-bulk-delete-job", "variants", [id("SHIRT-1-S")]),
+  finished("catalog-category-bulk-create-job", "categories", [
+    id("APPAREL"),
+    id("FOOTWEAR"),
+  ]),
+  finished(
+    "catalog-category-bulk-update-job",
+    "categories",
+    demoCategories().map((category) => category.id),
+    {
       index: 2,
-      detail: "An item with the external id `SHIRT-1` already exists.",
-    }),
-    finished("catalog-item-bulk-update-job", "items", [id("SHIRT-1")]),
-    finished("catalog-item-bulk-delete-job", "items", [id("SCARF-1")]),
-    finished("catalog-variant-bulk-create-job", "variants", [
-      id("SHIRT-1-M"),
-      id("SHIRT-1-L"),
-    ]),
-    finished("catalog-variant-bulk-update-job", "variants", [id("SHIRT-1-M")]),
-    finished("catalog-variant-bulk-delete-job", "variants", [id("SHIRT-1-S")]),
-    finished("catalog-category-bulk-create-job", "categories", [
-      id("APPAREL"),
-      id("FOOTWEAR"),
-    ]),
-    finished(
-      "catalog-category-bulk-update-job",
-      "categories",
-      demoCategories().map((category) => category.id),
-      {
-        index: 2,
-        detail: "The category with the external id `ACCESSORIES` has no name in the payload.",
-      },
-    ),
-    finished("catalog-category-bulk-delete-job", "categories", [
-      id("CLEARANCE"),
-    ]),
-  ]
+      detail: "The category with the external id `ACCESSORIES` has no name in the payload.",
+    },
+  ),
+  finished("catalog-category-bulk-delete-job", "categories", [
+    id("CLEARANCE"),
+  ]),
+])

@@ -11,6 +11,7 @@ import type { LimitClass } from "../http/request.ts"
 import type { ResourceSpec } from "../internal/jsonapi.ts"
 import type { RecordRelationship } from "../endpoints/create.ts"
 import { rowOf, type TableRow } from "../endpoints/rows.ts"
+import { lazy } from "../internal/lazy.ts"
 import * as Gets from "../endpoints/table.ts"
 import * as Creates from "../endpoints/table-create.ts"
 import * as Lists from "../endpoints/table-list.ts"
@@ -86,18 +87,15 @@ const build = (): ReadonlyArray<JobRoute> => {
   })
 }
 
-let routes: ReadonlyArray<JobRoute> | undefined
-let operations: ReadonlyArray<SimulatedRoute> | undefined
-
 /** The nine job types' routes. */
-export const jobRoutes = (): ReadonlyArray<JobRoute> => routes ??= build()
+export const jobRoutes: () => ReadonlyArray<JobRoute> = /* @__PURE__ */ lazy(build)
 
 /** The route of a job type. */
 export const routeOf = (type: string): JobRoute | undefined => jobRoutes().find((route) => route.job === type)
 
 /** The 27 operations, as the model lists them. */
-export const simulatedRoutes = (): ReadonlyArray<SimulatedRoute> =>
-  operations ??= jobRoutes().flatMap((route) => [
+export const simulatedRoutes: () => ReadonlyArray<SimulatedRoute> = /* @__PURE__ */ lazy(() =>
+  jobRoutes().flatMap((route) => [
     {
       operation: route.operation.get,
       method: "GET",
@@ -120,6 +118,7 @@ export const simulatedRoutes = (): ReadonlyArray<SimulatedRoute> =>
       limitClass: route.limitClass.post,
     },
   ])
+)
 
 /** Where a path leads: a collection, one job (its id decoded), or nowhere. */
 export type Target =

@@ -12,6 +12,7 @@ import type { KlaviyoClient } from "../client.ts"
 import type { GetOptions } from "../internal/pipeline.ts"
 import type { BulkJobAttributes } from "../resources/bulk-job.ts"
 import type * as Effect from "effect/Effect"
+import { lazy } from "../internal/lazy.ts"
 
 /**
  * Each GET of the table as its job type and what it may include, derived from the table's
@@ -98,13 +99,13 @@ export type AnyGet = (
   options: GetOptions,
 ) => Effect.Effect<AnyJob, KlaviyoError, KlaviyoClient>
 
-let gets: ReadonlyMap<string, AnyGet> | undefined
-
 /**
  * The GET of each job type, read from the rows the table's functions were made from (on the
  * first watch, not at import).
  */
-const getsByType = (): ReadonlyMap<string, AnyGet> => gets ??= functionsByJob<AnyGet>(Gets, "get")
+const getsByType: () => ReadonlyMap<string, AnyGet> = /* @__PURE__ */ lazy(() =>
+  functionsByJob<AnyGet>(Gets, "get")
+)
 
 /** What a watch needs of its job, checked: a known type, a string id. */
 export interface Target {
