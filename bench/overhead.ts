@@ -19,9 +19,9 @@
  * client), after a warm-up of each. Each client's timed round starts on a collected heap (`gc()`
  * under `--expose-gc`, as the npm scripts run it; `Bun.gc(true)` on Bun): without it, a client
  * pays for the garbage the one before it left, and the order is the same in every round (the
- * library always ran after `HttpClient + Schema`). Measured in this process, per client: the CPU time per call
- * (`process.cpuUsage`, user + system, over the client's rounds) and the wall time per call, each
- * as a ratio to the floor's in the same run, plus median and p99 latency. Targets (issue 15), for
+ * library always ran after `HttpClient + Schema`). Measured in this process, per client: the CPU
+ * time per call (`process.cpuUsage`, user + system, over the client's rounds) and the wall time
+ * per call, each as a ratio to the floor's in the same run, plus median and p99 latency. Targets (issue 15), for
  * `library (Effect)` at concurrency 32, CPU: at most 1.6x the floor on Node, 1.9x on Deno, 2.0x on
  * Bun, and less than `HttpClient + Schema`; the budget at most 5% of a call: its own work measured
  * directly (`support/budget-cost.ts`: its two transforms over a client that answers at once, with
